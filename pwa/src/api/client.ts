@@ -1,0 +1,13 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+// Types come from schema.d.ts, generated from openapi.json by `npm run gen:api`.
+export type PublicConfig = components['schemas']['PublicConfig'];
+export type Campus = components['schemas']['Campus'];
+export type Problem = components['schemas']['Problem'];
+
+/** Same-origin client: every call goes through these generated types. */
+export const api = createClient<paths>({
+  baseUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin,
+  credentials: 'same-origin',
+});

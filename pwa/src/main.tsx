@@ -1,0 +1,14 @@
+import { render } from 'preact';
+import { App } from './app';
+import { resetLangFromEnvironment } from './i18n';
+import { captureInstallEvents } from './install';
+import { startRouter } from './router';
+import { registerServiceWorker } from './sw-register';
+import './styles.css';
+
+captureInstallEvents(window);
+resetLangFromEnvironment();
+startRouter();
+const root = document.getElementById('app');
+if (root) render(<App />, root);
+registerServiceWorker();

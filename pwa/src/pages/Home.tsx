@@ -1,0 +1,46 @@
+import { InstallBanner } from '../components/InstallCard';
+import { ChevronIcon } from '../components/Icons';
+import { loadConfig, useConfig } from '../config';
+import { useI18n } from '../i18n';
+
+export function Home() {
+  const { t } = useI18n();
+  const state = useConfig();
+  return (
+    <>
+      <h1>{state.status === 'ready' ? t('home.welcomeAt', { name: state.config.university.name }) : t('home.welcome')}</h1>
+      <p class="lead">{t('home.intro')}</p>
+      <InstallBanner />
+      <section class="card" aria-labelledby="first-time">
+        <h2 id="first-time">{t('home.firstTime')}</h2>
+        <p>{t('home.firstTimeText')}</p>
+        <a class="list-link" href="/help">
+          <span>{t('home.activate')}</span>
+          <ChevronIcon />
+        </a>
+      </section>
+      {state.status === 'loading' && <p aria-busy="true">{t('home.loading')}</p>}
+      {state.status === 'error' && (
+        <div class="card" role="alert">
+          <p>{t('home.configError')}</p>
+          <button type="button" class="button button-secondary" onClick={() => void loadConfig(true)}>
+            {t('home.retry')}
+          </button>
+        </div>
+      )}
+      {state.status === 'ready' && state.config.campuses.length > 0 && (
+        <section class="card" aria-labelledby="campuses">
+          <h2 id="campuses">{t('home.campuses')}</h2>
+          <ul class="campus-list" data-testid="campuses">
+            {state.config.campuses.map((campus) => (
+              <li key={campus.code}>
+                <strong>{campus.name}</strong>
+                <span class="muted">{campus.city}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
