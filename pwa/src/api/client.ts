@@ -10,4 +10,6 @@ export type Problem = components['schemas']['Problem'];
 export const api = createClient<paths>({
   baseUrl: typeof location === 'undefined' ? 'http://localhost' : location.origin,
   credentials: 'same-origin',
+  // Late-bound so that tests (and polyfills) can replace the global fetch.
+  fetch: (request: Request) => globalThis.fetch(request),
 });

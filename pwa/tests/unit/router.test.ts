@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { matchRoute, navigate, normalisePath, routableHref, ROUTES, startRouter } from '../../src/router';
+
+describe('router', () => {
+  it('has the five tabs in order', () => {
+    expect(ROUTES.map((r) => r.path)).toEqual(['/', '/timetable', '/messages', '/help', '/more']);
+  });
+
+  it('normalises paths', () => {
+    expect(normalisePath('/')).toBe('/');
+    expect(normalisePath('')).toBe('/');
+    expect(normalisePath('/timetable/')).toBe('/timetable');
+    expect(normalisePath('//messages//42')).toBe('/messages/42');
+  });
+
+  it('matches routes, sub-paths and unknown paths', () => {
+    expect(matchRoute('/')).toBe('home');
+    expect(matchRoute('/timetable')).toBe('timetable');
+    expect(matchRoute('/timetable/')).toBe('timetable');
+    expect(matchRoute('/messages/42')).toBe('messages');
+    expect(matchRoute('/help')).toBe('help');
+    expect(matchRoute('/more')).toBe('more');
+    expect(matchRoute('/moreover')).toBe('not-found');
+    expect(matchRoute('/does/not/exist')).toBe('not-found');
+  });
+
+  it('navigates with the history API', () => {
+    navigate('/messages');
+    expect(location.pathname).toBe('/messages');
+    navigate('/help', { replace: true });
+    expect(location.pathname).toBe('/help');
+  });
+
+  it('intercepts plain same-origin link clicks only', () => {
+    const stop = startRouter();
+    const make = (href: string, attrs: Record<string, string> = {}) => {
+      const a = document.createElement('a');
+      a.href = href;
+      for (const [k, v] of Object.entries(attrs)) a.setAttribute(k, v);
+      a.textContent = 'link';
+      document.body.append(a);
+      return a;
+    };
+    navigate('/', { replace: true });
+    make('/timetable').click();
+    expect(location.pathname).toBe('/timetable');
+
+    const origin = location.origin;
+    const click = (a: HTMLAnchorElement, init: MouseEventInit = {}) => {
+      const event = new MouseEvent('click', { bubbles: true, cancelable: true, button: 0, ...init });
+      Object.defineProperty(event, 'target', { value: a });
+      return routableHref(event, origin);
+    };
+    expect(click(make('/more'))).toBe('/more');
+    expect(click(make('https://www.univ-tours.fr/'))).toBeNull();
+    expect(click(make('/more', { target: '_blank' }))).toBeNull();
+    expect(click(make('/api/config/public'))).toBeNull();
+    expect(click(make('/cas/login'))).toBeNull();
+    expect(click(make('/more'), { ctrlKey: true })).toBeNull();
+    expect(click(make('/more', { download: '' }))).toBeNull();
+    stop();
+  });
+});
