@@ -12,7 +12,6 @@ export const en: Messages = {
   'nav.help': 'Help',
   'nav.more': 'More',
   'home.welcome': 'Welcome to your digital workspace',
-  'home.welcomeAt': 'Welcome to the {name} digital workspace',
   'home.intro':
     'Timetable, campus news, messages, online help: all the university’s services in one place.',
   'home.loading': 'Loading…',

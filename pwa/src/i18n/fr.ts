@@ -11,7 +11,6 @@ export const fr = {
   'nav.help': 'Aide',
   'nav.more': 'Plus',
   'home.welcome': 'Bienvenue sur votre espace numérique de travail',
-  'home.welcomeAt': 'Bienvenue sur l’ENT de {name}',
   'home.intro':
     'Emploi du temps, actualités du campus, messagerie, assistance en ligne : tous les services de l’université au même endroit.',
   'home.loading': 'Chargement…',

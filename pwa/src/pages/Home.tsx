@@ -8,7 +8,12 @@ export function Home() {
   const state = useConfig();
   return (
     <>
-      <h1>{state.status === 'ready' ? t('home.welcomeAt', { name: state.config.university.name }) : t('home.welcome')}</h1>
+      {state.status === 'ready' && (
+        <p class="eyebrow" data-testid="university-name">
+          {state.config.university.name}
+        </p>
+      )}
+      <h1>{t('home.welcome')}</h1>
       <p class="lead">{t('home.intro')}</p>
       <InstallBanner />
       <section class="card" aria-labelledby="first-time">

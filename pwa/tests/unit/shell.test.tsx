@@ -60,7 +60,7 @@ describe('App shell', () => {
     await flush();
     expect(tabs()).toEqual(['Accueil', 'Emploi du temps', 'Messages', 'Aide', 'Plus']);
     expect(root.querySelector('[data-testid="short-name"]')?.textContent).toBe('ENT Tours');
-    expect(root.querySelector('h1')?.textContent).toContain('Université de Tours');
+    expect(root.querySelector('[data-testid="university-name"]')?.textContent).toBe('Université de Tours');
     expect(root.querySelector('[data-testid="campuses"]')?.textContent).toContain('Campus Grandmont');
     expect(root.querySelector('[aria-current="page"]')?.getAttribute('href')).toBe('/');
   });
