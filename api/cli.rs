@@ -1,0 +1,214 @@
+//! The `ent` command.
+
+use std::{io::IsTerminal, path::PathBuf, sync::Arc};
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::{
+    clock::{Clock, SystemClock},
+    config::{Config, LogFormat, Source},
+    db, demo,
+    people::{
+        import::{self, ImportError},
+        model::Rules,
+    },
+    server,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "ent",
+    version,
+    about = "ENT mobile: the university's digital workspace and its service"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API, the PWA and the operations endpoints (/healthz, /readyz, /metrics).
+    Serve {
+        /// Apply pending database migrations before serving.
+        #[arg(long)]
+        migrate: bool,
+    },
+    /// Apply pending database migrations (they are embedded in the binary).
+    Migrate,
+    /// Create or refresh the demo university (campuses, programs, groups, 38 people); idempotent.
+    SeedDemo,
+    /// Import reference data from the registrar or HR.
+    #[command(subcommand)]
+    Import(ImportKind),
+    /// Read the configuration (files and ENT_… variables) and report the first problem.
+    CheckConfig,
+    /// Print the OpenAPI document (the PWA's API types are generated from it).
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum ImportKind {
+    /// Create or update people from a CSV file, matched by number. Columns (header required,
+    /// any order, `,` or `;`): number, role, family_name, given_name, birth_date,
+    /// institutional_email, personal_email, mobile_phone, campus, program, groups (codes
+    /// separated by |), status (enrolled / former). Nothing is written if a line is wrong,
+    /// unless --skip-invalid.
+    People {
+        /// The CSV file (UTF-8).
+        file: PathBuf,
+        /// Import the valid lines and list the others, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let source = Source::from_env();
+    if let Command::Openapi = cli.command {
+        println!("{}", crate::app::openapi_json());
+        return Ok(());
+    }
+    let config = Config::load(&source)?;
+    init_logs(&config);
+    match cli.command {
+        Command::CheckConfig => {
+            println!(
+                "configuration OK (profile {}, folder {})",
+                source.profile,
+                source.dir.display()
+            );
+        }
+        Command::Migrate => migrate(&config).await?,
+        Command::Serve { migrate: m } => {
+            if m {
+                migrate(&config).await?;
+            }
+            let bound = server::bind(server::state(config, Arc::new(SystemClock))?).await?;
+            println!("listening on http://{}", bound.addr);
+            bound.run(shutdown_signal()).await?;
+        }
+        Command::SeedDemo => {
+            let clock = SystemClock;
+            let mut conn = connect(&config).await?;
+            let report = demo::seed(&mut conn, &rules(&config, &clock), clock.now()).await?;
+            println!("demo university ready: {report}");
+        }
+        Command::Import(ImportKind::People { file, skip_invalid }) => {
+            import_people(&config, &file, skip_invalid).await?;
+        }
+        Command::Openapi => unreachable!("answered before reading the configuration"),
+    }
+    Ok(())
+}
+
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let applied = db::migrate(&config.database).await?;
+    let mut conn = connect(config).await?;
+    crate::university::store::sync_campuses(&mut conn, &config.campuses).await?;
+    if applied.is_empty() {
+        println!("database up to date");
+    } else {
+        println!(
+            "applied {} migration(s): {}",
+            applied.len(),
+            applied.join(", ")
+        );
+    }
+    Ok(())
+}
+
+async fn connect(config: &Config) -> anyhow::Result<db::Conn> {
+    let pool = db::pool(&config.database)?;
+    pool.get()
+        .await
+        .map_err(|e| anyhow::anyhow!("PostgreSQL is unreachable ({e}); check database.url"))
+}
+
+pub fn rules(config: &Config, clock: &dyn Clock) -> Rules {
+    let tz = config.university.time_zone.tz();
+    Rules {
+        phone_region: config.university.phone_region.id(),
+        mail_domains: config
+            .university
+            .mail_domains
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        campuses: config.campuses.iter().map(|c| c.code.to_string()).collect(),
+        today: clock.now().with_timezone(&tz).date_naive(),
+    }
+}
+
+async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> anyhow::Result<()> {
+    let clock = SystemClock;
+    let input =
+        std::fs::File::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let (records, errors) = import::read(std::io::BufReader::new(input), &rules(config, &clock))?;
+    let mut conn = connect(config).await?;
+    let bar = progress_bar(records.len());
+    let show = |done: usize, total: usize| match &bar {
+        Some(bar) => bar.set_position(done as u64),
+        None => eprintln!("{done}/{total} people written"),
+    };
+    let result = import::write(&mut conn, records, errors, skip_invalid, clock.now(), &show).await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            for e in &report.skipped {
+                eprintln!("skipped {e}");
+            }
+            println!("{report}");
+            Ok(())
+        }
+        Err(ImportError::Invalid(errors)) => {
+            for e in &errors {
+                eprintln!("{e}");
+            }
+            Err(ImportError::Invalid(errors).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A bar on a terminal; plain lines (one per batch) in logs.
+fn progress_bar(total: usize) -> Option<ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total as u64);
+        bar.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} people written ({eta} left)")
+                .expect("valid template"),
+        );
+        bar
+    })
+}
+
+fn init_logs(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(config.log.filter.as_str()));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log.format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Pretty => builder.try_init(),
+    };
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,58 @@
+//! PostgreSQL: the connection pool and the embedded migrations.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel_async::{
+    AsyncConnection, AsyncPgConnection,
+    pooled_connection::{AsyncDieselConnectionManager, deadpool},
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use crate::config;
+
+pub type Pool = deadpool::Pool<AsyncPgConnection>;
+pub type Conn = deadpool::Object<AsyncPgConnection>;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// The pool opens connections lazily: building it never fails on an unreachable server.
+pub fn pool(cfg: &config::Database) -> anyhow::Result<Pool> {
+    let wait = Duration::from_millis(cfg.connect_timeout_ms);
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(cfg.url.as_str());
+    Ok(deadpool::Pool::builder(manager)
+        .max_size(cfg.pool_size)
+        .wait_timeout(Some(wait))
+        .create_timeout(Some(wait))
+        .recycle_timeout(Some(wait))
+        .runtime(::deadpool::Runtime::Tokio1)
+        .build()?)
+}
+
+/// Applies the pending migrations; returns their names.
+pub async fn migrate(cfg: &config::Database) -> anyhow::Result<Vec<String>> {
+    let conn = tokio::time::timeout(
+        Duration::from_millis(cfg.connect_timeout_ms),
+        AsyncPgConnection::establish(cfg.url.as_str()),
+    )
+    .await
+    .map_err(|_| anyhow::anyhow!("PostgreSQL did not answer in time"))??;
+    let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
+    let applied = harness
+        .run_pending_migrations(MIGRATIONS)
+        .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// Is PostgreSQL answering? (readiness)
+pub async fn ping(pool: &Pool) -> bool {
+    use diesel_async::RunQueryDsl;
+    let Ok(mut conn) = pool.get().await else {
+        return false;
+    };
+    diesel::sql_query("SELECT 1")
+        .execute(&mut conn)
+        .await
+        .is_ok()
+}

@@ -1,0 +1,236 @@
+//! API errors as `application/problem+json` (RFC 9457): a stable `type`, a translated `title`,
+//! never an internal detail. Features declare their own [`ProblemType`]s next to their rules.
+
+use poem::{Response, http::StatusCode};
+use poem_openapi::{
+    ApiResponse, Object,
+    registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
+    types::ToJSON,
+};
+
+use crate::i18n::{Lang, Text};
+
+/// A kind of problem: its status, its stable slug (the end of `type`) and its title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProblemType {
+    pub status: u16,
+    pub slug: &'static str,
+    pub title: Text,
+}
+
+pub const TYPE_PREFIX: &str = "urn:ent-mobile:problem:";
+
+macro_rules! problem {
+    ($name:ident, $status:expr, $slug:expr, $fr:expr, $en:expr) => {
+        pub const $name: ProblemType = ProblemType {
+            status: $status,
+            slug: $slug,
+            title: Text { fr: $fr, en: $en },
+        };
+    };
+}
+
+problem!(
+    BAD_REQUEST,
+    400,
+    "bad-request",
+    "Requête invalide",
+    "Bad request"
+);
+problem!(
+    INVALID_BODY,
+    400,
+    "invalid-body",
+    "Le contenu envoyé n’est pas du JSON valide ou n’a pas la forme attendue",
+    "The request body is not valid JSON or does not have the expected shape"
+);
+problem!(
+    INVALID_PARAMETER,
+    400,
+    "invalid-parameter",
+    "Un paramètre de la requête est invalide",
+    "A request parameter is invalid"
+);
+problem!(NOT_FOUND, 404, "not-found", "Introuvable", "Not found");
+problem!(
+    METHOD_NOT_ALLOWED,
+    405,
+    "method-not-allowed",
+    "Méthode non autorisée pour cette adresse",
+    "Method not allowed for this address"
+);
+problem!(
+    PAYLOAD_TOO_LARGE,
+    413,
+    "payload-too-large",
+    "Le contenu envoyé est trop volumineux",
+    "The request body is too large"
+);
+problem!(
+    UNSUPPORTED_MEDIA_TYPE,
+    415,
+    "unsupported-media-type",
+    "Type de contenu non pris en charge (attendu : application/json)",
+    "Unsupported content type (expected application/json)"
+);
+problem!(
+    TOO_MANY_REQUESTS,
+    429,
+    "too-many-requests",
+    "Trop de requêtes : réessayez dans un instant",
+    "Too many requests: try again in a moment"
+);
+problem!(
+    INTERNAL,
+    500,
+    "internal",
+    "Erreur interne : l’incident a été enregistré",
+    "Internal error: the incident has been logged"
+);
+problem!(
+    SERVICE_UNAVAILABLE,
+    503,
+    "service-unavailable",
+    "Service momentanément indisponible : réessayez dans quelques instants",
+    "Service temporarily unavailable: try again in a few moments"
+);
+
+/// The body of every API error.
+#[derive(Debug, Clone, Object, serde::Deserialize)]
+#[oai(rename = "Problem")]
+pub struct Problem {
+    /// Stable identifier of the kind of problem (`urn:ent-mobile:problem:<slug>`).
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short, translated summary.
+    pub title: String,
+    pub status: u16,
+    /// Translated explanation of this occurrence, when there is more to say.
+    #[oai(skip_serializing_if_is_none)]
+    pub detail: Option<String>,
+    /// Identifier of the request, to quote to the help desk.
+    #[oai(skip_serializing_if_is_none)]
+    pub instance: Option<String>,
+}
+
+/// An error a handler returns. The language is applied later, when the response is built.
+#[derive(Debug)]
+pub struct ApiError {
+    pub kind: ProblemType,
+    pub detail: Option<Text>,
+    /// Logged, never shown.
+    pub cause: Option<String>,
+    /// Seconds after which trying again makes sense (`Retry-After`).
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(kind: ProblemType) -> Self {
+        ApiError {
+            kind,
+            detail: None,
+            cause: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
+    pub fn with_detail(mut self, detail: Text) -> Self {
+        self.detail = Some(detail);
+        self
+    }
+
+    /// An unavailable dependency (PostgreSQL, Redis): 503, with the cause kept for the log.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        ApiError {
+            cause: Some(cause.to_string()),
+            ..ApiError::new(SERVICE_UNAVAILABLE)
+        }
+    }
+
+    /// A bug: 500, with the cause kept for the log.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError {
+            cause: Some(cause.to_string()),
+            ..ApiError::new(INTERNAL)
+        }
+    }
+
+    pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {
+        problem_of(self.kind, self.detail, lang, request_id)
+    }
+}
+
+pub fn problem_of(
+    kind: ProblemType,
+    detail: Option<Text>,
+    lang: Lang,
+    request_id: Option<&str>,
+) -> Problem {
+    Problem {
+        kind: format!("{TYPE_PREFIX}{}", kind.slug),
+        title: kind.title.get(lang).to_string(),
+        status: kind.status,
+        detail: detail.map(|d| d.get(lang).to_string()),
+        instance: request_id.map(|id| format!("urn:ent-mobile:request:{id}")),
+    }
+}
+
+/// The response for a problem, with its media type and status.
+pub fn problem_response(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = problem.to_json_string();
+    Response::builder()
+        .status(status)
+        .content_type("application/problem+json")
+        .body(body)
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.kind.slug)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl poem::error::ResponseError for ApiError {
+    fn status(&self) -> StatusCode {
+        StatusCode::from_u16(self.kind.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    /// Rendered in French here; the edge middleware re-renders it in the caller's language.
+    fn as_response(&self) -> Response {
+        problem_response(&self.problem(Lang::Fr, None))
+    }
+}
+
+/// Documents every operation's error answers as problem+json in the OpenAPI document.
+impl ApiResponse for ApiError {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "A problem (RFC 9457), with a translated title",
+                status: None,
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: "application/problem+json",
+                    schema: <Problem as poem_openapi::types::Type>::schema_ref(),
+                }],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        <Problem as poem_openapi::types::Type>::register(registry);
+    }
+}
+
+/// The result of an API operation.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,179 @@
+//! The outermost layer: every response, error or not, leaves through here.
+
+use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
+
+use futures_util::FutureExt;
+use poem::{
+    Endpoint, IntoResponse, PathPattern, Request, Response,
+    error::{MethodNotAllowedError, NotFoundError},
+    http::{HeaderValue, header},
+};
+use poem_openapi::error::{ContentTypeError, ParseParamError, ParseRequestPayloadError};
+use tracing::Instrument;
+
+use super::RequestId;
+use crate::{
+    errors::{self, ApiError, ProblemType, problem_of, problem_response},
+    i18n::Lang,
+    metrics::Metrics,
+};
+
+/// What the edge needs, fixed at start-up.
+pub struct Edge {
+    pub metrics: Metrics,
+    pub hsts: bool,
+}
+
+/// Strict policy for the app; no inline script anywhere.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+    object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+/// Swagger UI ships inline script and style: it alone gets them.
+const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+pub async fn handle<E: Endpoint>(
+    next: E,
+    mut req: Request,
+    edge: Arc<Edge>,
+) -> poem::Result<Response> {
+    let started = Instant::now();
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let lang = Lang::of(&req);
+    let method = req.method().to_string();
+    let path = req.uri().path().to_string();
+    req.set_data(RequestId(id.clone()));
+    let span = tracing::info_span!("request", id = %id, method = %method, path = %path);
+
+    let outcome = AssertUnwindSafe(next.call(req))
+        .catch_unwind()
+        .instrument(span.clone())
+        .await;
+    let (mut resp, route) = match outcome {
+        Ok(Ok(resp)) => {
+            let resp = resp.into_response();
+            let route = resp.data::<PathPattern>().map(|p| p.0.to_string());
+            (resp, route)
+        }
+        Ok(Err(err)) => {
+            let route = err.data::<PathPattern>().map(|p| p.0.to_string());
+            (span.in_scope(|| error_response(&err, lang, &id)), route)
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(parent: &span, panic = %what, "handler panicked");
+            (
+                problem_response(&problem_of(errors::INTERNAL, None, lang, Some(&id))),
+                None,
+            )
+        }
+    };
+
+    let status = resp.status().as_u16();
+    let elapsed = started.elapsed();
+    edge.metrics.observe(
+        &method,
+        route.as_deref().unwrap_or("(unmatched)"),
+        status,
+        elapsed.as_secs_f64(),
+    );
+    secure(&mut resp, &path, edge.hsts, &id);
+    tracing::info!(parent: &span, status, ms = elapsed.as_secs_f64() * 1e3, "served");
+    Ok(resp)
+}
+
+/// Any error becomes a problem in the caller's language; causes go to the log only.
+fn error_response(err: &poem::Error, lang: Lang, id: &str) -> Response {
+    if let Some(api) = err.downcast_ref::<ApiError>() {
+        if let Some(cause) = &api.cause {
+            if api.kind.status >= 500 {
+                tracing::error!(%cause, kind = api.kind.slug, "request failed");
+            } else {
+                tracing::info!(%cause, kind = api.kind.slug, "request refused");
+            }
+        }
+        let mut resp = problem_response(&api.problem(lang, Some(id)));
+        if let Some(retry) = api.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, retry.into());
+        }
+        return resp;
+    }
+    let kind = classify(err);
+    if kind.status >= 500 {
+        tracing::error!(error = %err, "request failed");
+    }
+    problem_response(&problem_of(kind, None, lang, Some(id)))
+}
+
+fn classify(err: &poem::Error) -> ProblemType {
+    if err.is::<ParseRequestPayloadError>() {
+        errors::INVALID_BODY
+    } else if err.is::<ContentTypeError>() {
+        errors::UNSUPPORTED_MEDIA_TYPE
+    } else if err.is::<ParseParamError>() {
+        errors::INVALID_PARAMETER
+    } else if err.is::<NotFoundError>() {
+        errors::NOT_FOUND
+    } else if err.is::<MethodNotAllowedError>() {
+        errors::METHOD_NOT_ALLOWED
+    } else {
+        match err.status().as_u16() {
+            404 => errors::NOT_FOUND,
+            405 => errors::METHOD_NOT_ALLOWED,
+            413 => errors::PAYLOAD_TOO_LARGE,
+            415 => errors::UNSUPPORTED_MEDIA_TYPE,
+            429 => errors::TOO_MANY_REQUESTS,
+            503 => errors::SERVICE_UNAVAILABLE,
+            s if s >= 500 => errors::INTERNAL,
+            _ => errors::BAD_REQUEST,
+        }
+    }
+}
+
+fn secure(resp: &mut Response, path: &str, hsts: bool, id: &str) {
+    let csp = if path.starts_with("/api/docs") {
+        CSP_DOCS
+    } else {
+        CSP
+    };
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    if hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    // API answers are personal: no shared cache keeps them unless the handler says otherwise.
+    if path.starts_with("/api/") && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if let Ok(v) = HeaderValue::from_str(id) {
+        h.insert("x-request-id", v);
+    }
+}

@@ -1,0 +1,11 @@
+//! HTTP plumbing shared by every feature: the edge (request ids, languages, problems, panics,
+//! metrics, security headers), the API guard, operations endpoints and the PWA's files.
+
+pub mod edge;
+pub mod guard;
+pub mod ops;
+pub mod pwa;
+
+/// The identifier of the request being served (also in its log lines and `X-Request-Id`).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);

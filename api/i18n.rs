@@ -1,0 +1,68 @@
+//! The two languages of the interface, chosen per request from `Accept-Language`.
+
+use poem::Request;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Fr,
+    En,
+}
+
+impl Lang {
+    /// The best of fr/en for this `Accept-Language` value; French when nothing matches.
+    pub fn negotiate(accept_language: Option<&str>) -> Lang {
+        let Some(header) = accept_language else {
+            return Lang::Fr;
+        };
+        match accept_language::intersection(header, &["fr", "en"])
+            .first()
+            .map(String::as_str)
+        {
+            Some("en") => Lang::En,
+            _ => Lang::Fr,
+        }
+    }
+
+    pub fn of(req: &Request) -> Lang {
+        Lang::negotiate(req.header("accept-language"))
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Text {
+    pub fr: &'static str,
+    pub en: &'static str,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Fr => self.fr,
+            Lang::En => self.en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn french_unless_english_is_preferred() {
+        assert_eq!(Lang::negotiate(None), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("de-DE,en;q=0.5,fr;q=0.8")), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some("de-DE,en;q=0.5")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("de")), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some(";;;garbage")), Lang::Fr);
+    }
+}

@@ -1,0 +1,48 @@
+//! Rate limits counted in Redis, so that every instance shares them.
+
+use chrono::{DateTime, Utc};
+
+use crate::{errors::ApiError, redis::Redis};
+
+/// The outcome of counting one more request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Allowed,
+    /// Refused; try again after this many seconds.
+    Refused {
+        retry_after: u64,
+    },
+}
+
+/// Counts one event for `subject` in the current fixed window of `window_secs` and compares the
+/// count with `limit`.
+pub async fn hit(
+    redis: &Redis,
+    name: &str,
+    subject: &str,
+    limit: u32,
+    window_secs: u64,
+    now: DateTime<Utc>,
+) -> Result<Verdict, ApiError> {
+    let now = now.timestamp().max(0) as u64;
+    let window = now / window_secs;
+    let key = redis.key(&format!("rl:{name}:{subject}:{window}"));
+    let (count,): (u64,) = redis
+        .run(|mut c| async move {
+            redis::pipe()
+                .atomic()
+                .incr(&key, 1u64)
+                .expire(&key, window_secs as i64)
+                .ignore()
+                .query_async(&mut c)
+                .await
+        })
+        .await?;
+    Ok(if count > u64::from(limit) {
+        Verdict::Refused {
+            retry_after: (window + 1) * window_secs - now,
+        }
+    } else {
+        Verdict::Allowed
+    })
+}

@@ -1,0 +1,86 @@
+//! Prometheus metrics: requests by route template and status, latency, pool gauges.
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    pool_size: IntGauge,
+    pool_available: IntGauge,
+    pool_waiting: IntGauge,
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let registry = Registry::new();
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by route template and status",
+            ),
+            &["method", "route", "status"],
+        )
+        .expect("metric definition");
+        let latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP request latency").buckets(
+                vec![
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ],
+            ),
+            &["method", "route"],
+        )
+        .expect("metric definition");
+        let gauge = |name: &str, help: &str| IntGauge::new(name, help).expect("metric definition");
+        let pool_size = gauge("db_pool_connections", "PostgreSQL connections open");
+        let pool_available = gauge("db_pool_available", "PostgreSQL connections idle");
+        let pool_waiting = gauge("db_pool_waiting", "Requests waiting for a connection");
+        for c in [
+            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
+            Box::new(latency.clone()),
+            Box::new(pool_size.clone()),
+            Box::new(pool_available.clone()),
+            Box::new(pool_waiting.clone()),
+        ] {
+            registry.register(c).expect("metric registered once");
+        }
+        Metrics {
+            registry,
+            requests,
+            latency,
+            pool_size,
+            pool_available,
+            pool_waiting,
+        }
+    }
+
+    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        self.requests
+            .with_label_values(&[method, route, &status.to_string()])
+            .inc();
+        self.latency
+            .with_label_values(&[method, route])
+            .observe(seconds);
+    }
+
+    /// The text exposition, with the pool's state read now.
+    pub fn render(&self, pool: &deadpool::Status) -> String {
+        self.pool_size.set(pool.size as i64);
+        self.pool_available.set(pool.available as i64);
+        self.pool_waiting.set(pool.waiting as i64);
+        let mut out = Vec::new();
+        TextEncoder::new()
+            .encode(&self.registry.gather(), &mut out)
+            .expect("text encoding");
+        String::from_utf8(out).expect("prometheus text is UTF-8")
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}

@@ -1,0 +1,280 @@
+//! `ent import people FILE.csv`: read the registrar's file, check every line, then write all of
+//! it in one transaction — or nothing, when a line is wrong and `--skip-invalid` is not given.
+
+use std::{collections::HashMap, fmt, io::Read};
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use super::{
+    model::{COLUMNS, PersonRecord, REQUIRED, RawLine, Rules},
+    store::{self, CodeTable, Written},
+};
+
+/// People written per statement; progress is reported after each.
+pub const BATCH: usize = 2_000;
+
+/// A problem on one line of the file (line 1 is the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: u64,
+    pub problem: String,
+}
+
+impl fmt::Display for LineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.problem)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file cannot be read: {0}")]
+    Unreadable(String),
+    #[error("{} invalid line(s); nothing was imported (fix them, or pass --skip-invalid)", .0.len())]
+    Invalid(Vec<LineError>),
+    #[error("the database refused the import, nothing was imported: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Lines of people read (header excluded).
+    pub read: usize,
+    pub written: Written,
+    pub unchanged: usize,
+    pub new_programs: usize,
+    pub new_groups: usize,
+    /// Lines left out with `--skip-invalid`.
+    pub skipped: Vec<LineError>,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let w = &self.written;
+        write!(
+            f,
+            "{} line(s) read: {} created, {} updated, {} unchanged, {} skipped; \
+             {} new program(s), {} new group(s); memberships +{} −{}",
+            self.read,
+            w.created,
+            w.updated,
+            self.unchanged,
+            self.skipped.len(),
+            self.new_programs,
+            self.new_groups,
+            w.memberships_added,
+            w.memberships_removed
+        )
+    }
+}
+
+struct Line<'a> {
+    columns: &'a HashMap<String, usize>,
+    record: &'a csv::StringRecord,
+}
+
+impl RawLine for Line<'_> {
+    fn get(&self, column: &str) -> Option<&str> {
+        self.columns
+            .get(column)
+            .map(|&i| self.record.get(i).unwrap_or(""))
+    }
+}
+
+/// Reads and checks the whole file. Problems come back with their line numbers.
+pub fn read(
+    input: impl Read,
+    rules: &Rules,
+) -> Result<(Vec<(u64, PersonRecord)>, Vec<LineError>), ImportError> {
+    let mut bytes = Vec::new();
+    let mut input = input;
+    input
+        .read_to_end(&mut bytes)
+        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(&bytes))
+        .from_reader(bytes.as_slice());
+    let columns = header(&mut reader)?;
+
+    let mut records = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen_numbers: HashMap<String, u64> = HashMap::new();
+    let mut seen_emails: HashMap<String, u64> = HashMap::new();
+    for (index, result) in reader.records().enumerate() {
+        let record = match result {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(index as u64 + 2, |p| p.line());
+                errors.push(LineError {
+                    line,
+                    problem: unreadable(&e),
+                });
+                continue;
+            }
+        };
+        let line = record.position().map_or(index as u64 + 2, |p| p.line());
+        let person = match rules.check(&Line {
+            columns: &columns,
+            record: &record,
+        }) {
+            Ok(p) => p,
+            Err(problems) => {
+                errors.extend(problems.iter().map(|p| LineError {
+                    line,
+                    problem: p.to_string(),
+                }));
+                continue;
+            }
+        };
+        if let Some(first) = seen_numbers.insert(person.number.clone(), line) {
+            errors.push(LineError {
+                line,
+                problem: format!("number: {} already appears on line {first}", person.number),
+            });
+            continue;
+        }
+        if let Some(email) = &person.institutional_email {
+            if let Some(first) = seen_emails.insert(email.clone(), line) {
+                errors.push(LineError {
+                    line,
+                    problem: format!(
+                        "institutional_email: {email} already appears on line {first}"
+                    ),
+                });
+                continue;
+            }
+        }
+        records.push((line, person));
+    }
+    Ok((records, errors))
+}
+
+/// Writes checked people in one transaction, reporting progress as `(written, total)`.
+pub async fn write(
+    conn: &mut AsyncPgConnection,
+    mut records: Vec<(u64, PersonRecord)>,
+    mut errors: Vec<LineError>,
+    skip_invalid: bool,
+    now: DateTime<Utc>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Report, ImportError> {
+    errors.extend(email_conflicts(conn, &records).await?);
+    if !errors.is_empty() && !skip_invalid {
+        errors.sort_by_key(|e| e.line);
+        return Err(ImportError::Invalid(errors));
+    }
+    let bad_lines: std::collections::HashSet<u64> = errors.iter().map(|e| e.line).collect();
+    records.retain(|(line, _)| !bad_lines.contains(line));
+    errors.sort_by_key(|e| e.line);
+    let read = records.len() + bad_lines.len();
+    let people: Vec<PersonRecord> = records.into_iter().map(|(_, p)| p).collect();
+
+    let mut report = conn
+        .transaction(async |conn| {
+            let mut report = Report {
+                read,
+                ..Report::default()
+            };
+            let programs = people.iter().filter_map(|p| p.program.clone()).collect();
+            report.new_programs = store::ensure_codes(conn, CodeTable::Programs, programs).await?;
+            let groups = people
+                .iter()
+                .flat_map(|p| p.groups.iter().flatten().cloned())
+                .collect();
+            report.new_groups = store::ensure_codes(conn, CodeTable::Groups, groups).await?;
+            for (i, batch) in people.chunks(BATCH).enumerate() {
+                report.written += store::upsert(conn, batch, now).await?;
+                progress((i * BATCH + batch.len()).min(people.len()), people.len());
+            }
+            Ok::<_, ImportError>(report)
+        })
+        .await?;
+    report.unchanged = people.len() - report.written.created - report.written.updated;
+    report.skipped = errors;
+    Ok(report)
+}
+
+/// Lines whose institutional address already belongs to someone else.
+async fn email_conflicts(
+    conn: &mut AsyncPgConnection,
+    records: &[(u64, PersonRecord)],
+) -> Result<Vec<LineError>, ImportError> {
+    let by_email: HashMap<&str, (u64, &str)> = records
+        .iter()
+        .filter_map(|(line, p)| {
+            Some((
+                p.institutional_email.as_deref()?,
+                (*line, p.number.as_str()),
+            ))
+        })
+        .collect();
+    let emails = by_email.keys().map(|e| e.to_string()).collect();
+    Ok(store::email_owners(conn, emails)
+        .await?
+        .into_iter()
+        .filter_map(|(email, owner)| {
+            let (line, number) = by_email.get(email.as_str())?;
+            (*number != owner).then(|| LineError {
+                line: *line,
+                problem: format!("institutional_email: {email} already belongs to person {owner}"),
+            })
+        })
+        .collect())
+}
+
+/// `;` when the header has more of them than commas (French spreadsheet exports), else `,`.
+fn delimiter(bytes: &[u8]) -> u8 {
+    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let count = |c: u8| first_line.iter().filter(|&&b| b == c).count();
+    if count(b';') > count(b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn header(reader: &mut csv::Reader<&[u8]>) -> Result<HashMap<String, usize>, ImportError> {
+    let header = reader
+        .headers()
+        .map_err(|e| ImportError::Unreadable(format!("line 1: {}", unreadable(&e))))?;
+    let mut columns = HashMap::new();
+    for (i, name) in header.iter().enumerate() {
+        let name = name.trim().to_lowercase();
+        if !COLUMNS.contains(&name.as_str()) {
+            return Err(ImportError::Unreadable(format!(
+                "line 1: unknown column «{name}» (expected: {})",
+                COLUMNS.join(", ")
+            )));
+        }
+        if columns.insert(name.clone(), i).is_some() {
+            return Err(ImportError::Unreadable(format!(
+                "line 1: column «{name}» appears twice"
+            )));
+        }
+    }
+    let missing: Vec<_> = REQUIRED
+        .iter()
+        .filter(|c| !columns.contains_key(**c))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Unreadable(format!(
+            "line 1: missing column(s) {}",
+            missing.join(", ")
+        )));
+    }
+    Ok(columns)
+}
+
+fn unreadable(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text (save the file as CSV UTF-8)".into(),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("{len} fields where the header has {expected_len}")
+        }
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,25 @@
+//! What every request handler may reach: configuration, PostgreSQL, Redis, the clock, metrics.
+//! Nothing in here is state that a second instance would need.
+
+use std::sync::Arc;
+
+use crate::{clock::SharedClock, config::Config, db, metrics::Metrics, redis::Redis};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: db::Pool,
+    pub redis: Redis,
+    pub clock: SharedClock,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    /// A pooled PostgreSQL connection, or 503 when none can be had in time.
+    pub async fn conn(&self) -> Result<db::Conn, crate::errors::ApiError> {
+        self.db
+            .get()
+            .await
+            .map_err(crate::errors::ApiError::unavailable)
+    }
+}
