@@ -36,7 +36,7 @@ export function loadConfig(force = false): Promise<void> {
   if (inflight && !force) return inflight;
   if (force) set({ status: 'loading' });
   inflight = api
-    .GET('/api/config/public')
+    .GET('/config/public')
     .then(({ data }) => {
       if (data) {
         applyBranding(data);

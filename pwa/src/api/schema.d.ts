@@ -4,14 +4,14 @@
  */
 
 export interface paths {
-    "/api/config/public": {
+    "/config/public": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Public configuration of the deployment (university, branding, languages, campuses, secretariat) */
+        /** The university's public configuration: name, branding, languages, campuses, contacts. */
         get: operations["public_config"];
         put?: never;
         post?: never;
@@ -25,25 +25,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** PublicConfig */
-        PublicConfig: {
-            university: components["schemas"]["University"];
-            branding: components["schemas"]["Branding"];
-            languages: string[];
-            default_language: string;
-            time_zone: string;
-            campuses: components["schemas"]["Campus"][];
-            secretariat: components["schemas"]["SecretariatContact"][];
-        };
-        /** University */
-        University: {
-            name: string;
-            short_name: string;
-            website: string;
-        };
         /** Branding */
         Branding: {
+            /** @description `#rrggbb` */
             primary_color: string;
+            /** @description `#rrggbb` */
             background_color: string;
             logo_url: string;
         };
@@ -53,21 +39,51 @@ export interface components {
             name: string;
             city: string;
         };
+        /**
+         * Problem
+         * @description The body of every API error.
+         */
+        Problem: {
+            /** @description Stable identifier of the kind of problem (`urn:ent-mobile:problem:<slug>`). */
+            type: string;
+            /** @description Short, translated summary. */
+            title: string;
+            /** Format: uint16 */
+            status: number;
+            /** @description Translated explanation of this occurrence, when there is more to say. */
+            detail?: string;
+            /** @description Identifier of the request, to quote to the help desk. */
+            instance?: string;
+        };
+        /**
+         * PublicConfig
+         * @description Everything the PWA needs to present the university before anyone logs in.
+         */
+        PublicConfig: {
+            university: components["schemas"]["University"];
+            branding: components["schemas"]["Branding"];
+            /** @description Languages of the interface; the first is not necessarily the default. */
+            languages: string[];
+            default_language: string;
+            /** @description IANA time zone in which dates and times are shown. */
+            time_zone: string;
+            campuses: components["schemas"]["Campus"][];
+            /** @description Whom to contact when one cannot log in. */
+            secretariat: components["schemas"]["SecretariatContact"][];
+        };
         /** SecretariatContact */
         SecretariatContact: {
             name: string;
             email: string;
+            /** @description E.164 */
             phone: string;
             hours: string;
         };
-        /** Problem */
-        Problem: {
-            type: string;
-            title: string;
-            /** Format: uint16 */
-            status: number;
-            detail?: string;
-            instance?: string;
+        /** University */
+        University: {
+            name: string;
+            short_name: string;
+            website: string;
         };
     };
     responses: never;
@@ -87,7 +103,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The public configuration */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -96,7 +111,7 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["PublicConfig"];
                 };
             };
-            /** @description An error (RFC 9457 problem details) */
+            /** @description A problem (RFC 9457), with a translated title */
             default: {
                 headers: {
                     [name: string]: unknown;

@@ -63,6 +63,8 @@ describe('App shell', () => {
     expect(root.querySelector('[data-testid="university-name"]')?.textContent).toBe('Université de Tours');
     expect(root.querySelector('[data-testid="campuses"]')?.textContent).toContain('Campus Grandmont');
     expect(root.querySelector('[aria-current="page"]')?.getAttribute('href')).toBe('/');
+    const request = vi.mocked(fetch).mock.calls[0]?.[0] as Request;
+    expect(new URL(request.url).pathname).toBe('/api/config/public');
   });
 
   it('switches pages from the bottom navigation and changes language on /more', async () => {
