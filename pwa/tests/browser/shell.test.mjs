@@ -3,6 +3,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { baseUrl, openPhone, tabLabels, TEST_TIMEOUT, waitForController, within } from './support.mjs';
 
+/** The server's public configuration (names differ between deployments). */
+async function publicConfig(base) {
+  const response = await within(10_000, 'GET /api/config/public', fetch(`${base}/api/config/public`));
+  assert.equal(response.status, 200, 'GET /api/config/public');
+  return response.json();
+}
+
 const FR_TABS = ['Accueil', 'Emploi du temps', 'Messages', 'Aide', 'Plus'];
 const EN_TABS = ['Home', 'Timetable', 'Messages', 'Help', 'More'];
 
@@ -25,10 +32,12 @@ test('the shell loads in a phone viewport and the bottom tabs navigate', { timeo
     const csp = response?.headers()['content-security-policy'] ?? '';
     assert.match(csp, /script-src 'self'/, 'the server sends the strict CSP');
 
+    const config = await publicConfig(base);
     await page.locator('header.app-header').waitFor();
     assert.deepEqual(await tabLabels(page), FR_TABS);
-    await page.getByTestId('campuses').getByText('Campus Grandmont').waitFor();
-    assert.equal(await page.getByTestId('short-name').textContent(), 'ENT Tours');
+    await page.getByTestId('campuses').getByText(config.campuses[0].name, { exact: true }).waitFor();
+    assert.equal(await page.getByTestId('short-name').textContent(), config.university.short_name);
+    assert.equal(await page.getByTestId('university-name').textContent(), config.university.name);
 
     // Touch targets and no horizontal scrolling at 390px.
     const boxes = await page.locator('nav.bottom-nav a').evaluateAll((links) =>
@@ -133,7 +142,8 @@ test('a reload while offline shows the shell and the offline banner', { timeout:
       await page.locator('nav.bottom-nav').waitFor();
       assert.deepEqual(await tabLabels(page), FR_TABS);
       await page.getByTestId('offline-banner').waitFor();
-      await page.getByTestId('campuses').getByText('Campus Grandmont').waitFor(); // configuration from the cache
+      const config = await publicConfig(base);
+      await page.getByTestId('campuses').getByText(config.campuses[0].name, { exact: true }).waitFor(); // from the cache
 
       // Another section, opened directly while offline, also gets the shell.
       await page.goto(`${base}/timetable`, { waitUntil: 'load' });
