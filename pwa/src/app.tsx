@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { BottomNav } from './components/BottomNav';
 import { OfflineBanner } from './components/OfflineBanner';
-import { useConfig } from './config';
+import { sameOriginPath, useConfig } from './config';
 import { useI18n } from './i18n';
 import { Home } from './pages/Home';
 import { More } from './pages/More';
@@ -43,6 +43,7 @@ export function App() {
   }, [path]);
 
   const shortName = config.status === 'ready' ? config.config.university.short_name : t('app.name');
+  const logo = config.status === 'ready' ? sameOriginPath(config.config.branding.logo_url) : null;
   return (
     <div class="shell" data-route={route}>
       <a class="skip-link" href="#main">
@@ -50,7 +51,7 @@ export function App() {
       </a>
       <header class="app-header">
         <a href="/" class="brand">
-          <img src="/icons/logo.svg" alt="" width="32" height="32" />
+          <img src={logo ?? '/icons/logo.svg'} alt="" width="32" height="32" />
           <span data-testid="short-name">{shortName}</span>
         </a>
       </header>

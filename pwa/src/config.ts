@@ -13,6 +13,11 @@ export function safeColor(value: string | undefined): string | null {
   return value && COLOR.test(value) ? value : null;
 }
 
+/** A same-origin path such as `/icons/logo.svg` (the CSP allows images from 'self' only), else null. */
+export function sameOriginPath(value: string | undefined): string | null {
+  return value && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') ? value : null;
+}
+
 /** Apply the branding colour through a CSS custom property (CSSOM: allowed by the CSP). */
 export function applyBranding(config: PublicConfig, root: HTMLElement = document.documentElement): void {
   const primary = safeColor(config.branding.primary_color);

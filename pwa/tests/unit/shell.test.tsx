@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app';
-import { applyBranding, safeColor } from '../../src/config';
+import { applyBranding, safeColor, sameOriginPath } from '../../src/config';
 import { setLang } from '../../src/i18n';
 import { navigate, startRouter } from '../../src/router';
 
@@ -21,6 +21,11 @@ describe('branding', () => {
     expect(safeColor('#00558c')).toBe('#00558c');
     expect(safeColor('red; background: url(x)')).toBeNull();
     expect(safeColor(undefined)).toBeNull();
+  });
+  it('uses only same-origin logo paths', () => {
+    expect(sameOriginPath('/icons/logo.svg')).toBe('/icons/logo.svg');
+    expect(sameOriginPath('//evil.example/x.svg')).toBeNull();
+    expect(sameOriginPath('https://evil.example/x.svg')).toBeNull();
   });
   it('sets the --brand custom property', () => {
     applyBranding(CONFIG);
