@@ -1,14 +1,12 @@
 //! The composition root: features and plumbing assembled into one HTTP application.
 
-use std::sync::Arc;
+use std::{collections::HashMap, sync::Arc};
 
-use poem::{
-    Endpoint, EndpointExt, Route, get,
-    middleware::{Compression, SizeLimit},
-};
+use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
+    client_errors,
     http::{edge, guard, ops, pwa::Pwa},
     state::AppState,
     university,
@@ -19,14 +17,16 @@ use crate::{
 pub enum Tag {
     /// The university's public information
     University,
+    /// What the app reports about itself
+    Diagnostics,
 }
 
-/// Largest request body the API accepts.
-const BODY_LIMIT: usize = 1024 * 1024;
+/// Every feature's operations, in one document.
+type Features = (university::UniversityApi, client_errors::ClientErrorsApi);
 
-pub fn api_service() -> OpenApiService<university::UniversityApi, ()> {
+pub fn api_service() -> OpenApiService<Features, ()> {
     OpenApiService::new(
-        university::UniversityApi,
+        (university::UniversityApi, client_errors::ClientErrorsApi),
         "ENT mobile",
         env!("CARGO_PKG_VERSION"),
     )
@@ -39,6 +39,20 @@ pub fn openapi_json() -> String {
     api_service().spec()
 }
 
+/// Operation id → path template (`public_config` → `/api/config/public`), for metrics labels.
+fn route_templates() -> HashMap<String, String> {
+    let spec: serde_json::Value = serde_json::from_str(&openapi_json()).expect("spec is JSON");
+    let mut templates = HashMap::new();
+    for (path, operations) in spec["paths"].as_object().into_iter().flatten() {
+        for operation in operations.as_object().into_iter().flat_map(|o| o.values()) {
+            if let Some(id) = operation["operationId"].as_str() {
+                templates.insert(id.to_string(), format!("/api{path}"));
+            }
+        }
+    }
+    templates
+}
+
 pub fn build(state: AppState) -> impl Endpoint {
     let service = api_service();
     let docs = service.swagger_ui();
@@ -46,6 +60,7 @@ pub fn build(state: AppState) -> impl Endpoint {
     let edge_ctx = Arc::new(edge::Edge {
         metrics: state.metrics.clone(),
         hsts: state.config.hsts(),
+        templates: route_templates(),
     });
     let pwa = Pwa::new(&state.config.http.pwa_dir);
     Route::new()
@@ -54,12 +69,7 @@ pub fn build(state: AppState) -> impl Endpoint {
             Route::new()
                 .at("/openapi.json", spec)
                 .nest("/docs", docs)
-                .nest(
-                    "/",
-                    service
-                        .around(guard::handle)
-                        .with(SizeLimit::new(BODY_LIMIT)),
-                ),
+                .nest("/", service.around(guard::handle)),
         )
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))

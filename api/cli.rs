@@ -92,8 +92,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo => {
             let clock = SystemClock;
             let mut conn = connect(&config).await?;
-            let report = demo::seed(&mut conn, &rules(&config, &clock), clock.now()).await?;
-            println!("demo university ready: {report}");
+            let seeded = demo::seed(&mut conn, &rules(&config, &clock), clock.now()).await;
+            println!("demo university ready: {}", reported(seeded)?);
         }
         Command::Import(ImportKind::People { file, skip_invalid }) => {
             import_people(&config, &file, skip_invalid).await?;
@@ -156,13 +156,18 @@ async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> a
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    println!("{}", reported(result)?);
+    Ok(())
+}
+
+/// Lists the lines that were skipped or refused, one per line on stderr.
+fn reported(result: Result<import::Report, ImportError>) -> anyhow::Result<import::Report> {
     match result {
         Ok(report) => {
             for e in &report.skipped {
                 eprintln!("skipped {e}");
             }
-            println!("{report}");
-            Ok(())
+            Ok(report)
         }
         Err(ImportError::Invalid(errors)) => {
             for e in &errors {

@@ -240,10 +240,7 @@ fn describe(e: &figment2::Error) -> String {
         Kind::UnknownVariant(v, allowed) => {
             format!("«{v}» is not one of: {}", allowed.join(", "))
         }
-        Kind::UnknownField(f, _) => {
-            key = join_key(&key, f);
-            "unknown key (misspelt?)".into()
-        }
+        Kind::UnknownField(_, _) => "unknown key (misspelt?)".into(),
         Kind::MissingField(f) => {
             key = join_key(&key, f);
             "missing".into()

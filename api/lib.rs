@@ -16,6 +16,7 @@ pub mod redis;
 pub mod server;
 pub mod state;
 
+pub mod client_errors;
 pub mod demo;
 pub mod people;
 pub mod university;

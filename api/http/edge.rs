@@ -1,6 +1,6 @@
 //! The outermost layer: every response, error or not, leaves through here.
 
-use std::{panic::AssertUnwindSafe, sync::Arc, time::Instant};
+use std::{collections::HashMap, panic::AssertUnwindSafe, sync::Arc, time::Instant};
 
 use futures_util::FutureExt;
 use poem::{
@@ -8,7 +8,10 @@ use poem::{
     error::{MethodNotAllowedError, NotFoundError},
     http::{HeaderValue, header},
 };
-use poem_openapi::error::{ContentTypeError, ParseParamError, ParseRequestPayloadError};
+use poem_openapi::{
+    OperationId,
+    error::{ContentTypeError, ParseParamError, ParseRequestPayloadError},
+};
 use tracing::Instrument;
 
 use super::RequestId;
@@ -22,6 +25,8 @@ use crate::{
 pub struct Edge {
     pub metrics: Metrics,
     pub hsts: bool,
+    /// API operation id → path template.
+    pub templates: HashMap<String, String>,
 }
 
 /// Strict policy for the app; no inline script anywhere.
@@ -53,11 +58,11 @@ pub async fn handle<E: Endpoint>(
     let (mut resp, route) = match outcome {
         Ok(Ok(resp)) => {
             let resp = resp.into_response();
-            let route = resp.data::<PathPattern>().map(|p| p.0.to_string());
+            let route = edge.route(resp.data::<OperationId>(), resp.data::<PathPattern>());
             (resp, route)
         }
         Ok(Err(err)) => {
-            let route = err.data::<PathPattern>().map(|p| p.0.to_string());
+            let route = edge.route(err.data::<OperationId>(), err.data::<PathPattern>());
             (span.in_scope(|| error_response(&err, lang, &id)), route)
         }
         Err(panic) => {
@@ -67,24 +72,33 @@ pub async fn handle<E: Endpoint>(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             tracing::error!(parent: &span, panic = %what, "handler panicked");
-            (
-                problem_response(&problem_of(errors::INTERNAL, None, lang, Some(&id))),
-                None,
-            )
+            let resp = problem_response(&problem_of(errors::INTERNAL, None, lang, Some(&id)));
+            (resp, "(panic)".to_string())
         }
     };
 
     let status = resp.status().as_u16();
     let elapsed = started.elapsed();
-    edge.metrics.observe(
-        &method,
-        route.as_deref().unwrap_or("(unmatched)"),
-        status,
-        elapsed.as_secs_f64(),
-    );
+    edge.metrics
+        .observe(&method, &route, status, elapsed.as_secs_f64());
     secure(&mut resp, &path, edge.hsts, &id);
     tracing::info!(parent: &span, status, ms = elapsed.as_secs_f64() * 1e3, "served");
     Ok(resp)
+}
+
+impl Edge {
+    /// The label of a request in metrics: an API operation's template, a route's pattern, or
+    /// `/*` for the PWA's files — never the raw path (unbounded cardinality).
+    fn route(&self, operation: Option<&OperationId>, pattern: Option<&PathPattern>) -> String {
+        if let Some(template) = operation.and_then(|op| self.templates.get(op.0)) {
+            return template.clone();
+        }
+        match pattern.map(|p| p.0.as_ref()) {
+            Some("") => "/*".into(),
+            Some(p) if p != "/api" => p.into(),
+            _ => "(unmatched)".into(),
+        }
+    }
 }
 
 /// Any error becomes a problem in the caller's language; causes go to the log only.

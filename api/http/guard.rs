@@ -1,14 +1,18 @@
-//! In front of the API operations: a per-client rate limit shared by all instances (Redis).
+//! In front of the API operations: a per-client rate limit shared by all instances (Redis),
+//! and a bound on the size of request bodies (with or without `Content-Length`).
 
 use poem::{Endpoint, IntoResponse, Request, Response};
 
 use crate::{
-    errors::{ApiError, TOO_MANY_REQUESTS},
+    errors::{ApiError, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS},
     limits::{self, Verdict},
     state::AppState,
 };
 
-pub async fn handle<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+/// Largest request body the API accepts.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
     let state = req
         .data::<AppState>()
         .cloned()
@@ -16,7 +20,15 @@ pub async fn handle<E: Endpoint>(next: E, req: Request) -> poem::Result<Response
     let client = client_address(&req, state.config.http.behind_proxy);
     let limit = state.config.limits.api_requests_per_minute;
     match limits::hit(&state.redis, "api", &client, limit, 60, state.clock.now()).await? {
-        Verdict::Allowed => Ok(next.call(req).await?.into_response()),
+        Verdict::Allowed => {
+            let body = req
+                .take_body()
+                .into_bytes_limit(BODY_LIMIT)
+                .await
+                .map_err(|_| ApiError::new(PAYLOAD_TOO_LARGE))?;
+            req.set_body(body);
+            Ok(next.call(req).await?.into_response())
+        }
         Verdict::Refused { retry_after } => Err(ApiError::new(TOO_MANY_REQUESTS)
             .with_retry_after(retry_after)
             .into()),

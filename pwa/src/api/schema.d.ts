@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/client-errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Report an error seen in the browser; it goes to the server log. */
+        post: operations["report_client_error"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -38,6 +55,20 @@ export interface components {
             code: string;
             name: string;
             city: string;
+        };
+        /**
+         * ClientError
+         * @description One error caught by the PWA (an uncaught exception, a failed chunk load…).
+         */
+        ClientError: {
+            severity: components["schemas"]["Severity"];
+            /** @description The error's message. */
+            message: string;
+            /** @description The app path where it happened (`/timetable`). */
+            path: string;
+            stack?: string;
+            /** @description The build that ran (hash of the service worker's precache, or the app version). */
+            release?: string;
         };
         /**
          * Problem
@@ -79,6 +110,8 @@ export interface components {
             phone: string;
             hours: string;
         };
+        /** @enum {string} */
+        Severity: "error" | "warning";
         /** University */
         University: {
             name: string;
@@ -110,6 +143,37 @@ export interface operations {
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["PublicConfig"];
                 };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_client_error: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ClientError"];
+            };
+        };
+        responses: {
+            /** @description Written to the log. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {

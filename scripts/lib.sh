@@ -1,0 +1,82 @@
+# Shared by scripts/dev and scripts/test: install what is missing, start what is not running.
+# Idempotent and quick when everything is already there.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/ent/target}
+PG_HOST=127.0.0.1
+PG_PORT=${ENT_PG_PORT:-5432}
+REDIS_PORT=${ENT_REDIS_PORT:-6379}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# Installs the Debian packages that are missing (one apt-get update, only if needed).
+need_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+need_toolchains() {
+  command -v cargo >/dev/null || { echo "cargo is missing: install Rust (rustup) first" >&2; exit 1; }
+  command -v node >/dev/null || need_packages nodejs npm
+  local major; major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || { echo "Node.js 20 or newer is needed (found $(node -v))" >&2; exit 1; }
+}
+
+# PostgreSQL on 127.0.0.1:$PG_PORT with a role `ent` (password `ent`) allowed to create databases.
+start_postgres() {
+  need_packages postgresql postgresql-contrib
+  if ! pg_isready -q -h "$PG_HOST" -p "$PG_PORT"; then
+    local version; version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+    pg_lsclusters -h | grep -q "^$version main" || as_root pg_createcluster "$version" main >/dev/null
+    say "starting PostgreSQL $version"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start
+    for _ in $(seq 50); do pg_isready -q -h "$PG_HOST" -p "$PG_PORT" && break; sleep 0.2; done
+  fi
+  as_root runuser -u postgres -- psql -q -p "$PG_PORT" -v ON_ERROR_STOP=1 <<'SQL' >/dev/null
+SELECT 'CREATE ROLE ent LOGIN CREATEDB PASSWORD ''ent'''
+WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'ent') \gexec
+SQL
+}
+
+# Creates database $1 owned by `ent` unless it exists.
+create_database() {
+  as_root runuser -u postgres -- psql -q -p "$PG_PORT" -v ON_ERROR_STOP=1 >/dev/null <<SQL
+SELECT 'CREATE DATABASE "$1" OWNER ent' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '$1') \gexec
+SQL
+}
+
+drop_database() {
+  as_root runuser -u postgres -- psql -q -p "$PG_PORT" -c "DROP DATABASE IF EXISTS \"$1\" WITH (FORCE)" >/dev/null
+}
+
+# Redis on 127.0.0.1:$REDIS_PORT (no persistence: it only holds what may be rebuilt).
+start_redis() {
+  need_packages redis-server
+  if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    say "starting Redis"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save '' --appendonly no \
+      --logfile /tmp/ent-redis-"$REDIS_PORT".log
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+}
+
+# npm ci only when package-lock.json changed since the last install.
+pwa_install() {
+  cd "$ROOT/pwa"
+  if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null && \
+     ! [ node_modules/.ent-lock -nt package-lock.json ]; then
+    say "installing the PWA's packages"
+    npm ci --no-audit --no-fund --loglevel=error
+    touch node_modules/.ent-lock
+  fi
+  cd "$ROOT"
+}
