@@ -191,3 +191,43 @@ fn secure(resp: &mut Response, path: &str, hsts: bool, id: &str) {
         h.insert("x-request-id", v);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use poem::{EndpointExt, Route, get, handler, http::StatusCode, test::TestClient};
+
+    use super::*;
+
+    #[handler]
+    fn boom() -> &'static str {
+        panic!("secret internal state")
+    }
+
+    fn app() -> impl Endpoint {
+        let edge = Arc::new(Edge {
+            metrics: Metrics::new(),
+            hsts: true,
+            templates: HashMap::new(),
+        });
+        Route::new()
+            .at("/boom", get(boom))
+            .around(move |ep, req| handle(ep, req, edge.clone()))
+    }
+
+    #[tokio::test]
+    async fn a_panic_is_a_500_problem_without_detail_and_the_server_goes_on() {
+        let client = TestClient::new(app());
+        let resp = client.get("/boom").header("accept-language", "en").send().await;
+        resp.assert_status(StatusCode::INTERNAL_SERVER_ERROR);
+        resp.assert_content_type("application/problem+json");
+        resp.assert_header_exist("strict-transport-security");
+        let body = resp.0.into_body().into_string().await.unwrap();
+        assert!(body.contains("urn:ent-mobile:problem:internal"), "{body}");
+        assert!(body.contains("Internal error"), "{body}");
+        assert!(!body.contains("secret"), "{body}");
+        // The next request is served as usual.
+        let again = client.get("/nothing-here").send().await;
+        again.assert_status(StatusCode::NOT_FOUND);
+        again.assert_content_type("application/problem+json");
+    }
+}
