@@ -36,7 +36,12 @@ async fn the_manifest_follows_the_branding() {
     assert_eq!(m["theme_color"], "#aa0000");
     assert_eq!(m["display"], "standalone");
     assert_eq!(m["lang"], "fr");
-    let purposes: Vec<_> = m["icons"].as_array().unwrap().iter().map(|i| &i["purpose"]).collect();
+    let purposes: Vec<_> = m["icons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["purpose"])
+        .collect();
     assert!(purposes.contains(&&serde_json::json!("maskable")));
 }
 
@@ -55,8 +60,14 @@ async fn the_openapi_document_is_served_and_the_pwa_snapshot_is_current() {
     );
     let docs = app.get("/api/docs").await;
     assert_eq!(docs.status(), 200);
-    let csp = docs.headers()["content-security-policy"].to_str().unwrap().to_string();
-    assert!(csp.contains("'unsafe-inline'"), "Swagger UI needs its inline script");
+    let csp = docs.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("'unsafe-inline'"),
+        "Swagger UI needs its inline script"
+    );
     assert!(docs.text().await.unwrap().contains("swagger"));
 }
 
@@ -75,9 +86,17 @@ async fn unknown_api_routes_are_translated_problems() {
     let request_id = en.headers()["x-request-id"].to_str().unwrap().to_string();
     let en = problem(en, 404, "not-found").await;
     assert_eq!(en["title"], "Not found");
-    assert_eq!(en["instance"], format!("urn:ent-mobile:request:{request_id}"));
+    assert_eq!(
+        en["instance"],
+        format!("urn:ent-mobile:request:{request_id}")
+    );
 
-    let wrong_method = app.http.delete(app.url("/api/config/public")).send().await.unwrap();
+    let wrong_method = app
+        .http
+        .delete(app.url("/api/config/public"))
+        .send()
+        .await
+        .unwrap();
     problem(wrong_method, 405, "method-not-allowed").await;
 }
 
@@ -91,17 +110,59 @@ async fn bad_bodies_get_clear_problems_and_the_server_goes_on() {
             .body(body)
             .send()
     };
-    let not_json = problem(post("{bad".into(), "application/json").await.unwrap(), 400, "invalid-body").await;
-    assert!(!not_json.to_string().contains("line 1"), "no parser internals: {not_json}");
-    problem(post(r#"{"severity":"error"}"#.into(), "application/json").await.unwrap(), 400, "invalid-body").await;
-    let long = format!(r#"{{"severity":"error","message":"{}","path":"/"}}"#, "x".repeat(2001));
-    problem(post(long, "application/json").await.unwrap(), 400, "invalid-body").await;
-    problem(post("hello".into(), "text/plain").await.unwrap(), 415, "unsupported-media-type").await;
-    let huge = format!(r#"{{"severity":"error","message":"{}","path":"/"}}"#, "x".repeat(2 << 20));
-    problem(post(huge, "application/json").await.unwrap(), 413, "payload-too-large").await;
+    let not_json = problem(
+        post("{bad".into(), "application/json").await.unwrap(),
+        400,
+        "invalid-body",
+    )
+    .await;
+    assert!(
+        !not_json.to_string().contains("line 1"),
+        "no parser internals: {not_json}"
+    );
+    problem(
+        post(r#"{"severity":"error"}"#.into(), "application/json")
+            .await
+            .unwrap(),
+        400,
+        "invalid-body",
+    )
+    .await;
+    let long = format!(
+        r#"{{"severity":"error","message":"{}","path":"/"}}"#,
+        "x".repeat(2001)
+    );
+    problem(
+        post(long, "application/json").await.unwrap(),
+        400,
+        "invalid-body",
+    )
+    .await;
+    problem(
+        post("hello".into(), "text/plain").await.unwrap(),
+        415,
+        "unsupported-media-type",
+    )
+    .await;
+    let huge = format!(
+        r#"{{"severity":"error","message":"{}","path":"/"}}"#,
+        "x".repeat(2 << 20)
+    );
+    problem(
+        post(huge, "application/json").await.unwrap(),
+        413,
+        "payload-too-large",
+    )
+    .await;
 
     let good = r#"{"severity":"error","message":"<script>alert(1)</script>","path":"/timetable"}"#;
-    assert_eq!(post(good.into(), "application/json").await.unwrap().status(), 204);
+    assert_eq!(
+        post(good.into(), "application/json")
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -117,9 +178,15 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert!(h.contains_key("referrer-policy"), "{path}");
         assert!(h.contains_key("x-request-id"), "{path}");
-        assert!(!h.contains_key("strict-transport-security"), "{path}: plain http");
+        assert!(
+            !h.contains_key("strict-transport-security"),
+            "{path}: plain http"
+        );
     }
-    assert_eq!(app.get("/api/config/public").await.headers()["cache-control"], "no-store");
+    assert_eq!(
+        app.get("/api/config/public").await.headers()["cache-control"],
+        "no-store"
+    );
 
     let https = TestApp::start_with(|c| {
         c.http.public_url = "https://ent.univ-tours.fr".to_string().try_into().unwrap();
@@ -165,10 +232,24 @@ async fn the_pwa_is_served_with_the_right_caching() {
 
     let asset = app.get("/assets/index-3f2a1b.js").await;
     assert_eq!(asset.status(), 200);
-    assert!(asset.headers()["content-type"].to_str().unwrap().contains("javascript"));
-    assert!(asset.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        asset.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    assert!(
+        asset.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
 
-    for (path, cache) in [("/", "no-cache"), ("/sw.js", "no-cache"), ("/index.html", "no-cache")] {
+    for (path, cache) in [
+        ("/", "no-cache"),
+        ("/sw.js", "no-cache"),
+        ("/index.html", "no-cache"),
+    ] {
         let resp = app.get(path).await;
         assert_eq!(resp.status(), 200, "{path}");
         assert_eq!(resp.headers()["cache-control"], cache, "{path}");
@@ -176,7 +257,10 @@ async fn the_pwa_is_served_with_the_right_caching() {
     // App routes get the shell; the client-side router takes it from there.
     let route = app.get("/timetable/2026-12-01").await;
     assert_eq!(route.status(), 200);
-    assert_eq!(route.text().await.unwrap(), "<!doctype html><title>shell</title>");
+    assert_eq!(
+        route.text().await.unwrap(),
+        "<!doctype html><title>shell</title>"
+    );
     // Missing files and hidden files are not the shell.
     problem(app.get("/assets/missing-000.js").await, 404, "not-found").await;
     problem(app.get("/.env").await, 404, "not-found").await;
@@ -190,7 +274,11 @@ async fn an_unbuilt_pwa_is_a_clear_503() {
     let app = TestApp::start_with(|c| c.http.pwa_dir = root).await;
     let body = problem(app.get("/").await, 503, "service-unavailable").await;
     assert!(body["detail"].as_str().unwrap().contains("npm run build"));
-    assert_eq!(app.get("/api/config/public").await.status(), 200, "the API still works");
+    assert_eq!(
+        app.get("/api/config/public").await.status(),
+        200,
+        "the API still works"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -199,15 +287,23 @@ async fn health_readiness_and_metrics() {
     assert_eq!(app.get("/healthz").await.status(), 200);
     let ready = app.get("/readyz").await;
     assert_eq!(ready.status(), 200);
-    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["redis"], "up");
+    assert_eq!(
+        ready.json::<serde_json::Value>().await.unwrap()["redis"],
+        "up"
+    );
     app.get("/api/config/public").await;
     app.get("/api/nope").await;
     let text = app.get("/metrics").await.text().await.unwrap();
     assert!(
-        text.contains(r#"http_requests_total{method="GET",route="/api/config/public",status="200"} 1"#),
+        text.contains(
+            r#"http_requests_total{method="GET",route="/api/config/public",status="200"} 1"#
+        ),
         "{text}"
     );
-    assert!(text.contains(r#"route="(unmatched)",status="404""#), "{text}");
+    assert!(
+        text.contains(r#"route="(unmatched)",status="404""#),
+        "{text}"
+    );
     assert!(text.contains("http_request_duration_seconds_bucket"));
     assert!(text.contains("db_pool_connections"));
 }
@@ -216,29 +312,50 @@ async fn health_readiness_and_metrics() {
 async fn the_api_rate_limit_is_counted_per_client_and_window() {
     let app = TestApp::start_with(|c| c.limits.api_requests_per_minute = 3).await;
     // 20 s into a one-minute window: the refusal says to come back in 40 s.
-    app.clock.set(chrono::DateTime::from_timestamp(1_795_000_040, 0).unwrap());
+    app.clock
+        .set(chrono::DateTime::from_timestamp(1_795_000_040, 0).unwrap());
     for _ in 0..3 {
         assert_eq!(app.get("/api/config/public").await.status(), 200);
     }
     let refused = app.get("/api/config/public").await;
-    let retry = refused.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap();
+    let retry = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse::<u64>()
+        .unwrap();
     assert_eq!(retry, 40);
     problem(refused, 429, "too-many-requests").await;
-    assert_eq!(app.get("/healthz").await.status(), 200, "operations endpoints are not limited");
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "operations endpoints are not limited"
+    );
     app.clock.advance(chrono::Duration::seconds(60));
-    assert_eq!(app.get("/api/config/public").await.status(), 200, "a new window");
+    assert_eq!(
+        app.get("/api/config/public").await.status(),
+        200,
+        "a new window"
+    );
 }
 
 /// A Redis server of this test's own, on a free port.
 struct OwnRedis {
-    port: u16,
     child: std::process::Child,
 }
 
 impl OwnRedis {
     fn start(port: u16) -> OwnRedis {
         let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("redis-server installed (scripts/test installs it)");
@@ -248,7 +365,7 @@ impl OwnRedis {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        OwnRedis { port, child }
+        OwnRedis { child }
     }
 }
 
@@ -271,7 +388,11 @@ async fn eventually(app: &TestApp, path: &str, status: u16) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn losing_redis_answers_503_and_the_server_recovers_by_itself() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let redis = OwnRedis::start(port);
     let app = TestApp::start_with(|c| {
         c.redis.url = format!("redis://127.0.0.1:{port}").try_into().unwrap();
@@ -285,8 +406,16 @@ async fn losing_redis_answers_503_and_the_server_recovers_by_itself() {
     drop(redis);
     assert!(eventually(&app, "/readyz", 503).await, "readyz notices");
     let ready: serde_json::Value = app.get("/readyz").await.json().await.unwrap();
-    assert_eq!(ready, serde_json::json!({"postgres": "up", "redis": "down"}));
-    problem(app.get("/api/config/public").await, 503, "service-unavailable").await;
+    assert_eq!(
+        ready,
+        serde_json::json!({"postgres": "up", "redis": "down"})
+    );
+    problem(
+        app.get("/api/config/public").await,
+        503,
+        "service-unavailable",
+    )
+    .await;
     assert_eq!(app.get("/healthz").await.status(), 200, "still alive");
 
     let _redis = OwnRedis::start(port);

@@ -217,7 +217,11 @@ mod tests {
     #[tokio::test]
     async fn a_panic_is_a_500_problem_without_detail_and_the_server_goes_on() {
         let client = TestClient::new(app());
-        let resp = client.get("/boom").header("accept-language", "en").send().await;
+        let resp = client
+            .get("/boom")
+            .header("accept-language", "en")
+            .send()
+            .await;
         resp.assert_status(StatusCode::INTERNAL_SERVER_ERROR);
         resp.assert_content_type("application/problem+json");
         resp.assert_header_exist("strict-transport-security");

@@ -82,11 +82,11 @@ impl RawLine for Line<'_> {
     }
 }
 
+/// The people of a file with their line numbers, and the problems of the other lines.
+pub type Checked = (Vec<(u64, PersonRecord)>, Vec<LineError>);
+
 /// Reads and checks the whole file. Problems come back with their line numbers.
-pub fn read(
-    input: impl Read,
-    rules: &Rules,
-) -> Result<(Vec<(u64, PersonRecord)>, Vec<LineError>), ImportError> {
+pub fn read(input: impl Read, rules: &Rules) -> Result<Checked, ImportError> {
     let mut bytes = Vec::new();
     let mut input = input;
     input

@@ -54,7 +54,9 @@ impl TestDb {
             .await
             .expect("create test database");
         let config = test_config(&name, &format!("{name}:"));
-        db::migrate(&config.database).await.expect("migrations apply");
+        db::migrate(&config.database)
+            .await
+            .expect("migrations apply");
         TestDb { name, config }
     }
 
@@ -71,7 +73,10 @@ impl Drop for TestDb {
         let prefix = self.config.redis.prefix.to_string();
         // Drop cannot await: clean up on a thread with its own runtime.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
                 if let Ok(mut admin) = AsyncPgConnection::establish(&admin_url()).await {
                     let _ = diesel::sql_query(format!(
