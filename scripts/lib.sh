@@ -80,3 +80,26 @@ pwa_install() {
   fi
   cd "$ROOT"
 }
+
+# Starts `ent serve` on a free port with a database and Redis prefix of its own (both removed
+# on exit, with the server); sets BASE_URL. $1 is the ent binary.
+start_scratch_server() {
+  RUN_ID=ent_run_$(date +%s)_$$
+  SERVER_LOG=$(mktemp)
+  create_database "$RUN_ID"
+  trap stop_scratch_server EXIT
+  ENT_PROFILE=test ENT_DATABASE__URL="postgres://ent:ent@127.0.0.1:$PG_PORT/$RUN_ID" \
+    ENT_REDIS__URL="redis://127.0.0.1:$REDIS_PORT" ENT_REDIS__PREFIX="$RUN_ID:" \
+    "$1" serve --migrate >"$SERVER_LOG" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do grep -q '^listening on ' "$SERVER_LOG" && break; sleep 0.1; done
+  BASE_URL=$(sed -n 's/^listening on //p' "$SERVER_LOG")
+  [ -n "$BASE_URL" ] || { cat "$SERVER_LOG"; echo "the server did not start" >&2; exit 1; }
+}
+
+stop_scratch_server() {
+  [ -n "${SERVER_PID:-}" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+  drop_database "$RUN_ID" || true
+  redis-cli -p "$REDIS_PORT" --scan --pattern "$RUN_ID:*" | xargs -r redis-cli -p "$REDIS_PORT" del >/dev/null
+  rm -f "$SERVER_LOG"
+}
