@@ -1,11 +1,13 @@
 import { render } from 'preact';
 import { App } from './app';
+import { reportUncaughtErrors } from './error-reports';
 import { resetLangFromEnvironment } from './i18n';
 import { captureInstallEvents } from './install';
 import { startRouter } from './router';
 import { registerServiceWorker } from './sw-register';
 import './styles.css';
 
+reportUncaughtErrors(window);
 captureInstallEvents(window);
 resetLangFromEnvironment();
 startRouter();

@@ -5,6 +5,7 @@ import type { components, paths } from './schema';
 export type PublicConfig = components['schemas']['PublicConfig'];
 export type Campus = components['schemas']['Campus'];
 export type Problem = components['schemas']['Problem'];
+export type ClientError = components['schemas']['ClientError'];
 
 /**
  * Same-origin client: every call goes through these generated types. The OpenAPI document
