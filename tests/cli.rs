@@ -413,3 +413,17 @@ async fn seed_demo_twice_changes_nothing_the_second_time() {
     assert_eq!(count(&db, "SELECT count(*) AS n FROM people").await, 38);
     assert_eq!(count(&db, "SELECT count(*) AS n FROM programs").await, 3);
 }
+
+/// The campuses a line may name come from the configuration, but `import people` and
+/// `seed-demo` rely on the last `ent migrate`/`ent serve` having copied them into the database:
+/// on a database where they are not (yet) there, the whole import fails with a foreign-key
+/// error, printed twice ("…violates foreign key constraint…: …violates foreign key
+/// constraint…").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "known bug: import/seed-demo do not copy the configuration's campuses (see api/cli.rs)"]
+async fn seed_demo_works_on_a_database_whose_campuses_were_not_copied_yet() {
+    let db = TestDb::new().await; // migrated by the library: no campuses copied
+    let r = run(with_db(&mut ent(&["seed-demo"]), &db));
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert_eq!(count(&db, "SELECT count(*) AS n FROM people").await, 38);
+}
