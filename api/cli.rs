@@ -105,8 +105,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
     let applied = db::migrate(&config.database).await?;
-    let mut conn = connect(config).await?;
-    crate::university::store::sync_campuses(&mut conn, &config.campuses).await?;
+    drop(connect(config).await?); // connecting copies the campuses
+
     if applied.is_empty() {
         println!("database up to date");
     } else {
@@ -119,11 +119,12 @@ async fn migrate(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A connection to a database whose campuses follow the configuration (people refer to them).
 async fn connect(config: &Config) -> anyhow::Result<db::Conn> {
     let pool = db::pool(&config.database)?;
-    pool.get()
-        .await
-        .map_err(|e| anyhow::anyhow!("PostgreSQL is unreachable ({e}); check database.url"))
+    let mut conn = pool.get().await.map_err(db::unreachable)?;
+    crate::university::store::sync_campuses(&mut conn, &config.campuses).await?;
+    Ok(conn)
 }
 
 pub fn rules(config: &Config, clock: &dyn Clock) -> Rules {

@@ -32,11 +32,7 @@ pub struct Bound {
 
 /// Copies configured campuses into the database and binds the listening socket.
 pub async fn bind(state: AppState) -> anyhow::Result<Bound> {
-    let mut conn = state
-        .db
-        .get()
-        .await
-        .map_err(|e| anyhow::anyhow!("PostgreSQL is unreachable ({e}); check database.url"))?;
+    let mut conn = state.db.get().await.map_err(db::unreachable)?;
     university::store::sync_campuses(&mut conn, &state.config.campuses).await?;
     drop(conn);
     let listen = state.config.http.listen;

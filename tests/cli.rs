@@ -420,7 +420,6 @@ async fn seed_demo_twice_changes_nothing_the_second_time() {
 /// error, printed twice ("…violates foreign key constraint…: …violates foreign key
 /// constraint…").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: import/seed-demo do not copy the configuration's campuses (see api/cli.rs)"]
 async fn seed_demo_works_on_a_database_whose_campuses_were_not_copied_yet() {
     let db = TestDb::new().await; // migrated by the library: no campuses copied
     let r = run(with_db(&mut ent(&["seed-demo"]), &db));

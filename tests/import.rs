@@ -513,7 +513,6 @@ async fn skip_invalid_writes_the_valid_lines_and_lists_the_others() {
 /// problems instead of lines (`ImportError::Invalid`'s message uses `errors.len()`, `Report`'s
 /// Display `skipped.len()`), so "2 line(s) read: 1 created, …, 2 skipped" does not add up.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: invalid/skipped counts are problems, not lines (see api/people/import.rs)"]
 async fn a_line_with_two_problems_counts_as_one_invalid_line() {
     let mut s = Setup::new().await;
     let file = format!(

@@ -37,12 +37,18 @@ pub async fn migrate(cfg: &config::Database) -> anyhow::Result<Vec<String>> {
         AsyncPgConnection::establish(cfg.url.as_str()),
     )
     .await
-    .map_err(|_| anyhow::anyhow!("PostgreSQL did not answer in time"))??;
+    .map_err(|_| anyhow::anyhow!("PostgreSQL did not answer in time; check database.url"))?
+    .map_err(unreachable)?;
     let mut harness = diesel_async::AsyncMigrationHarness::new(conn);
     let applied = harness
         .run_pending_migrations(MIGRATIONS)
         .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
     Ok(applied.iter().map(ToString::to_string).collect())
+}
+
+/// The one-line report of a failed connection.
+pub fn unreachable(e: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::anyhow!("PostgreSQL is unreachable ({e}); check database.url")
 }
 
 /// Is PostgreSQL answering? (readiness)

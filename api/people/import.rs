@@ -31,10 +31,19 @@ impl fmt::Display for LineError {
 pub enum ImportError {
     #[error("the file cannot be read: {0}")]
     Unreadable(String),
-    #[error("{} invalid line(s); nothing was imported (fix them, or pass --skip-invalid)", .0.len())]
+    #[error("{} invalid line(s); nothing was imported (fix them, or pass --skip-invalid)", distinct_lines(.0))]
     Invalid(Vec<LineError>),
-    #[error("the database refused the import, nothing was imported: {0}")]
+    #[error("the database refused the import, nothing was imported")]
     Database(#[from] diesel::result::Error),
+}
+
+/// How many lines the problems are on (a line may have several).
+pub fn distinct_lines(errors: &[LineError]) -> usize {
+    errors
+        .iter()
+        .map(|e| e.line)
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -60,7 +69,7 @@ impl fmt::Display for Report {
             w.created,
             w.updated,
             self.unchanged,
-            self.skipped.len(),
+            distinct_lines(&self.skipped),
             self.new_programs,
             self.new_groups,
             w.memberships_added,
