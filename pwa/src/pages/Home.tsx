@@ -8,14 +8,12 @@ export function Home() {
   const state = useConfig();
   return (
     <>
-      {state.status === 'ready' && (
-        <p class="eyebrow" data-testid="university-name">
-          {state.config.university.name}
-        </p>
-      )}
+      {/* Always there, so that the name arriving does not push the page down (layout shift). */}
+      <p class="eyebrow" data-testid="university-name">
+        {state.status === 'ready' ? state.config.university.name : '\u00a0'}
+      </p>
       <h1>{t('home.welcome')}</h1>
       <p class="lead">{t('home.intro')}</p>
-      <InstallBanner />
       <section class="card" aria-labelledby="first-time">
         <h2 id="first-time">{t('home.firstTime')}</h2>
         <p>{t('home.firstTimeText')}</p>
@@ -24,6 +22,8 @@ export function Home() {
           <ChevronIcon />
         </a>
       </section>
+      {/* Shown only once the browser offers installation: below the first card, it moves less. */}
+      <InstallBanner />
       {state.status === 'loading' && <p aria-busy="true">{t('home.loading')}</p>}
       {state.status === 'error' && (
         <div class="card" role="alert">
