@@ -247,9 +247,11 @@ fn describe(e: &figment2::Error) -> String {
         }
         other => other.to_string(),
     };
+    // A missing key has no layer of its own: naming the last one read would mislead.
     let origin = e
         .metadata
         .as_ref()
+        .filter(|_| !matches!(e.kind, Kind::MissingField(_)))
         .map(|m| match &m.source {
             Some(src) => format!(" (in {src})"),
             None => format!(" (from {})", m.name),

@@ -220,6 +220,11 @@ fn check_config_names_a_missing_database_url() {
         .env("ENT_CONFIG_DIR", dir.path())
         .env_remove("ENT_DATABASE__URL"));
     assert_one_line_error(&r, "error: configuration error: database.url: missing");
+    assert!(
+        !r.stderr.contains("test.toml"),
+        "the key is not missing from test.toml: {}",
+        r.stderr
+    );
 
     // With the URL given by the environment, that folder is fine.
     run(ent(&["check-config"]).env("ENT_CONFIG_DIR", dir.path())).ok();

@@ -541,6 +541,9 @@ async fn header_problems_delimiters_bom_and_encodings() {
     };
     let line = "\n21901234,student,Lefèvre,Chloé,2004-03-14,enrolled\n";
 
+    let m = unreadable(s.import(" \n\n".as_bytes(), false).await);
+    assert_eq!(m, "the file is empty");
+
     let m = unreadable(
         s.import(
             format!("number,role,family_name,given_name,birth_date,status,shoe_size{line}")

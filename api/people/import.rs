@@ -101,6 +101,9 @@ pub fn read(input: impl Read, rules: &Rules) -> Result<Checked, ImportError> {
     input
         .read_to_end(&mut bytes)
         .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::Unreadable("the file is empty".into()));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(&bytes))
         .from_reader(bytes.as_slice());
