@@ -8,9 +8,9 @@ use std::{
     process::Command,
 };
 
-use common::{TestDb, admin_url, redis_url};
+use common::{TestDb, redis_url};
 use diesel::{QueryableByName, sql_types::BigInt};
-use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use diesel_async::RunQueryDsl;
 
 /// A password that must never show in any output.
 const SECRET: &str = "pw-Secr3t-4711";
@@ -118,26 +118,15 @@ fn help_lists_the_commands_and_explains_the_people_file() {
     }
 
     let r = run(&mut ent(&["import", "people", "--help"])).ok();
-    for column in [
-        "number",
-        "role",
-        "family_name",
-        "given_name",
-        "birth_date",
-        "institutional_email",
-        "personal_email",
-        "mobile_phone",
-        "campus",
-        "program",
-        "groups",
-        "status",
+    let phrases = [
         "enrolled / former",
         "separated by |",
         "`,` or `;`",
         "--skip-invalid",
         "Nothing is written if a line is wrong",
         "<FILE>",
-    ] {
+    ];
+    for column in ent::people::model::COLUMNS.into_iter().chain(phrases) {
         assert!(
             r.stdout.contains(column),
             "{column} missing from:\n{}",
@@ -255,58 +244,18 @@ fn database_errors_never_show_the_password() {
     }
 }
 
-/// A database of its own that nothing has migrated yet; dropped afterwards.
-struct EmptyDb {
-    name: String,
-    url: String,
-}
-
-impl EmptyDb {
-    async fn new() -> EmptyDb {
-        let name = format!("ent_cli_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = AsyncPgConnection::establish(&admin_url()).await.unwrap();
-        diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
-            .execute(&mut admin)
-            .await
-            .unwrap();
-        let server = admin_url().rsplit_once('/').unwrap().0.to_string();
-        let url = format!("{server}/{name}");
-        EmptyDb { name, url }
-    }
-}
-
-impl Drop for EmptyDb {
-    fn drop(&mut self) {
-        let name = self.name.clone();
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                if let Ok(mut admin) = AsyncPgConnection::establish(&admin_url()).await {
-                    let _ = diesel::sql_query(format!(
-                        "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                    ))
-                    .execute(&mut admin)
-                    .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn migrate_applies_the_migrations_once_and_copies_the_campuses() {
-    let db = EmptyDb::new().await;
-    let first = run(ent(&["migrate"]).env("ENT_DATABASE__URL", &db.url)).ok();
+    let db = TestDb::empty().await;
+    let first =
+        run(ent(&["migrate"]).env("ENT_DATABASE__URL", db.config.database.url.as_str())).ok();
     assert_eq!(
         first.stdout, "applied 1 migration(s): 20261128000001\n",
         "stderr: {}",
         first.stderr
     );
-    let second = run(ent(&["migrate"]).env("ENT_DATABASE__URL", &db.url)).ok();
+    let second =
+        run(ent(&["migrate"]).env("ENT_DATABASE__URL", db.config.database.url.as_str())).ok();
     assert_eq!(second.stdout, "database up to date\n");
 
     #[derive(QueryableByName)]
@@ -314,7 +263,7 @@ async fn migrate_applies_the_migrations_once_and_copies_the_campuses() {
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let mut conn = AsyncPgConnection::establish(&db.url).await.unwrap();
+    let mut conn = db.conn().await;
     let rows: Vec<Count> = diesel::sql_query("SELECT count(*) AS n FROM campuses")
         .load(&mut conn)
         .await

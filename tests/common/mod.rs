@@ -45,6 +45,15 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> TestDb {
+        let db = TestDb::empty().await;
+        db::migrate(&db.config.database)
+            .await
+            .expect("migrations apply");
+        db
+    }
+
+    /// A database nothing has migrated yet.
+    pub async fn empty() -> TestDb {
         let name = format!("ent_t_{}", uuid::Uuid::new_v4().simple());
         let mut admin = AsyncPgConnection::establish(&admin_url())
             .await
@@ -54,9 +63,6 @@ impl TestDb {
             .await
             .expect("create test database");
         let config = test_config(&name, &format!("{name}:"));
-        db::migrate(&config.database)
-            .await
-            .expect("migrations apply");
         TestDb { name, config }
     }
 
