@@ -27,13 +27,6 @@ impl Lang {
     pub fn of(req: &Request) -> Lang {
         Lang::negotiate(req.header("accept-language"))
     }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Fr => "fr",
-            Lang::En => "en",
-        }
-    }
 }
 
 /// A text in both languages.

@@ -38,10 +38,6 @@ impl Redis {
         format!("{}{name}", self.prefix)
     }
 
-    pub fn prefix(&self) -> &str {
-        &self.prefix
-    }
-
     /// Runs commands on a connection; a slow or absent Redis becomes a 503.
     pub async fn run<T, F, Fut>(&self, f: F) -> Result<T, ApiError>
     where

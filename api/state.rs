@@ -13,13 +13,3 @@ pub struct AppState {
     pub clock: SharedClock,
     pub metrics: Metrics,
 }
-
-impl AppState {
-    /// A pooled PostgreSQL connection, or 503 when none can be had in time.
-    pub async fn conn(&self) -> Result<db::Conn, crate::errors::ApiError> {
-        self.db
-            .get()
-            .await
-            .map_err(crate::errors::ApiError::unavailable)
-    }
-}

@@ -14,7 +14,6 @@ use poem_openapi::{
 };
 use tracing::Instrument;
 
-use super::RequestId;
 use crate::{
     errors::{self, ApiError, ProblemType, problem_of, problem_response},
     i18n::Lang,
@@ -38,17 +37,12 @@ const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-pub async fn handle<E: Endpoint>(
-    next: E,
-    mut req: Request,
-    edge: Arc<Edge>,
-) -> poem::Result<Response> {
+pub async fn handle<E: Endpoint>(next: E, req: Request, edge: Arc<Edge>) -> poem::Result<Response> {
     let started = Instant::now();
     let id = uuid::Uuid::new_v4().simple().to_string();
     let lang = Lang::of(&req);
     let method = req.method().to_string();
     let path = req.uri().path().to_string();
-    req.set_data(RequestId(id.clone()));
     let span = tracing::info_span!("request", id = %id, method = %method, path = %path);
 
     let outcome = AssertUnwindSafe(next.call(req))

@@ -5,7 +5,3 @@ pub mod edge;
 pub mod guard;
 pub mod ops;
 pub mod pwa;
-
-/// The identifier of the request being served (also in its log lines and `X-Request-Id`).
-#[derive(Debug, Clone)]
-pub struct RequestId(pub String);
