@@ -135,6 +135,12 @@ impl ApiError {
         }
     }
 
+    /// Keeps `cause` for the log.
+    pub fn caused_by(mut self, cause: impl std::fmt::Display) -> Self {
+        self.cause = Some(cause.to_string());
+        self
+    }
+
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds);
         self
@@ -147,18 +153,12 @@ impl ApiError {
 
     /// An unavailable dependency (PostgreSQL, Redis): 503, with the cause kept for the log.
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
-        ApiError {
-            cause: Some(cause.to_string()),
-            ..ApiError::new(SERVICE_UNAVAILABLE)
-        }
+        ApiError::new(SERVICE_UNAVAILABLE).caused_by(cause)
     }
 
     /// A bug: 500, with the cause kept for the log.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        ApiError {
-            cause: Some(cause.to_string()),
-            ..ApiError::new(INTERNAL)
-        }
+        ApiError::new(INTERNAL).caused_by(cause)
     }
 
     pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {

@@ -1,16 +1,20 @@
 //! In front of the API operations: a per-client rate limit shared by all instances (Redis),
 //! and a bound on the size of request bodies (with or without `Content-Length`).
 
-use poem::{Endpoint, IntoResponse, Request, Response};
+use futures_util::StreamExt;
+use poem::{Body, Endpoint, IntoResponse, Request, Response};
 
 use crate::{
-    errors::{ApiError, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS},
+    errors::{ApiError, BAD_REQUEST, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS},
     limits::{self, Verdict},
     state::AppState,
 };
 
 /// Largest request body the API accepts.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// A refused body is still read (and dropped) up to this size, so that the client receives the
+/// refusal: closing a connection with unread data resets it, and the answer is lost.
+const DRAIN_LIMIT: usize = 8 * BODY_LIMIT;
 
 pub async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
     let state = req
@@ -19,19 +23,36 @@ pub async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Resp
         .ok_or_else(|| ApiError::internal("AppState missing"))?;
     let client = client_address(&req, state.config.http.behind_proxy);
     let limit = state.config.limits.api_requests_per_minute;
-    match limits::hit(&state.redis, "api", &client, limit, 60, state.clock.now()).await? {
+    let verdict = limits::hit(&state.redis, "api", &client, limit, 60, state.clock.now()).await;
+    let body = read_bounded(req.take_body()).await;
+    match verdict? {
         Verdict::Allowed => {
-            let body = req
-                .take_body()
-                .into_bytes_limit(BODY_LIMIT)
-                .await
-                .map_err(|_| ApiError::new(PAYLOAD_TOO_LARGE))?;
-            req.set_body(body);
+            req.set_body(body?);
             Ok(next.call(req).await?.into_response())
         }
         Verdict::Refused { retry_after } => Err(ApiError::new(TOO_MANY_REQUESTS)
             .with_retry_after(retry_after)
             .into()),
+    }
+}
+
+/// The body when it is at most [`BODY_LIMIT`] long; 413 otherwise.
+async fn read_bounded(body: Body) -> Result<Vec<u8>, ApiError> {
+    let mut stream = body.into_bytes_stream();
+    let (mut kept, mut seen) = (Vec::new(), 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| ApiError::new(BAD_REQUEST).caused_by(e))?;
+        seen += chunk.len();
+        if seen <= BODY_LIMIT {
+            kept.extend_from_slice(&chunk);
+        } else if seen > DRAIN_LIMIT {
+            break;
+        }
+    }
+    if seen > BODY_LIMIT {
+        Err(ApiError::new(PAYLOAD_TOO_LARGE))
+    } else {
+        Ok(kept)
     }
 }
 
