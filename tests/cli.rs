@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-};
+use std::{path::PathBuf, process::Command};
 
 use common::{TestDb, redis_url};
 use diesel::{QueryableByName, sql_types::BigInt};
@@ -20,7 +17,7 @@ fn secret_url() -> String {
 }
 
 fn config_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("config")
+    common::project_dir().join("config")
 }
 
 /// `ent` with the test profile and nothing inherited from the caller's `ENT_…` variables.

@@ -51,7 +51,7 @@ async fn the_openapi_document_is_served_and_the_pwa_snapshot_is_current() {
     let served: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
     assert!(served["paths"]["/config/public"]["get"].is_object());
     let snapshot: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/pwa/openapi.json")).unwrap(),
+        &std::fs::read_to_string(common::project_dir().join("pwa/openapi.json")).unwrap(),
     )
     .unwrap();
     assert!(

@@ -18,6 +18,14 @@ pub fn admin_url() -> String {
         .unwrap_or_else(|_| "postgres://ent:ent@127.0.0.1:5432/postgres".into())
 }
 
+/// The clone the tests run from, read when they run: a target directory shared by several clones
+/// may hold a test binary compiled in another one.
+pub fn project_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .expect("cargo sets CARGO_MANIFEST_DIR")
+}
+
 pub fn redis_url() -> String {
     std::env::var("ENTMOBILE_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
@@ -25,7 +33,7 @@ pub fn redis_url() -> String {
 /// The `test` profile from `config/`, pointed at this test's own database and Redis prefix.
 pub fn test_config(db_name: &str, prefix: &str) -> Config {
     let mut config = Config::load(&Source {
-        dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("config"),
+        dir: project_dir().join("config"),
         profile: "test".into(),
     })
     .expect("test configuration");
