@@ -27,6 +27,11 @@ pub struct Config {
     pub redis: Redis,
     pub limits: Limits,
     pub log: Log,
+    pub accounts: Accounts,
+    pub passwords: Passwords,
+    pub sms: Sms,
+    pub email: Email,
+    pub couriers: Couriers,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -115,11 +120,160 @@ pub struct Log {
     pub filter: NonEmpty,
 }
 
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accounts {
+    /// Key of the HMACs that protect one-time codes and links (at least 32 characters).
+    pub secret: Secret,
+    /// Key that encrypts two-factor secrets at rest: 32 bytes, base64.
+    pub two_factor_key: Secret,
+    /// Local part of a derived institutional address: `{given}` and `{family}`, accents folded.
+    pub email_local_part: NonEmpty,
+    /// Domain of derived addresses for students, and for teachers and staff.
+    pub student_mail_domain: NonEmpty,
+    pub staff_mail_domain: NonEmpty,
+    /// Idle expiry of a session on a shared computer, and when "stay signed in" is ticked.
+    pub session_idle_minutes: u32,
+    pub remembered_session_idle_days: u32,
+    /// No session lives longer than this, however active.
+    pub session_absolute_days: u32,
+    /// Failed logins allowed before the account is locked for a while.
+    pub failures_before_lock: u32,
+    pub max_lock_minutes: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Passwords {
+    pub min_length: usize,
+    pub max_length: usize,
+    pub require_upper_case: bool,
+    pub require_letters_and_digits: bool,
+    pub require_special: bool,
+    /// Lowest zxcvbn score (0–4) accepted.
+    pub min_strength: u8,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "lowercase")]
+pub enum Sms {
+    /// Written to the server log (development).
+    Log,
+    /// An HTTP gateway: `body` is a JSON template where `{{recipient}}` and `{{text}}` are
+    /// replaced by JSON-escaped values.
+    Http {
+        url: HttpUrl,
+        #[serde(default = "default_method")]
+        method: NonEmpty,
+        #[serde(default)]
+        headers: std::collections::BTreeMap<String, Secret>,
+        body: NonEmpty,
+        #[serde(default = "default_timeout_ms")]
+        timeout_ms: u64,
+    },
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "lowercase")]
+pub enum Email {
+    /// Written to the server log (development).
+    Log { from: NonEmpty },
+    Smtp {
+        from: NonEmpty,
+        host: NonEmpty,
+        port: u16,
+        /// `starttls`, `tls` (implicit TLS) or `none` (loopback test servers only).
+        security: SmtpSecurity,
+        username: Option<NonEmpty>,
+        password: Option<Secret>,
+        #[serde(default = "default_timeout_ms")]
+        timeout_ms: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpSecurity {
+    Starttls,
+    Tls,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Couriers {
+    /// Attempts before a message is given up (and logged as such).
+    pub max_attempts: u32,
+    /// First retry delay; each further retry waits twice as long, up to `max_backoff_seconds`.
+    pub first_backoff_seconds: u32,
+    pub max_backoff_seconds: u32,
+    /// How often an idle worker looks at the outbox.
+    pub poll_ms: u64,
+}
+
+fn default_method() -> NonEmpty {
+    NonEmpty("POST".into())
+}
+
+fn default_timeout_ms() -> u64 {
+    10_000
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Pretty,
     Json,
+}
+
+/// A value that never appears in `{:?}` or in an error message.
+#[derive(Clone, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Secret(String);
+
+impl TryFrom<String> for Secret {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if s.is_empty() {
+            Err("must not be empty".into())
+        } else {
+            Ok(Secret(s))
+        }
+    }
+}
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl fmt::Debug for Accounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Accounts").finish_non_exhaustive()
+    }
+}
+impl fmt::Debug for Sms {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Sms::Log => "Sms::Log",
+            Sms::Http { .. } => "Sms::Http",
+        })
+    }
+}
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Email::Log { .. } => "Email::Log",
+            Email::Smtp { .. } => "Email::Smtp",
+        })
+    }
 }
 
 // Secrets stay out of `{:?}`.
@@ -216,6 +370,39 @@ impl Config {
                 "campuses: code «{}» appears twice",
                 w[0]
             )));
+        }
+        let a = &self.accounts;
+        if a.secret.expose().len() < 32 {
+            return Err(ConfigError(
+                "accounts.secret: give at least 32 random characters".into(),
+            ));
+        }
+        let key_ok = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            a.two_factor_key.expose(),
+        )
+        .is_ok_and(|k| k.len() == 32);
+        if !key_ok {
+            return Err(ConfigError(
+                "accounts.two_factor_key: must be 32 bytes in base64 (openssl rand -base64 32)"
+                    .into(),
+            ));
+        }
+        for (key, domain) in [
+            ("student_mail_domain", &a.student_mail_domain),
+            ("staff_mail_domain", &a.staff_mail_domain),
+        ] {
+            if !u.mail_domains.contains(domain) {
+                return Err(ConfigError(format!(
+                    "accounts.{key}: must be one of university.mail_domains"
+                )));
+            }
+        }
+        let p = &self.passwords;
+        if p.min_length < 8 || p.max_length < p.min_length || p.min_strength > 4 {
+            return Err(ConfigError(
+                "passwords: need 8 ≤ min_length ≤ max_length and min_strength ≤ 4".into(),
+            ));
         }
         if self.database.pool_size == 0 {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));

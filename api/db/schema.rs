@@ -40,6 +40,69 @@ diesel::table! {
         enrolment -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        phone_verified_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    accounts (person_id) {
+        person_id -> Uuid,
+        identifier -> Text,
+        password_hash -> Text,
+        state -> Text,
+        suspension_reason -> Nullable<Text>,
+        suspension_note -> Nullable<Text>,
+        state_changed_at -> Nullable<Timestamptz>,
+        activated_at -> Timestamptz,
+        password_changed_at -> Timestamptz,
+        two_factor_secret -> Nullable<Bytea>,
+        two_factor_enabled_at -> Nullable<Timestamptz>,
+        two_factor_last_step -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    two_factor_recovery_codes (person_id, code_hash) {
+        person_id -> Uuid,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    permissions (person_id, permission) {
+        person_id -> Uuid,
+        permission -> Text,
+    }
+}
+
+diesel::table! {
+    security_events (id) {
+        id -> Int8,
+        person_id -> Nullable<Uuid>,
+        kind -> Text,
+        success -> Bool,
+        at -> Timestamptz,
+        ip -> Text,
+        device -> Text,
+        actor_id -> Nullable<Uuid>,
+        detail -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        given_up_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
     }
 }
 
@@ -50,6 +113,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(accounts -> people (person_id));
+diesel::joinable!(permissions -> people (person_id));
 diesel::joinable!(people -> campuses (campus_code));
 diesel::joinable!(people -> programs (program_code));
 diesel::joinable!(group_memberships -> people (person_id));
@@ -63,4 +128,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     course_groups,
     people,
     group_memberships,
+    accounts,
+    two_factor_recovery_codes,
+    permissions,
+    security_events,
+    outbox,
 );
