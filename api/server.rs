@@ -8,8 +8,8 @@ use poem::{
 };
 
 use crate::{
-    app, clock::SharedClock, config::Config, db, metrics::Metrics, redis::Redis, state::AppState,
-    university,
+    app, clock::SharedClock, config::Config, cpu::CpuPool, db, metrics::Metrics, redis::Redis,
+    state::AppState, university,
 };
 
 /// Builds the shared state; touches neither PostgreSQL nor Redis yet.
@@ -20,6 +20,7 @@ pub fn state(config: Config, clock: SharedClock) -> anyhow::Result<AppState> {
         config: Arc::new(config),
         clock,
         metrics: Metrics::new(),
+        cpu: CpuPool::new(),
     })
 }
 

@@ -1,9 +1,10 @@
-//! What every request handler may reach: configuration, PostgreSQL, Redis, the clock, metrics.
+//! What every request handler may reach: configuration, PostgreSQL, Redis, the clock, metrics,
+//! the CPU pool.
 //! Nothing in here is state that a second instance would need.
 
 use std::sync::Arc;
 
-use crate::{clock::SharedClock, config::Config, db, metrics::Metrics, redis::Redis};
+use crate::{clock::SharedClock, config::Config, cpu::CpuPool, db, metrics::Metrics, redis::Redis};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -12,4 +13,5 @@ pub struct AppState {
     pub redis: Redis,
     pub clock: SharedClock,
     pub metrics: Metrics,
+    pub cpu: CpuPool,
 }

@@ -1,0 +1,3 @@
+//! Accounts: activation by phone verification, the password policy, recovery, two-factor.
+
+pub mod password;
