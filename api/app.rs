@@ -17,6 +17,16 @@ use crate::{
 pub enum Tag {
     /// The university's public information
     University,
+    /// First connection: activating an account by phone verification
+    Activation,
+    /// Logging in and out
+    Session,
+    /// The signed-in person's account: password, devices, two-factor, security activity
+    Account,
+    /// Forgotten password
+    Recovery,
+    /// Account administration by the secretariat
+    Secretariat,
     /// What the app reports about itself
     Diagnostics,
 }

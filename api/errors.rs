@@ -8,7 +8,7 @@ use poem_openapi::{
     types::ToJSON,
 };
 
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, Translated};
 
 /// A kind of problem: its status, its stable slug (the end of `type`) and its title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,15 +20,17 @@ pub struct ProblemType {
 
 pub const TYPE_PREFIX: &str = "urn:ent-mobile:problem:";
 
+/// Declares a [`ProblemType`] constant; features declare theirs beside their rules.
 macro_rules! problem {
     ($name:ident, $status:expr, $slug:expr, $fr:expr, $en:expr) => {
-        pub const $name: ProblemType = ProblemType {
+        pub const $name: $crate::errors::ProblemType = $crate::errors::ProblemType {
             status: $status,
             slug: $slug,
-            title: Text { fr: $fr, en: $en },
+            title: $crate::i18n::Text { fr: $fr, en: $en },
         };
     };
 }
+pub(crate) use problem;
 
 problem!(
     BAD_REQUEST,
@@ -118,7 +120,7 @@ pub struct Problem {
 #[derive(Debug)]
 pub struct ApiError {
     pub kind: ProblemType,
-    pub detail: Option<Text>,
+    pub detail: Option<Translated>,
     /// Logged, never shown.
     pub cause: Option<String>,
     /// Seconds after which trying again makes sense (`Retry-After`).
@@ -146,8 +148,8 @@ impl ApiError {
         self
     }
 
-    pub fn with_detail(mut self, detail: Text) -> Self {
-        self.detail = Some(detail);
+    pub fn with_detail(mut self, detail: impl Into<Translated>) -> Self {
+        self.detail = Some(detail.into());
         self
     }
 
@@ -162,13 +164,13 @@ impl ApiError {
     }
 
     pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {
-        problem_of(self.kind, self.detail, lang, request_id)
+        problem_of(self.kind, self.detail.as_ref(), lang, request_id)
     }
 }
 
 pub fn problem_of(
     kind: ProblemType,
-    detail: Option<Text>,
+    detail: Option<&Translated>,
     lang: Lang,
     request_id: Option<&str>,
 ) -> Problem {

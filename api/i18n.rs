@@ -45,6 +45,37 @@ impl Text {
     }
 }
 
+/// A text in both languages, made at run time (it carries figures or names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translated {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Translated {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl From<Text> for Translated {
+    fn from(t: Text) -> Self {
+        Translated {
+            fr: t.fr.into(),
+            en: t.en.into(),
+        }
+    }
+}
+
+impl<'a> poem::FromRequest<'a> for Lang {
+    async fn from_request(req: &'a Request, _body: &mut poem::RequestBody) -> poem::Result<Self> {
+        Ok(Lang::of(req))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

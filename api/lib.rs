@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod phone;
 pub mod redis;
 pub mod secrets;
+pub mod security_log;
 pub mod server;
 pub mod state;
 
@@ -23,4 +24,5 @@ pub mod accounts;
 pub mod client_errors;
 pub mod demo;
 pub mod people;
+pub mod sessions;
 pub mod university;

@@ -1,15 +1,24 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { ReauthDialog } from './accounts/reauth';
+import { rememberNext, useAuth, type AuthState } from './auth';
 import { BottomNav } from './components/BottomNav';
 import { OfflineBanner } from './components/OfflineBanner';
 import { sameOriginPath, useConfig } from './config';
 import { useI18n } from './i18n';
+import { Activation } from './pages/Activation';
+import { Contacts } from './pages/Contacts';
 import { Home } from './pages/Home';
+import { Login } from './pages/Login';
 import { More } from './pages/More';
+import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
+import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
+import { Activity, ChangePassword, Devices, SecurityHome, TwoFactor } from './pages/Security';
 import { NotFound, Soon } from './pages/Soon';
-import { matchRoute, usePath, type RouteId } from './router';
+import { matchRoute, matchScreen, navigate, PUBLIC_SCREENS, usePath, type Screen } from './router';
 
-function Page({ route }: { route: RouteId }) {
-  switch (route) {
+function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
+  const signedIn = auth.status === 'signed-in';
+  switch (screen.id) {
     case 'home':
       return <Home />;
     case 'timetable':
@@ -20,18 +29,63 @@ function Page({ route }: { route: RouteId }) {
       return <Soon title="page.help" />;
     case 'more':
       return <More />;
+    case 'login':
+      return <Login />;
+    case 'activation':
+      return <Activation />;
+    case 'recovery':
+      return <RecoveryRequest />;
+    case 'recovery-link':
+      return 'token' in screen ? <RecoveryLink token={screen.token} /> : <NotFound />;
+    case 'contacts':
+      return <Contacts />;
+    case 'security':
+      return <SecurityHome />;
+    case 'security-password':
+      return <ChangePassword />;
+    case 'security-devices':
+      return <Devices />;
+    case 'security-activity':
+      return <Activity />;
+    case 'security-two-factor':
+      return <TwoFactor />;
+    case 'secretariat':
+      return signedIn && auth.me.permissions.includes('accounts') ? <SecretariatSearch /> : <NotFound />;
+    case 'secretariat-person':
+      return signedIn && auth.me.permissions.includes('accounts') && 'personId' in screen ? (
+        <SecretariatPerson personId={screen.personId} />
+      ) : (
+        <NotFound />
+      );
     default:
       return <NotFound />;
   }
 }
 
+/** Signed in, or offline after having been signed in on this device: the whole app. */
+const hasApp = (auth: AuthState) => auth.status === 'signed-in' || (auth.status === 'offline' && auth.wasSignedIn);
+
 export function App() {
   const path = usePath();
-  const route = matchRoute(path);
+  const auth = useAuth();
+  const screen = matchScreen(path);
   const { t } = useI18n();
   const config = useConfig();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
+  const isPublic = PUBLIC_SCREENS.has(screen.id);
+  const inApp = hasApp(auth);
+  const gated = !inApp && !isPublic && auth.status !== 'loading';
+
+  // Not signed in: the login screen, coming back here afterwards. Signed in: no login screen.
+  useEffect(() => {
+    if (gated) {
+      rememberNext(location.pathname + location.search);
+      navigate('/login', { replace: true });
+    } else if (screen.id === 'login' && auth.status === 'signed-in') {
+      navigate('/', { replace: true });
+    }
+  }, [gated, screen.id, auth.status]);
 
   // Move focus to the new page for screen readers (not on first load).
   useEffect(() => {
@@ -44,8 +98,9 @@ export function App() {
 
   const shortName = config.status === 'ready' ? config.config.university.short_name : t('app.name');
   const logo = config.status === 'ready' ? sameOriginPath(config.config.branding.logo_url) : null;
+  const showNav = inApp;
   return (
-    <div class="shell" data-route={route}>
+    <div class={`shell${showNav ? '' : ' shell-public'}`} data-route={matchRoute(path)} data-screen={screen.id}>
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>
@@ -56,10 +111,11 @@ export function App() {
         </a>
       </header>
       <OfflineBanner />
-      <main id="main" ref={main} tabIndex={-1}>
-        <Page route={route} />
+      <main id="main" ref={main} tabIndex={-1} aria-busy={auth.status === 'loading' ? true : undefined}>
+        {auth.status === 'loading' || gated ? null : <Page screen={screen} auth={auth} />}
       </main>
-      <BottomNav active={route} />
+      {showNav && <BottomNav active={matchRoute(path)} />}
+      <ReauthDialog />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { App } from './app';
+import { loadSession } from './auth';
 import { reportUncaughtErrors } from './error-reports';
 import { resetLangFromEnvironment } from './i18n';
 import { captureInstallEvents } from './install';
@@ -11,6 +12,7 @@ reportUncaughtErrors(window);
 captureInstallEvents(window);
 resetLangFromEnvironment();
 startRouter();
+void loadSession();
 const root = document.getElementById('app');
 if (root) render(<App />, root);
 registerServiceWorker();

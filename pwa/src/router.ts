@@ -28,6 +28,53 @@ export function matchRoute(pathname: string): RouteId {
   return 'not-found';
 }
 
+/** Every screen, with its parameter when it has one. */
+export type Screen =
+  | { id: RouteId }
+  | { id: 'login' | 'activation' | 'recovery' | 'contacts' }
+  | { id: 'recovery-link'; token: string }
+  | { id: 'security' | 'security-password' | 'security-devices' | 'security-activity' | 'security-two-factor' }
+  | { id: 'secretariat' }
+  | { id: 'secretariat-person'; personId: string };
+
+/** Screens anyone can open without signing in. */
+export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts']);
+
+const SECURITY: Record<string, Screen> = {
+  '': { id: 'security' },
+  password: { id: 'security-password' },
+  devices: { id: 'security-devices' },
+  activity: { id: 'security-activity' },
+  'two-factor': { id: 'security-two-factor' },
+};
+
+/** Which screen a pathname shows (the tabs' sections, the account screens, not-found). */
+export function matchScreen(pathname: string): Screen {
+  const path = normalisePath(pathname);
+  const fixed: Record<string, Screen> = {
+    '/login': { id: 'login' },
+    '/activation': { id: 'activation' },
+    '/recovery': { id: 'recovery' },
+    '/contacts': { id: 'contacts' },
+    '/more/secretariat': { id: 'secretariat' },
+  };
+  if (fixed[path]) return fixed[path];
+  let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);
+  if (m?.[1]) return { id: 'recovery-link', token: m[1] };
+  m = /^\/more\/security(?:\/([a-z-]+))?$/.exec(path);
+  if (m) return SECURITY[m[1] ?? ''] ?? { id: 'not-found' };
+  m = /^\/more\/secretariat\/([A-Za-z0-9_-]{1,64})$/.exec(path);
+  if (m?.[1]) return { id: 'secretariat-person', personId: m[1] };
+  if (path.startsWith('/more/')) return { id: 'not-found' };
+  return { id: matchRoute(path) };
+}
+
+/** The query string's value for `name` in the current address. */
+export function queryParam(name: string): string | null {
+  if (typeof location === 'undefined') return null;
+  return new URLSearchParams(location.search).get(name);
+}
+
 const listeners = new Set<(path: string) => void>();
 
 function currentPath(): string {
@@ -41,7 +88,7 @@ function notify(): void {
 
 /** Go to a same-origin path with the History API. */
 export function navigate(path: string, options: { replace?: boolean } = {}): void {
-  if (normalisePath(path) === currentPath() && !options.replace) return;
+  if (path === location.pathname + location.search && !options.replace) return;
   if (options.replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   notify();

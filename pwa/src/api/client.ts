@@ -1,9 +1,12 @@
-import createClient from 'openapi-fetch';
+import createClient, { type Middleware } from 'openapi-fetch';
+import { getLang } from '../i18n';
+import { PROBLEM_PREFIX } from './problems';
 import type { components, paths } from './schema';
 
 // Types come from schema.d.ts, generated from openapi.json by `npm run gen:api`.
 export type PublicConfig = components['schemas']['PublicConfig'];
 export type Campus = components['schemas']['Campus'];
+export type SecretariatContact = components['schemas']['SecretariatContact'];
 export type Problem = components['schemas']['Problem'];
 export type ClientError = components['schemas']['ClientError'];
 
@@ -18,3 +21,64 @@ export const api = createClient<paths>({
   // Late-bound so that tests (and polyfills) can replace the global fetch.
   fetch: (request: Request) => globalThis.fetch(request),
 });
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface SessionHooks {
+  /** The signed-in person's CSRF token (from GET /api/session), or null when signed out. */
+  csrfToken: () => string | null;
+  /** The interface language: the server translates problem titles and details into it. */
+  lang: () => string;
+  /** Called when any call answers 401 not-signed-in (the session ended, e.g. revoked elsewhere). */
+  onNotSignedIn: () => void;
+}
+
+/**
+ * Adds `X-CSRF-Token` to every state-changing request and `Accept-Language` to all of them;
+ * reports a 401 not-signed-in from any call.
+ */
+export function sessionMiddleware(hooks: SessionHooks): Middleware {
+  return {
+    onRequest({ request }) {
+      request.headers.set('Accept-Language', hooks.lang());
+      const token = hooks.csrfToken();
+      if (token && !SAFE_METHODS.has(request.method.toUpperCase())) request.headers.set('X-CSRF-Token', token);
+      return request;
+    },
+    async onResponse({ response }) {
+      if (response.status !== 401) return undefined;
+      try {
+        const body = (await response.clone().json()) as { type?: unknown };
+        if (body.type === `${PROBLEM_PREFIX}not-signed-in`) hooks.onNotSignedIn();
+      } catch {
+        // not a problem document: nothing to report
+      }
+      return undefined;
+    },
+  };
+}
+
+let csrfToken: string | null = null;
+const notSignedInListeners = new Set<() => void>();
+
+/** Set by the auth store whenever the session changes. */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function onNotSignedIn(listener: () => void): () => void {
+  notSignedInListeners.add(listener);
+  return () => {
+    notSignedInListeners.delete(listener);
+  };
+}
+
+api.use(
+  sessionMiddleware({
+    csrfToken: () => csrfToken,
+    lang: getLang,
+    onNotSignedIn: () => {
+      for (const listener of notSignedInListeners) listener();
+    },
+  }),
+);

@@ -18,3 +18,10 @@ export function formatTime(value: Date | string, lang: Lang, timeZone: string = 
     typeof value === 'string' ? new Date(value) : value,
   );
 }
+
+/** A compact date and time in the university's time zone, e.g. « 2 sept. 2024, 08:30 ». */
+export function formatShortDateTime(value: Date | string, lang: Lang, timeZone: string = TIME_ZONE): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(
+    typeof value === 'string' ? new Date(value) : value,
+  );
+}

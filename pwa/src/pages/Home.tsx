@@ -1,5 +1,4 @@
 import { InstallBanner } from '../components/InstallCard';
-import { ChevronIcon } from '../components/Icons';
 import { loadConfig, useConfig } from '../config';
 import { useI18n } from '../i18n';
 
@@ -14,14 +13,6 @@ export function Home() {
       </p>
       <h1>{t('home.welcome')}</h1>
       <p class="lead">{t('home.intro')}</p>
-      <section class="card" aria-labelledby="first-time">
-        <h2 id="first-time">{t('home.firstTime')}</h2>
-        <p>{t('home.firstTimeText')}</p>
-        <a class="list-link" href="/help">
-          <span>{t('home.activate')}</span>
-          <ChevronIcon />
-        </a>
-      </section>
       {/* Shown only once the browser offers installation: below the first card, it moves less. */}
       <InstallBanner />
       {state.status === 'loading' && <p aria-busy="true">{t('home.loading')}</p>}

@@ -1,36 +1,64 @@
+import { useState } from 'preact/hooks';
+import { signOut, useAuth } from '../auth';
+import { SecretariatContacts } from '../components/Contacts';
+import { Button } from '../components/Form';
 import { InstallSection } from '../components/InstallCard';
-import { ChevronIcon } from '../components/Icons';
+import { ChevronIcon, ShieldIcon } from '../components/Icons';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
-import { LANGUAGES, setLang, useI18n, type MessageKey } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 
 const LINKS: { href: string; label: MessageKey }[] = [
-  { href: '/help', label: 'more.assistance' },
-  { href: '/help', label: 'more.activate' },
+  { href: '/contacts', label: 'more.assistance' },
   { href: '/help', label: 'more.allServices' },
 ];
 
-function LanguageSwitch() {
-  const { lang, t } = useI18n();
+/** Mon compte: who is signed in, Sécurité, the secretariat's tools, « Se déconnecter ». */
+function AccountSection() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const [busy, setBusy] = useState(false);
+  if (auth.status !== 'signed-in') return null;
+  const { me } = auth;
   return (
-    <section class="card" aria-labelledby="language-title">
-      <h2 id="language-title">{t('more.language')}</h2>
-      <p class="muted" id="language-hint">
-        {t('more.languageHint')}
+    <section class="card" aria-labelledby="account-title">
+      <h2 id="account-title">{t('account.title')}</h2>
+      <p data-testid="me-name">
+        <strong>
+          {me.given_name} {me.family_name}
+        </strong>
+        <span class="muted block">{me.institutional_email ?? me.identifier}</span>
       </p>
-      <div class="segmented" role="group" aria-labelledby="language-title" aria-describedby="language-hint">
-        {LANGUAGES.map((code) => (
-          <button
-            key={code}
-            type="button"
-            lang={code}
-            data-lang={code}
-            aria-pressed={lang === code}
-            onClick={() => setLang(code)}
-          >
-            {t(code === 'fr' ? 'lang.fr' : 'lang.en')}
-          </button>
-        ))}
-      </div>
+      <ul class="link-list">
+        <li>
+          <a class="list-link" href="/more/security" data-testid="security-link">
+            <span class="with-icon">
+              <ShieldIcon />
+              {t('account.security')}
+            </span>
+            <ChevronIcon />
+          </a>
+        </li>
+        {me.permissions.includes('accounts') && (
+          <li>
+            <a class="list-link" href="/more/secretariat" data-testid="secretariat-link">
+              <span>{t('account.secretariat')}</span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
+      </ul>
+      <Button
+        type="button"
+        variant="secondary"
+        busy={busy}
+        onClick={() => {
+          setBusy(true);
+          void signOut();
+        }}
+      >
+        {t('account.logout')}
+      </Button>
     </section>
   );
 }
@@ -41,6 +69,7 @@ export function More() {
   return (
     <>
       <h1>{t('page.more')}</h1>
+      <AccountSection />
       <LanguageSwitch />
       <InstallSection />
       <section class="card" aria-labelledby="links-title">
@@ -64,21 +93,10 @@ export function More() {
           )}
         </ul>
       </section>
-      {state.status === 'ready' && state.config.secretariat.length > 0 && (
-        <section class="card" aria-labelledby="secretariat-title">
-          <h2 id="secretariat-title">{t('more.secretariat')}</h2>
-          <ul class="contact-list">
-            {state.config.secretariat.map((contact) => (
-              <li key={contact.email}>
-                <strong>{contact.name}</strong>
-                <a href={`mailto:${contact.email}`}>{contact.email}</a>
-                <a href={`tel:${contact.phone}`}>{contact.phone}</a>
-                <span class="muted">{contact.hours}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <section class="card" aria-labelledby="secretariat-title">
+        <h2 id="secretariat-title">{t('more.secretariat')}</h2>
+        <SecretariatContacts titleId="secretariat-title" />
+      </section>
     </>
   );
 }

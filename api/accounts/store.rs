@@ -1,0 +1,192 @@
+//! Accounts in PostgreSQL: who holds an identifier, creating and changing accounts.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::{
+    BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, OptionalExtension,
+    QueryDsl, Queryable, Selectable, TextExpressionMethods,
+    SelectableHelper, insert_into,
+    sql_types::{Nullable, Text},
+    update,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{accounts, people, permissions};
+
+/// A person as the accounts feature sees them.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = people)]
+pub struct Person {
+    pub id: Uuid,
+    pub number: String,
+    pub role: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub birth_date: NaiveDate,
+    pub institutional_email: Option<String>,
+    pub personal_email: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub enrolment: String,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = accounts)]
+pub struct Account {
+    pub identifier: String,
+    pub password_hash: String,
+    pub state: String,
+    pub suspension_reason: Option<String>,
+    pub suspension_note: Option<String>,
+    pub two_factor_secret: Option<Vec<u8>>,
+    pub two_factor_last_step: Option<i64>,
+}
+
+/// A person and their account, if they activated it.
+pub type Holder = (Person, Option<Account>);
+
+impl Person {
+    /// What must not appear in their password.
+    pub fn personal_words(&self) -> Vec<&str> {
+        let mut words = vec![self.number.as_str()];
+        words.extend(self.family_name.split([' ', '-', '\'']));
+        words.extend(self.given_name.split([' ', '-', '\'']));
+        words
+    }
+}
+
+diesel::define_sql_function!(fn lower(x: Nullable<Text>) -> Nullable<Text>);
+
+/// People joined with their accounts (none while activation is pending).
+macro_rules! holders {
+    () => {
+        people::table
+            .left_join(accounts::table)
+            .select((Person::as_select(), Option::<Account>::as_select()))
+    };
+}
+
+pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<Option<Holder>> {
+    holders!()
+        .filter(people::id.eq(id))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The account holder who logs in as `login` (identifier or institutional e-mail, lower-case).
+pub async fn by_login(
+    conn: &mut AsyncPgConnection,
+    login: &str,
+) -> diesel::QueryResult<Option<Holder>> {
+    holders!()
+        .filter(
+            accounts::identifier
+                .eq(login)
+                .or(lower(people::institutional_email)
+                    .eq(login)
+                    .and(accounts::person_id.is_not_null())),
+        )
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The person with this number (any case) and birth date.
+pub async fn by_number_and_birth_date(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+    birth_date: NaiveDate,
+) -> diesel::QueryResult<Option<Holder>> {
+    holders!()
+        .filter(people::number.eq(number.to_uppercase()).or(people::number.eq(number)))
+        .filter(people::birth_date.eq(birth_date))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Active accounts reachable at this personal or institutional address (lower-case).
+pub async fn by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> diesel::QueryResult<Vec<Holder>> {
+    holders!()
+        .filter(accounts::state.eq("active"))
+        .filter(
+            lower(people::institutional_email)
+                .eq(email)
+                .or(lower(people::personal_email).eq(email)),
+        )
+        .load(conn)
+        .await
+}
+
+pub async fn permissions_of(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+) -> diesel::QueryResult<Vec<String>> {
+    permissions::table
+        .filter(permissions::person_id.eq(person))
+        .select(permissions::permission)
+        .order(permissions::permission)
+        .load(conn)
+        .await
+}
+
+/// Addresses already given out that start like `local` (to pick a free one).
+pub async fn emails_like(
+    conn: &mut AsyncPgConnection,
+    local: &str,
+    domain: &str,
+) -> diesel::QueryResult<Vec<String>> {
+    let pattern = format!("{}%@{}", local.replace(['%', '_', '\\'], ""), domain);
+    people::table
+        .filter(lower(people::institutional_email).like(pattern))
+        .select(people::institutional_email.assume_not_null())
+        .load(conn)
+        .await
+}
+
+/// Creates the account at the end of activation; gives the person `email` if they had none.
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    person: &Person,
+    email: &str,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    insert_into(accounts::table)
+        .values((
+            accounts::person_id.eq(person.id),
+            accounts::identifier.eq(person.number.to_lowercase()),
+            accounts::password_hash.eq(password_hash),
+            accounts::activated_at.eq(now),
+            accounts::password_changed_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    update(people::table.find(person.id))
+        .set((
+            people::institutional_email.eq(email),
+            people::phone_verified_at.eq(now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn set_password(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    update(accounts::table.find(person))
+        .set((
+            accounts::password_hash.eq(password_hash),
+            accounts::password_changed_at.eq(now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}

@@ -1,0 +1,191 @@
+//! The security log: every security event, for the person's own history and for audit. All
+//! events go through [`record`], the one place where notifications can hook in.
+
+pub mod routes;
+
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, QueryDsl, insert_into};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use poem_openapi::{Enum, Object};
+use uuid::Uuid;
+
+use crate::{db::schema::security_events as ev, sessions::Client};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum EventKind {
+    Activation,
+    Login,
+    LoginFailed,
+    AccountLocked,
+    PasswordChanged,
+    PasswordReset,
+    RecoveryRequested,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    SessionRevoked,
+    AccountSuspended,
+    AccountReinstated,
+    AccountClosed,
+    PhoneChanged,
+    ActivationInvited,
+}
+
+impl EventKind {
+    fn as_str(self) -> &'static str {
+        use EventKind::*;
+        match self {
+            Activation => "activation",
+            Login => "login",
+            LoginFailed => "login_failed",
+            AccountLocked => "account_locked",
+            PasswordChanged => "password_changed",
+            PasswordReset => "password_reset",
+            RecoveryRequested => "recovery_requested",
+            TwoFactorEnabled => "two_factor_enabled",
+            TwoFactorDisabled => "two_factor_disabled",
+            SessionRevoked => "session_revoked",
+            AccountSuspended => "account_suspended",
+            AccountReinstated => "account_reinstated",
+            AccountClosed => "account_closed",
+            PhoneChanged => "phone_changed",
+            ActivationInvited => "activation_invited",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        use EventKind::*;
+        [
+            Activation,
+            Login,
+            LoginFailed,
+            AccountLocked,
+            PasswordChanged,
+            PasswordReset,
+            RecoveryRequested,
+            TwoFactorEnabled,
+            TwoFactorDisabled,
+            SessionRevoked,
+            AccountSuspended,
+            AccountReinstated,
+            AccountClosed,
+            PhoneChanged,
+            ActivationInvited,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
+    }
+}
+
+/// One event about `person` (when known), caused from `client`.
+pub struct Event<'a> {
+    pub person_id: Option<Uuid>,
+    pub kind: EventKind,
+    pub success: bool,
+    pub client: &'a Client,
+    /// The member of staff who acted, for secretariat actions.
+    pub actor_id: Option<Uuid>,
+    pub detail: Option<String>,
+}
+
+impl<'a> Event<'a> {
+    pub fn of(person_id: Uuid, kind: EventKind, client: &'a Client) -> Self {
+        Event {
+            person_id: Some(person_id),
+            kind,
+            success: true,
+            client,
+            actor_id: None,
+            detail: None,
+        }
+    }
+
+    pub fn failed(mut self) -> Self {
+        self.success = false;
+        self
+    }
+
+    pub fn by(mut self, actor: Uuid) -> Self {
+        self.actor_id = Some(actor);
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Writes the event; call it in the transaction of the change it records.
+pub async fn record(
+    conn: &mut AsyncPgConnection,
+    event: Event<'_>,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    tracing::info!(
+        security.kind = event.kind.as_str(), security.success = event.success,
+        person = ?event.person_id, actor = ?event.actor_id, ip = %event.client.ip, "security event"
+    );
+    insert_into(ev::table)
+        .values((
+            ev::person_id.eq(event.person_id),
+            ev::kind.eq(event.kind.as_str()),
+            ev::success.eq(event.success),
+            ev::at.eq(now),
+            ev::ip.eq(&event.client.ip),
+            ev::device.eq(describe_device(&event.client.user_agent)),
+            ev::actor_id.eq(event.actor_id),
+            ev::detail.eq(event.detail),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// One line of a person's security history.
+#[derive(Debug, Clone, Object)]
+pub struct SecurityEvent {
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+    pub success: bool,
+    pub ip: String,
+    pub device: String,
+}
+
+/// The person's latest events, newest first.
+pub async fn recent(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    limit: i64,
+) -> diesel::QueryResult<Vec<SecurityEvent>> {
+    let rows: Vec<(DateTime<Utc>, String, bool, String, String)> = ev::table
+        .filter(ev::person_id.eq(person))
+        .order((ev::at.desc(), ev::id.desc()))
+        .limit(limit)
+        .select((ev::at, ev::kind, ev::success, ev::ip, ev::device))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(at, kind, success, ip, device)| {
+            Some(SecurityEvent {
+                at,
+                kind: EventKind::parse(&kind)?,
+                success,
+                ip,
+                device,
+            })
+        })
+        .collect())
+}
+
+/// "Firefox · Android" from a user agent, for people to recognise their devices.
+pub fn describe_device(user_agent: &str) -> String {
+    match woothee::parser::Parser::new().parse(user_agent) {
+        Some(r) if r.name != "UNKNOWN" => {
+            let os = if r.os == "UNKNOWN" { "" } else { r.os };
+            format!("{} · {}", r.name, os).trim_end_matches(" · ").to_string()
+        }
+        _ => "Appareil inconnu / Unknown device".into(),
+    }
+}

@@ -1,0 +1,178 @@
+//! Who is calling: the session named by the cookie, checked on every request (expiry, CSRF),
+//! and the cookie itself.
+
+use chrono::{DateTime, Duration, Utc};
+use poem::{FromRequest, Request, RequestBody, http::header};
+use uuid::Uuid;
+
+use super::store::{self, Expiry, Session, SessionKey};
+use crate::{
+    config::Config,
+    errors::ApiError,
+    http::guard::client_address,
+    secrets,
+    state::AppState,
+};
+
+crate::errors::problem!(
+    NOT_SIGNED_IN,
+    401,
+    "not-signed-in",
+    "Vous n’êtes pas connecté(e), ou votre session a pris fin",
+    "You are not signed in, or your session has ended"
+);
+crate::errors::problem!(
+    CSRF_TOKEN_MISSING,
+    403,
+    "csrf-token-missing",
+    "Requête refusée : rechargez la page et réessayez",
+    "Request refused: reload the page and try again"
+);
+crate::errors::problem!(
+    REAUTHENTICATION_REQUIRED,
+    403,
+    "reauthentication-required",
+    "Confirmez votre mot de passe pour continuer",
+    "Confirm your password to continue"
+);
+
+/// A signed-in person, from a valid session.
+pub struct Caller {
+    pub person_id: Uuid,
+    pub key: SessionKey,
+    pub session: Session,
+}
+
+/// Where a request comes from, for sessions and the security log.
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl<'a> FromRequest<'a> for Client {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let state = app_state(req)?;
+        Ok(Client {
+            ip: client_address(req, state.config.http.behind_proxy),
+            user_agent: req
+                .header(header::USER_AGENT)
+                .unwrap_or_default()
+                .chars()
+                .take(300)
+                .collect(),
+        })
+    }
+}
+
+impl<'a> FromRequest<'a> for Caller {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let state = app_state(req)?;
+        let config = &state.config;
+        let id = cookie_value(req, &cookie_name(config)).ok_or(ApiError::new(NOT_SIGNED_IN))?;
+        let (key, mut session) = store::find(&state.redis, &id)
+            .await?
+            .ok_or(ApiError::new(NOT_SIGNED_IN))?;
+        let now = state.clock.now();
+        if !alive(config, &session, now) {
+            store::remove(&state.redis, session.person_id, &[key]).await?;
+            return Err(ApiError::new(NOT_SIGNED_IN).into());
+        }
+        if !req.method().is_safe() {
+            let sent = req.header("x-csrf-token").unwrap_or_default();
+            if !secrets::same(sent, &session.csrf_token) {
+                return Err(ApiError::new(CSRF_TOKEN_MISSING).into());
+            }
+        }
+        session.last_seen_at = now;
+        store::save(&state.redis, &key, &session, expiry(config, &session, now)).await?;
+        Ok(Caller {
+            person_id: session.person_id,
+            key,
+            session,
+        })
+    }
+}
+
+impl Caller {
+    /// Sensitive settings need the password typed in the last 10 minutes.
+    pub fn require_recent_password(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
+        if now - self.session.authenticated_at <= Duration::minutes(10) {
+            Ok(())
+        } else {
+            Err(ApiError::new(REAUTHENTICATION_REQUIRED))
+        }
+    }
+}
+
+fn app_state(req: &Request) -> Result<&AppState, ApiError> {
+    req.data::<AppState>()
+        .ok_or_else(|| ApiError::internal("AppState missing"))
+}
+
+fn idle_limit(config: &Config, session: &Session) -> Duration {
+    let a = &config.accounts;
+    if session.remembered {
+        Duration::days(a.remembered_session_idle_days.into())
+    } else {
+        Duration::minutes(a.session_idle_minutes.into())
+    }
+}
+
+/// Neither idle too long nor older than the absolute limit.
+fn alive(config: &Config, session: &Session, now: DateTime<Utc>) -> bool {
+    let absolute = Duration::days(config.accounts.session_absolute_days.into());
+    now - session.last_seen_at < idle_limit(config, session) && now - session.created_at < absolute
+}
+
+/// How long Redis keeps the session: until the server would refuse it anyway.
+pub fn expiry(config: &Config, session: &Session, now: DateTime<Utc>) -> Expiry {
+    let absolute = Duration::days(config.accounts.session_absolute_days.into());
+    let left = idle_limit(config, session).min(session.created_at + absolute - now);
+    Expiry {
+        seconds: left.num_seconds().max(1) as u64,
+    }
+}
+
+/// `__Host-` binds the cookie to this exact origin, but browsers accept it only over https.
+pub fn cookie_name(config: &Config) -> String {
+    if config.hsts() {
+        "__Host-ent-session".into()
+    } else {
+        "ent-session".into()
+    }
+}
+
+/// `Set-Cookie` for a new session id: persistent only when the person asked to stay signed in.
+pub fn session_cookie(config: &Config, id: &str, remembered: bool) -> String {
+    let max_age = if remembered {
+        format!(
+            "; Max-Age={}",
+            i64::from(config.accounts.remembered_session_idle_days) * 86_400
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "{}={id}; Path=/; Secure; HttpOnly; SameSite=Lax{max_age}",
+        cookie_name(config)
+    )
+}
+
+pub fn expired_cookie(config: &Config) -> String {
+    format!(
+        "{}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0",
+        cookie_name(config)
+    )
+}
+
+fn cookie_value(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}

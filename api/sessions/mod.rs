@@ -1,0 +1,6 @@
+//! Sessions: login and logout, the person's devices, the cookie and CSRF checks.
+
+pub mod caller;
+pub mod store;
+
+pub use caller::{Caller, Client};

@@ -1,0 +1,120 @@
+import { useEffect, useState } from 'preact/hooks';
+import { accounts, type Me } from './api/accounts';
+import { onNotSignedIn, setCsrfToken } from './api/client';
+import { navigate, normalisePath } from './router';
+
+/**
+ * The session as the interface sees it: loading at start, signed in (with the person), signed
+ * out, or offline (the server could not be asked; a person who was signed in keeps the app).
+ */
+export type AuthState =
+  | { status: 'loading' }
+  | { status: 'signed-in'; me: Me }
+  | { status: 'signed-out'; reason?: 'session-ended' | 'signed-out' }
+  | { status: 'offline'; wasSignedIn: boolean };
+
+const SIGNED_IN_KEY = 'ent.signedIn';
+const NEXT_KEY = 'ent.next';
+
+let state: AuthState = { status: 'loading' };
+const listeners = new Set<(s: AuthState) => void>();
+
+function storage(kind: 'local' | 'session'): Storage | null {
+  try {
+    return kind === 'local' ? globalThis.localStorage : globalThis.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function set(next: AuthState): void {
+  state = next;
+  setCsrfToken(next.status === 'signed-in' ? next.me.csrf_token : null);
+  try {
+    // Only a flag (no name, no token): lets an installed app open offline after a sign-in.
+    if (next.status === 'signed-in') storage('local')?.setItem(SIGNED_IN_KEY, '1');
+    if (next.status === 'signed-out') storage('local')?.removeItem(SIGNED_IN_KEY);
+  } catch {
+    // storage disabled
+  }
+  for (const listener of listeners) listener(state);
+}
+
+export function getAuth(): AuthState {
+  return state;
+}
+
+/** GET /api/session: signed in, or (401) signed out, or offline when the server cannot be reached. */
+export async function loadSession(): Promise<AuthState> {
+  const outcome = await accounts.session();
+  if (outcome.ok) set({ status: 'signed-in', me: outcome.data });
+  else if (outcome.failure.slug === 'network' || outcome.failure.status >= 500)
+    set({ status: 'offline', wasSignedIn: storage('local')?.getItem(SIGNED_IN_KEY) === '1' });
+  else set({ status: 'signed-out' });
+  return state;
+}
+
+/** After POST /api/session (or its two-factor step) answered signed_in. */
+export function signedIn(me: Me): void {
+  set({ status: 'signed-in', me });
+}
+
+/** Update the person (e.g. two-factor turned on) without touching the rest. */
+export function updateMe(patch: Partial<Me>): void {
+  if (state.status === 'signed-in') set({ status: 'signed-in', me: { ...state.me, ...patch } });
+}
+
+/** DELETE /api/session, then the login screen (signed out locally even if the call fails). */
+export async function signOut(): Promise<void> {
+  await accounts.logout();
+  set({ status: 'signed-out', reason: 'signed-out' });
+  navigate('/login', { replace: true });
+}
+
+/** Remember where the person was going, to return there after signing in. */
+export function rememberNext(path: string): void {
+  const clean = normalisePath(path.split(/[?#]/)[0] ?? '/');
+  if (clean === '/login') return;
+  try {
+    storage('session')?.setItem(NEXT_KEY, path);
+  } catch {
+    // storage disabled: back to home after signing in
+  }
+}
+
+/** The remembered path (once), or home. Only same-origin paths are accepted. */
+export function takeNext(): string {
+  const next = storage('session')?.getItem(NEXT_KEY) ?? null;
+  try {
+    storage('session')?.removeItem(NEXT_KEY);
+  } catch {
+    // storage disabled
+  }
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : '/';
+}
+
+// A 401 not-signed-in from any call: the session ended elsewhere (revoked, expired).
+onNotSignedIn(() => {
+  if (state.status !== 'signed-in') return;
+  if (typeof location !== 'undefined') rememberNext(location.pathname + location.search);
+  set({ status: 'signed-out', reason: 'session-ended' });
+  navigate('/login', { replace: true });
+});
+
+/** Hook: the current session state. */
+export function useAuth(): AuthState {
+  const [local, setLocal] = useState(state);
+  useEffect(() => {
+    listeners.add(setLocal);
+    setLocal(state);
+    return () => {
+      listeners.delete(setLocal);
+    };
+  }, []);
+  return local;
+}
+
+/** For tests: back to the start. */
+export function resetAuth(next: AuthState = { status: 'loading' }): void {
+  set(next);
+}

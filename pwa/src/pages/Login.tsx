@@ -1,0 +1,183 @@
+import { useState } from 'preact/hooks';
+import { accounts, type LoginOutcome } from '../api/accounts';
+import type { Failure } from '../api/problems';
+import { signedIn, takeNext, useAuth, type AuthState } from '../auth';
+import { SecretariatContacts } from '../components/Contacts';
+import { TwoFactorCodeField } from '../accounts/TwoFactorCode';
+import { Button, Checkbox, Field, Notice, PasswordField, ProblemAlert } from '../components/Form';
+import { InstallBanner } from '../components/InstallCard';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { useConfig } from '../config';
+import { useI18n } from '../i18n';
+import { currentEnvironment } from '../install';
+import { navigate, queryParam } from '../router';
+
+/** What to add under the message of an account-state problem. */
+function FailureHelp({ failure }: { failure: Failure }) {
+  const { t } = useI18n();
+  switch (failure.slug) {
+    case 'account-pending-activation':
+      return (
+        <a class="button button-secondary" href="/activation">
+          {t('login.activateLink')}
+        </a>
+      );
+    case 'account-locked':
+      return (
+        <a class="button button-secondary" href="/recovery">
+          {t('login.forgot')}
+        </a>
+      );
+    case 'account-suspended':
+    case 'account-closed':
+      return <SecretariatContacts />;
+    default:
+      return null;
+  }
+}
+
+function sessionNotice(auth: AuthState, t: ReturnType<typeof useI18n>['t']): string | null {
+  if (queryParam('changed') === '1') return t('login.passwordChanged');
+  if (auth.status === 'signed-out' && auth.reason === 'session-ended') return t('login.sessionEnded');
+  return null;
+}
+
+/** The entry when not signed in: identifier + password, then a code when two-factor is on. */
+export function Login() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const config = useConfig();
+  const [identifier, setIdentifier] = useState(() => queryParam('identifier') ?? '');
+  const [password, setPassword] = useState('');
+  // Installed app: a personal phone, so staying signed in is the default.
+  const [remember, setRemember] = useState(() => currentEnvironment().standalone);
+  const [pending, setPending] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+
+  const finish = (outcome: LoginOutcome) => {
+    if (outcome.status === 'signed_in' && outcome.me) {
+      signedIn(outcome.me);
+      navigate(takeNext(), { replace: true });
+    } else if (outcome.status === 'two_factor_required' && outcome.pending) {
+      setPending(outcome.pending);
+      setCode('');
+    }
+  };
+
+  const submitPassword = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await accounts.login(identifier.trim(), password, remember);
+    setBusy(false);
+    if (outcome.ok) finish(outcome.data);
+    else setFailure(outcome.failure);
+  };
+
+  const submitCode = async (event: Event) => {
+    event.preventDefault();
+    if (busy || !pending) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await accounts.loginTwoFactor(pending, code.trim());
+    setBusy(false);
+    if (outcome.ok) finish(outcome.data);
+    else {
+      setFailure(outcome.failure);
+      // The pending sign-in expired: back to the password (still filled in).
+      if (outcome.failure.slug === 'code-expired') setPending(null);
+    }
+  };
+
+  const notice = sessionNotice(auth, t);
+  const university = config.status === 'ready' ? config.config.university.name : '\u00a0';
+
+  if (pending) {
+    return (
+      <>
+        <p class="eyebrow">{university}</p>
+        <h1>{t('login.twoFactorTitle')}</h1>
+        <form class="card form" onSubmit={(e) => void submitCode(e)} data-testid="two-factor-form">
+          <TwoFactorCodeField value={code} onValue={setCode} autoFocus />
+          <ProblemAlert failure={failure} />
+          <Button busy={busy} disabled={code.trim() === ''}>
+            {t('login.verify')}
+          </Button>
+          <button
+            type="button"
+            class="link-button"
+            onClick={() => {
+              setPending(null);
+              setFailure(null);
+            }}
+          >
+            {t('login.backToPassword')}
+          </button>
+        </form>
+      </>
+    );
+  }
+
+  return (
+    <>
+      <div class="page-head">
+        <p class="eyebrow" data-testid="university-name">
+          {university}
+        </p>
+        <LanguageSwitch compact />
+      </div>
+      <h1>{t('login.title')}</h1>
+      <p class="lead">{t('login.intro')}</p>
+      {notice && <Notice testId="login-notice">{notice}</Notice>}
+      <form class="card form" onSubmit={(e) => void submitPassword(e)} data-testid="login-form" method="post" action="/login">
+        <Field
+          label={t('login.identifier')}
+          hint={t('login.identifierHint')}
+          name="username"
+          type="text"
+          autocomplete="username"
+          autocapitalize="none"
+          autocorrect="off"
+          spellcheck={false}
+          value={identifier}
+          onValue={setIdentifier}
+          required
+        />
+        <PasswordField
+          label={t('login.password')}
+          name="password"
+          autocomplete="current-password"
+          value={password}
+          onValue={setPassword}
+          required
+        />
+        <Checkbox label={t('login.remember')} hint={t('login.rememberHint')} checked={remember} onChange={setRemember} name="remember" />
+        <ProblemAlert failure={failure}>{failure && <FailureHelp failure={failure} />}</ProblemAlert>
+        <Button busy={busy} testId="login-submit">
+          {t('login.submit')}
+        </Button>
+      </form>
+      <ul class="card link-list">
+        <li>
+          <a class="list-link" href="/activation" data-testid="activate-link">
+            {t('login.firstTime')}
+          </a>
+        </li>
+        <li>
+          <a class="list-link" href="/recovery" data-testid="forgot-link">
+            {t('login.forgot')}
+          </a>
+        </li>
+        <li>
+          <a class="list-link" href="/contacts">
+            {t('login.assistance')}
+          </a>
+        </li>
+      </ul>
+      <InstallBanner />
+    </>
+  );
+}

@@ -1,0 +1,359 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { accounts, type Outcome, type PersonAccount, type PersonAccountDetail, type SuspensionReason } from '../api/accounts';
+import type { Failure } from '../api/problems';
+import { withReauth } from '../accounts/reauth';
+import { Dialog } from '../components/Dialog';
+import { Button, Field, Notice, ProblemAlert } from '../components/Form';
+import { ChevronIcon } from '../components/Icons';
+import { useI18n, type MessageKey } from '../i18n';
+import { queryParam } from '../router';
+import { EventList } from './Security';
+
+const REASONS: SuspensionReason[] = ['unpaid_fees', 'disciplinary', 'security', 'identity_check', 'other'];
+
+const fullName = (p: PersonAccount) => `${p.given_name} ${p.family_name}`;
+
+function StateBadge({ account }: { account: PersonAccount }) {
+  const { t } = useI18n();
+  return (
+    <span class={`badge badge-state-${account.account_state}`} data-testid="account-state">
+      {t(`secretariat.state.${account.account_state}` as MessageKey)}
+    </span>
+  );
+}
+
+/** Search people by number, name or e-mail (at most 20 answers). */
+export function SecretariatSearch() {
+  const { t } = useI18n();
+  const [q, setQ] = useState(() => queryParam('q') ?? '');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [results, setResults] = useState<PersonAccount[] | null>(null);
+
+  const search = async (query: string) => {
+    if (busy || query.trim() === '') return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await accounts.searchPeople(query.trim());
+    setBusy(false);
+    if (outcome.ok) {
+      setResults(outcome.data);
+      // Back from a person's page returns to these results.
+      history.replaceState(null, '', `/more/secretariat?q=${encodeURIComponent(query.trim())}`);
+    } else setFailure(outcome.failure);
+  };
+  useEffect(() => {
+    if (q.trim() !== '') void search(q);
+  }, []);
+
+  return (
+    <>
+      <a class="back-link" href="/more">
+        ‹ {t('page.more')}
+      </a>
+      <h1>{t('secretariat.title')}</h1>
+      <form
+        class="card form"
+        role="search"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void search(q);
+        }}
+      >
+        <Field
+          label={t('secretariat.search')}
+          hint={t('secretariat.searchHint')}
+          name="q"
+          type="search"
+          autocomplete="off"
+          value={q}
+          onValue={setQ}
+          required
+        />
+        <ProblemAlert failure={failure} />
+        <Button busy={busy}>{t('secretariat.searchButton')}</Button>
+      </form>
+      {results && results.length === 0 && <p class="muted">{t('secretariat.noResult')}</p>}
+      {results && results.length > 0 && (
+        <ul class="card link-list" data-testid="people">
+          {results.map((p) => (
+            <li key={p.person_id}>
+              <a class="list-link" href={`/more/secretariat/${encodeURIComponent(p.person_id)}`}>
+                <span class="person-line">
+                  <span>{fullName(p)}</span>
+                  <span class="muted">
+                    {p.number} · <StateBadge account={p} />
+                  </span>
+                </span>
+                <ChevronIcon />
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+type Action = 'suspend' | 'reinstate' | 'close' | 'invite' | 'phone' | 'sessions';
+
+/** One action's confirmation sheet: its fields, its sentence, its button. */
+function ActionDialog({
+  title,
+  text,
+  danger = false,
+  confirmLabel,
+  disabled = false,
+  run,
+  onClose,
+  children,
+}: {
+  title: string;
+  text: string;
+  danger?: boolean;
+  confirmLabel: string;
+  disabled?: boolean;
+  run: () => Promise<Outcome<unknown>>;
+  onClose: (done: boolean) => void;
+  children?: ComponentChildren;
+}) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await withReauth(run);
+    setBusy(false);
+    if (outcome.ok) onClose(true);
+    else setFailure(outcome.failure);
+  };
+  return (
+    <Dialog title={title} onCancel={() => onClose(false)} testId="action-dialog">
+      <form class="form" onSubmit={(e) => void submit(e)}>
+        {children}
+        <p>{text}</p>
+        <ProblemAlert failure={failure} />
+        <Button busy={busy} disabled={disabled} variant={danger ? 'danger' : 'primary'} testId="action-confirm">
+          {confirmLabel}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => onClose(false)}>
+          {t('common.cancel')}
+        </Button>
+      </form>
+    </Dialog>
+  );
+}
+
+/** One person's account: state, sessions, recent events, and the secretariat's actions. */
+export function SecretariatPerson({ personId }: { personId: string }) {
+  const { t } = useI18n();
+  const [detail, setDetail] = useState<PersonAccountDetail | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [action, setAction] = useState<Action | null>(null);
+  const [done, setDone] = useState(false);
+  const [reason, setReason] = useState<SuspensionReason>('unpaid_fees');
+  const [note, setNote] = useState('');
+  const [phone, setPhone] = useState('');
+
+  const load = async () => {
+    const outcome = await accounts.personAccount(personId);
+    if (outcome.ok) {
+      setDetail(outcome.data);
+      setFailure(null);
+    } else setFailure(outcome.failure);
+  };
+  useEffect(() => {
+    void load();
+  }, [personId]);
+
+  if (!detail) {
+    return (
+      <>
+        <a class="back-link" href="/more/secretariat">
+          ‹ {t('secretariat.title')}
+        </a>
+        {failure ? <ProblemAlert failure={failure} /> : <p aria-busy="true">{t('common.loading')}</p>}
+      </>
+    );
+  }
+  const { account } = detail;
+  const name = fullName(account);
+  const close = (ok: boolean) => {
+    setAction(null);
+    if (ok) {
+      setDone(true);
+      void load();
+    }
+  };
+  const open = (next: Action) => {
+    setDone(false);
+    if (next === 'phone') setPhone(account.mobile_phone ?? '');
+    setAction(next);
+  };
+  const state = account.account_state;
+  return (
+    <>
+      <a
+        class="back-link"
+        href="/more/secretariat"
+        onClick={(e) => {
+          if (history.length > 1) {
+            e.preventDefault();
+            history.back();
+          }
+        }}
+      >
+        ‹ {t('secretariat.title')}
+      </a>
+      <h1 data-testid="person-name">{name}</h1>
+      <p class="lead">
+        {t(`secretariat.role.${account.role}` as MessageKey)} · <StateBadge account={account} />
+      </p>
+      {done && <Notice testId="action-done">{t('secretariat.done')}</Notice>}
+      <section class="card">
+        <dl class="facts">
+          <dt>{t('secretariat.number')}</dt>
+          <dd>{account.number}</dd>
+          <dt>{t('secretariat.email')}</dt>
+          <dd>{account.institutional_email ?? '—'}</dd>
+          <dt>{t('secretariat.phone')}</dt>
+          <dd>{account.mobile_phone ?? '—'}</dd>
+          <dt>{t('secretariat.enrolment')}</dt>
+          <dd>{t(`secretariat.enrolment.${account.enrolment}` as MessageKey)}</dd>
+          <dt>{t('secretariat.state')}</dt>
+          <dd>
+            {t(`secretariat.state.${state}` as MessageKey)}
+            {account.suspension_reason &&
+              ` — ${t('secretariat.suspendedFor', { reason: t(`secretariat.reason.${account.suspension_reason}` as MessageKey) })}`}
+            {account.suspension_note && <span class="muted block">{account.suspension_note}</span>}
+          </dd>
+          <dt>{t('secretariat.sessions')}</dt>
+          <dd data-testid="active-sessions">{detail.active_sessions}</dd>
+          <dt>{t('secretariat.twoFactor')}</dt>
+          <dd>{t(account.two_factor_enabled ? 'security.twoFactorOn' : 'security.twoFactorOff')}</dd>
+        </dl>
+      </section>
+      <section class="card form" aria-labelledby="actions-title">
+        <h2 id="actions-title">{t('secretariat.actions')}</h2>
+        {state === 'pending' && (
+          <Button type="button" variant="secondary" onClick={() => open('invite')}>
+            {t('secretariat.invite')}
+          </Button>
+        )}
+        <Button type="button" variant="secondary" onClick={() => open('phone')}>
+          {t('secretariat.correctPhone')}
+        </Button>
+        {detail.active_sessions > 0 && (
+          <Button type="button" variant="secondary" onClick={() => open('sessions')}>
+            {t('secretariat.endSessions')}
+          </Button>
+        )}
+        {state === 'suspended' ? (
+          <Button type="button" variant="secondary" onClick={() => open('reinstate')}>
+            {t('secretariat.reinstate')}
+          </Button>
+        ) : (
+          state !== 'closed' && (
+            <Button type="button" variant="danger" onClick={() => open('suspend')} testId="suspend">
+              {t('secretariat.suspend')}
+            </Button>
+          )
+        )}
+        {state !== 'closed' && (
+          <Button type="button" variant="danger" onClick={() => open('close')}>
+            {t('secretariat.close')}
+          </Button>
+        )}
+      </section>
+      <section class="card" aria-labelledby="events-title">
+        <h2 id="events-title">{t('secretariat.events')}</h2>
+        <EventList events={detail.events} />
+      </section>
+      {action === 'suspend' && (
+        <ActionDialog
+          title={t('secretariat.suspend')}
+          text={t('secretariat.suspendConfirm', { name })}
+          danger
+          confirmLabel={t('secretariat.suspend')}
+          run={() => accounts.suspend(account.person_id, reason, note.trim())}
+          onClose={close}
+        >
+          <div class="field">
+            <label for="suspension-reason">{t('secretariat.reason')}</label>
+            <select
+              id="suspension-reason"
+              class="input"
+              value={reason}
+              onChange={(e) => setReason(e.currentTarget.value as SuspensionReason)}
+            >
+              {REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`secretariat.reason.${r}` as MessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="suspension-note">{t('secretariat.note')}</label>
+            <textarea id="suspension-note" class="input" rows={3} maxLength={500} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+          </div>
+        </ActionDialog>
+      )}
+      {action === 'reinstate' && (
+        <ActionDialog
+          title={t('secretariat.reinstate')}
+          text={t('secretariat.reinstateConfirm', { name })}
+          confirmLabel={t('secretariat.reinstate')}
+          run={() => accounts.reinstate(account.person_id)}
+          onClose={close}
+        />
+      )}
+      {action === 'close' && (
+        <ActionDialog
+          title={t('secretariat.close')}
+          text={t('secretariat.closeConfirm', { name })}
+          danger
+          confirmLabel={t('secretariat.close')}
+          run={() => accounts.close(account.person_id)}
+          onClose={close}
+        />
+      )}
+      {action === 'invite' && (
+        <ActionDialog
+          title={t('secretariat.invite')}
+          text={t('secretariat.inviteConfirm', { name })}
+          confirmLabel={t('secretariat.invite')}
+          run={() => accounts.inviteToActivate(account.person_id)}
+          onClose={close}
+        />
+      )}
+      {action === 'sessions' && (
+        <ActionDialog
+          title={t('secretariat.endSessions')}
+          text={t('secretariat.endSessionsConfirm', { name })}
+          danger
+          confirmLabel={t('secretariat.endSessions')}
+          run={() => accounts.endSessions(account.person_id)}
+          onClose={close}
+        />
+      )}
+      {action === 'phone' && (
+        <ActionDialog
+          title={t('secretariat.correctPhone')}
+          text={t('secretariat.phoneConfirm', { phone: phone.trim() || '—', name })}
+          confirmLabel={t('common.confirm')}
+          disabled={phone.trim() === ''}
+          run={() => accounts.correctPhone(account.person_id, phone.trim())}
+          onClose={close}
+        >
+          <Field label={t('secretariat.newPhone')} name="phone" type="tel" autocomplete="off" inputMode="tel" value={phone} onValue={setPhone} required />
+        </ActionDialog>
+      )}
+    </>
+  );
+}
+

@@ -1,0 +1,461 @@
+import { useEffect, useState } from 'preact/hooks';
+import { accounts, type DeviceSession, type Me, type SecurityEvent, type TwoFactorEnrolment } from '../api/accounts';
+import type { Failure } from '../api/problems';
+import { NewPasswordField, useNewPassword } from '../accounts/NewPassword';
+import { withReauth } from '../accounts/reauth';
+import { signOut, updateMe, useAuth } from '../auth';
+import { Dialog } from '../components/Dialog';
+import { Button, Checkbox, CodeField, Notice, PasswordField, ProblemAlert } from '../components/Form';
+import { ChevronIcon } from '../components/Icons';
+import { formatShortDateTime } from '../i18n/format';
+import { useI18n, type MessageKey } from '../i18n';
+
+/** Loads once on mount; `reload` fetches again. */
+function useLoad<T>(load: () => Promise<{ ok: true; data: T } | { ok: false; failure: Failure }>) {
+  const [state, setState] = useState<{ data?: T; failure?: Failure; loading: boolean }>({ loading: true });
+  const reload = async () => {
+    setState((s) => ({ ...s, loading: true }));
+    const outcome = await load();
+    setState(outcome.ok ? { data: outcome.data, loading: false } : { failure: outcome.failure, loading: false });
+  };
+  useEffect(() => {
+    void reload();
+  }, []);
+  return { ...state, reload };
+}
+
+function BackLink() {
+  const { t } = useI18n();
+  return (
+    <a class="back-link" href="/more/security">
+      ‹ {t('security.back')}
+    </a>
+  );
+}
+
+function useMe(): Me | null {
+  const auth = useAuth();
+  return auth.status === 'signed-in' ? auth.me : null;
+}
+
+/** Profil → Sécurité: the four sections and « Se déconnecter ». */
+export function SecurityHome() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [busy, setBusy] = useState(false);
+  const links: { href: string; label: MessageKey; extra?: string }[] = [
+    { href: '/more/security/password', label: 'security.password' },
+    { href: '/more/security/devices', label: 'security.devices' },
+    { href: '/more/security/activity', label: 'security.activity' },
+    {
+      href: '/more/security/two-factor',
+      label: 'security.twoFactor',
+      extra: me ? t(me.two_factor_enabled ? 'security.twoFactorOn' : 'security.twoFactorOff') : undefined,
+    },
+  ];
+  return (
+    <>
+      <a class="back-link" href="/more">
+        ‹ {t('page.more')}
+      </a>
+      <h1>{t('security.title')}</h1>
+      {me && (
+        <p class="lead" data-testid="me-identifier">
+          {me.given_name} {me.family_name} · {me.identifier}
+        </p>
+      )}
+      <ul class="card link-list">
+        {links.map((link) => (
+          <li key={link.href}>
+            <a class="list-link" href={link.href}>
+              <span>
+                {t(link.label)}
+                {link.extra && <span class="badge">{link.extra}</span>}
+              </span>
+              <ChevronIcon />
+            </a>
+          </li>
+        ))}
+      </ul>
+      <Button
+        type="button"
+        variant="secondary"
+        busy={busy}
+        testId="logout"
+        onClick={() => {
+          setBusy(true);
+          void signOut();
+        }}
+      >
+        {t('account.logout')}
+      </Button>
+    </>
+  );
+}
+
+/** Mot de passe: current + new (with the rules) + « Déconnecter mes autres appareils ». */
+export function ChangePassword() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [current, setCurrent] = useState('');
+  const [endOthers, setEndOthers] = useState(true);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [done, setDone] = useState(false);
+  const np = useNewPassword();
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy || !np.view.acceptable) return;
+    setBusy(true);
+    setFailure(null);
+    setDone(false);
+    const outcome = await withReauth(() => accounts.changePassword(current, np.password, endOthers));
+    setBusy(false);
+    if (outcome.ok) {
+      setDone(true);
+      setCurrent('');
+      np.setPassword('');
+    } else setFailure(outcome.failure);
+  };
+  return (
+    <>
+      <BackLink />
+      <h1>{t('password.title')}</h1>
+      <form class="card form" onSubmit={(e) => void submit(e)} data-testid="change-password-form">
+        {me && <input type="text" name="username" autocomplete="username" value={me.identifier} readOnly hidden />}
+        <PasswordField
+          label={t('password.current')}
+          name="current-password"
+          autocomplete="current-password"
+          value={current}
+          onValue={setCurrent}
+          required
+        />
+        <NewPasswordField np={np} label={t('password.new')} />
+        <Checkbox label={t('password.endOthers')} checked={endOthers} onChange={setEndOthers} />
+        <ProblemAlert failure={failure} />
+        {done && <Notice testId="password-changed">{t('password.changed')}</Notice>}
+        <Button busy={busy} disabled={current === '' || !np.view.acceptable}>
+          {t('password.submit')}
+        </Button>
+      </form>
+    </>
+  );
+}
+
+/** The password confirmation for signing devices out. */
+function RevokeDialog({ target, onClose }: { target: DeviceSession | 'others'; onClose: (done: boolean) => void }) {
+  const { t } = useI18n();
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await accounts.revokeSessions(password, target === 'others' ? undefined : target.id);
+    setBusy(false);
+    if (outcome.ok) onClose(true);
+    else setFailure(outcome.failure);
+  };
+  const text =
+    target === 'others'
+      ? t('devices.confirmOthers')
+      : t('devices.confirmOne', { device: target.device || t('devices.unknown') });
+  return (
+    <Dialog title={target === 'others' ? t('devices.revokeOthers') : t('devices.revoke')} onCancel={() => onClose(false)} testId="revoke-dialog">
+      <form class="form" onSubmit={(e) => void submit(e)}>
+        <p>{text}</p>
+        <PasswordField label={t('login.password')} name="password" autocomplete="current-password" value={password} onValue={setPassword} required />
+        <ProblemAlert failure={failure} />
+        <Button busy={busy} variant="danger" disabled={password === ''}>
+          {t('devices.revoke')}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => onClose(false)}>
+          {t('common.cancel')}
+        </Button>
+      </form>
+    </Dialog>
+  );
+}
+
+/** Mes appareils: where the account is signed in; sign one or all others out. */
+export function Devices() {
+  const { t, lang } = useI18n();
+  const list = useLoad(accounts.sessions);
+  const [target, setTarget] = useState<DeviceSession | 'others' | null>(null);
+  const [done, setDone] = useState(false);
+  const sessions = list.data ?? [];
+  const others = sessions.filter((s) => !s.current);
+  return (
+    <>
+      <BackLink />
+      <h1>{t('security.devices')}</h1>
+      <p class="lead">{t('devices.intro')}</p>
+      {done && <Notice>{t('devices.done')}</Notice>}
+      {list.failure && (
+        <ProblemAlert failure={list.failure}>
+          <button type="button" class="button button-secondary" onClick={() => void list.reload()}>
+            {t('common.retry')}
+          </button>
+        </ProblemAlert>
+      )}
+      {list.loading && !list.data && <p aria-busy="true">{t('common.loading')}</p>}
+      {list.data && (
+        <ul class="item-list" data-testid="devices">
+          {sessions.map((s) => (
+            <li key={s.id} class="card item" data-current={s.current ? 'true' : undefined}>
+              <div class="item-head">
+                <strong>{s.device || t('devices.unknown')}</strong>
+                {s.current && (
+                  <span class="badge badge-brand" data-testid="current-device">
+                    {t('devices.current')}
+                  </span>
+                )}
+              </div>
+              <p class="muted">
+                {s.browser}
+                {s.remembered && ` · ${t('devices.remembered')}`}
+              </p>
+              <dl class="facts facts-compact">
+                <dt>{t('devices.ip')}</dt>
+                <dd>{s.ip}</dd>
+                <dt>{t('devices.first')}</dt>
+                <dd>{formatShortDateTime(s.first_seen_at, lang)}</dd>
+                <dt>{t('devices.last')}</dt>
+                <dd>{formatShortDateTime(s.last_seen_at, lang)}</dd>
+              </dl>
+              {!s.current && (
+                <Button type="button" variant="secondary" onClick={() => setTarget(s)}>
+                  {t('devices.revoke')}
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {list.data && others.length === 0 && <p class="muted">{t('devices.none')}</p>}
+      {others.length > 0 && (
+        <Button type="button" variant="danger" onClick={() => setTarget('others')} testId="revoke-others">
+          {t('devices.revokeOthers')}
+        </Button>
+      )}
+      {target && (
+        <RevokeDialog
+          target={target}
+          onClose={(revoked) => {
+            setTarget(null);
+            if (revoked) {
+              setDone(true);
+              void list.reload();
+            }
+          }}
+        />
+      )}
+    </>
+  );
+}
+
+const EVENT_KINDS = new Set([
+  'activation',
+  'login',
+  'login_failed',
+  'account_locked',
+  'password_changed',
+  'password_reset',
+  'two_factor_enabled',
+  'two_factor_disabled',
+  'session_revoked',
+  'account_suspended',
+  'account_reinstated',
+  'account_closed',
+  'phone_changed',
+  'recovery_requested',
+]);
+
+/** The translated name of a security event's kind. */
+export function eventKindKey(kind: string): MessageKey {
+  return (EVENT_KINDS.has(kind) ? `activity.kind.${kind}` : 'activity.kind.other') as MessageKey;
+}
+
+/** A list of security events (also used by the secretariat screen). */
+export function EventList({ events }: { events: SecurityEvent[] }) {
+  const { t, lang } = useI18n();
+  if (events.length === 0) return <p class="muted">{t('activity.none')}</p>;
+  return (
+    <ul class="event-list" data-testid="events">
+      {events.map((e, i) => (
+        <li key={`${e.at}-${i}`} data-kind={e.kind}>
+          <strong>
+            {t(eventKindKey(e.kind))}
+            {!e.success && <span class="badge badge-warn">{t('activity.failed')}</span>}
+          </strong>
+          <time dateTime={e.at}>{formatShortDateTime(e.at, lang)}</time>
+          {(e.device || e.ip) && <span class="muted">{[e.device, e.ip].filter(Boolean).join(' · ')}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Activité récente. */
+export function Activity() {
+  const { t } = useI18n();
+  const list = useLoad(accounts.securityEvents);
+  return (
+    <>
+      <BackLink />
+      <h1>{t('security.activity')}</h1>
+      <p class="lead">{t('activity.intro')}</p>
+      {list.failure && (
+        <ProblemAlert failure={list.failure}>
+          <button type="button" class="button button-secondary" onClick={() => void list.reload()}>
+            {t('common.retry')}
+          </button>
+        </ProblemAlert>
+      )}
+      {list.loading && !list.data && <p aria-busy="true">{t('common.loading')}</p>}
+      {list.data && (
+        <section class="card">
+          <EventList events={list.data} />
+        </section>
+      )}
+    </>
+  );
+}
+
+type TwoFactorStep = { step: 'idle' } | { step: 'enrol'; enrolment: TwoFactorEnrolment } | { step: 'codes'; codes: string[] };
+
+/** Double authentification: enrol (QR code, key, confirmation), recovery codes once, disable. */
+export function TwoFactor() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [state, setState] = useState<TwoFactorStep>({ step: 'idle' });
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [confirmDisable, setConfirmDisable] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const enabled = me?.two_factor_enabled ?? false;
+
+  const enrol = async () => {
+    setBusy(true);
+    setFailure(null);
+    const outcome = await withReauth(accounts.enrolTwoFactor);
+    setBusy(false);
+    if (outcome.ok) {
+      setCode('');
+      setState({ step: 'enrol', enrolment: outcome.data });
+    } else setFailure(outcome.failure);
+  };
+  const confirm = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await withReauth(() => accounts.confirmTwoFactor(code.trim()));
+    setBusy(false);
+    if (outcome.ok) {
+      setState({ step: 'codes', codes: outcome.data.recovery_codes });
+      updateMe({ two_factor_enabled: true });
+    } else setFailure(outcome.failure);
+  };
+  const disable = async () => {
+    setBusy(true);
+    setFailure(null);
+    const outcome = await withReauth(accounts.disableTwoFactor);
+    setBusy(false);
+    setConfirmDisable(false);
+    if (outcome.ok) updateMe({ two_factor_enabled: false });
+    else setFailure(outcome.failure);
+  };
+  const copy = async (codes: string[]) => {
+    try {
+      await navigator.clipboard.writeText(codes.join('\n'));
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+
+  let body;
+  if (state.step === 'codes') {
+    body = (
+      <section class="card" data-testid="recovery-codes">
+        <h2>{t('twoFactor.codesTitle')}</h2>
+        <p>{t('twoFactor.codesText')}</p>
+        <ol class="codes">
+          {state.codes.map((c) => (
+            <li key={c}>
+              <code>{c}</code>
+            </li>
+          ))}
+        </ol>
+        <Button type="button" variant="secondary" onClick={() => void copy(state.codes)}>
+          {copied ? t('common.copied') : t('twoFactor.copyCodes')}
+        </Button>
+        <Button type="button" onClick={() => setState({ step: 'idle' })}>
+          {t('twoFactor.done')}
+        </Button>
+      </section>
+    );
+  } else if (state.step === 'enrol') {
+    const { enrolment } = state;
+    body = (
+      <form class="card form" onSubmit={(e) => void confirm(e)} data-testid="two-factor-enrol">
+        <p>{t('twoFactor.scan')}</p>
+        <img class="qr" src={`data:image/png;base64,${enrolment.qr_png_base64}`} alt={t('twoFactor.qrAlt')} width="220" height="220" />
+        <p>
+          {t('twoFactor.secret')} <code class="secret" data-testid="two-factor-secret">{enrolment.secret}</code>
+        </p>
+        <CodeField label={t('twoFactor.code')} name="code" value={code} onValue={setCode} required />
+        <ProblemAlert failure={failure} />
+        <Button busy={busy} disabled={code.trim() === ''}>
+          {t('twoFactor.confirm')}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => setState({ step: 'idle' })}>
+          {t('common.cancel')}
+        </Button>
+      </form>
+    );
+  } else {
+    body = (
+      <section class="card">
+        <p>{t('twoFactor.intro')}</p>
+        {enabled && <Notice>{t('twoFactor.enabled')}</Notice>}
+        <ProblemAlert failure={failure} />
+        {enabled ? (
+          <Button type="button" variant="danger" busy={busy} onClick={() => setConfirmDisable(true)}>
+            {t('twoFactor.disable')}
+          </Button>
+        ) : (
+          <Button type="button" busy={busy} onClick={() => void enrol()} testId="two-factor-enable">
+            {t('twoFactor.enable')}
+          </Button>
+        )}
+      </section>
+    );
+  }
+  return (
+    <>
+      <BackLink />
+      <h1>{t('security.twoFactor')}</h1>
+      {body}
+      {confirmDisable && (
+        <Dialog title={t('twoFactor.disable')} onCancel={() => setConfirmDisable(false)}>
+          <p>{t('twoFactor.disableConfirm')}</p>
+          <div class="form">
+            <Button type="button" variant="danger" busy={busy} onClick={() => void disable()}>
+              {t('twoFactor.disable')}
+            </Button>
+            <Button type="button" variant="secondary" onClick={() => setConfirmDisable(false)}>
+              {t('common.cancel')}
+            </Button>
+          </div>
+        </Dialog>
+      )}
+    </>
+  );
+}
