@@ -126,13 +126,13 @@ export async function run<T>(call: () => Promise<Answer>): Promise<Outcome<T>> {
 }
 
 const post = <T>(path: string, body?: unknown, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.POST(path, { body, params }) as Promise<Answer>);
+  run<T>(() => untyped.POST(path, { body, params }));
 const get = <T>(path: string, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.GET(path, { params }) as Promise<Answer>);
+  run<T>(() => untyped.GET(path, { params }));
 const put = <T>(path: string, body: unknown, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.PUT(path, { body, params }) as Promise<Answer>);
+  run<T>(() => untyped.PUT(path, { body, params }));
 const del = <T>(path: string, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.DELETE(path, { params }) as Promise<Answer>);
+  run<T>(() => untyped.DELETE(path, { params }));
 
 const person = (id: string) => ({ path: { person_id: id } });
 

@@ -1,0 +1,70 @@
+import { vi } from 'vitest';
+
+/** One answer of the mocked server: a status and a JSON body (problem+json when status ≥ 400). */
+export interface Reply {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (request: Request, body: unknown) => Reply | Promise<Reply>;
+
+export const PROBLEM = (slug: string, status: number, extra: Record<string, unknown> = {}): Reply => ({
+  status,
+  body: { type: `urn:ent-mobile:problem:${slug}`, title: slug, status, ...extra },
+});
+
+/**
+ * Replace the global fetch with a router over "METHOD /api/path" keys; records every request.
+ * Unknown routes answer 404 not-found.
+ */
+export function mockApi(routes: Record<string, Handler | Reply>) {
+  const requests: { method: string; path: string; headers: Headers; body: unknown }[] = [];
+  const fetch = vi.fn(async (input: Request) => {
+    const url = new URL(input.url);
+    const text = input.method === 'GET' || input.method === 'HEAD' ? '' : await input.clone().text();
+    const body: unknown = text ? JSON.parse(text) : undefined;
+    requests.push({ method: input.method, path: url.pathname + url.search, headers: input.headers, body });
+    const route = routes[`${input.method} ${url.pathname}`];
+    const reply: Reply = route === undefined ? PROBLEM('not-found', 404) : typeof route === 'function' ? await route(input, body) : route;
+    const status = reply.status ?? 200;
+    const contentType = status >= 400 ? 'application/problem+json' : 'application/json';
+    return new Response(status === 204 || reply.body === undefined ? null : JSON.stringify(reply.body), {
+      status,
+      headers: { 'Content-Type': contentType, ...reply.headers },
+    });
+  });
+  vi.stubGlobal('fetch', fetch);
+  return { fetch, requests };
+}
+
+export const CONFIG = {
+  university: { name: 'Université de Tours', short_name: 'ENT Tours', website: 'https://www.univ-tours.fr' },
+  branding: { primary_color: '#123456', background_color: '#ffffff', logo_url: '/icons/logo.svg' },
+  languages: ['fr', 'en'],
+  default_language: 'fr',
+  time_zone: 'Europe/Paris',
+  campuses: [{ code: 'grandmont', name: 'Campus Grandmont', city: 'Tours' }],
+  secretariat: [{ name: 'Scolarité centrale', email: 'scolarite@univ-tours.fr', phone: '+33247366600', hours: 'Lun.–ven. 9h–17h' }],
+};
+
+export const ME = {
+  person_id: 'p-1',
+  identifier: 'c.lefevre',
+  given_name: 'Chloé',
+  family_name: 'Lefèvre',
+  role: 'student',
+  institutional_email: 'chloe.lefevre@etu.univ-tours.fr',
+  permissions: [] as string[],
+  two_factor_enabled: false,
+  csrf_token: 'csrf-123',
+};
+
+export const POLICY = {
+  min_length: 12,
+  max_length: 128,
+  require_upper_case: true,
+  require_letters_and_digits: true,
+  require_special: true,
+  min_strength: 3,
+};
