@@ -81,16 +81,49 @@ pwa_install() {
   cd "$ROOT"
 }
 
+# $1 distinct free TCP ports on 127.0.0.1, one a line (asked of the kernel, held together, released).
+free_ports() {
+  node -e '
+    const net = require("net");
+    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
+    Promise.all(servers.map((s) => new Promise((ok) => s.listen(0, "127.0.0.1", ok)))).then(() => {
+      console.log(servers.map((s) => s.address().port).join("\n"));
+      servers.forEach((s) => s.close());
+    });' "$1"
+}
+
 # Starts `ent serve` on a free port with a database and Redis prefix of its own (both removed
-# on exit, with the server); sets BASE_URL. $1 is the ent binary.
+# on exit, with the server); sets BASE_URL. $1 is the ent binary; `seed-demo` as $2 fills the
+# database with the demo university first. When ENT_TEST_SMS_PORT / ENT_TEST_SMTP_PORT are set,
+# text messages go to http://127.0.0.1:$ENT_TEST_SMS_PORT/sms and e-mail to an SMTP server on
+# 127.0.0.1:$ENT_TEST_SMTP_PORT (the browser tests run both receivers).
 start_scratch_server() {
   RUN_ID=ent_run_$(date +%s)_$$
   SERVER_LOG=$(mktemp)
   create_database "$RUN_ID"
   trap stop_scratch_server EXIT
-  ENT_PROFILE=test ENT_DATABASE__URL="postgres://ent:ent@127.0.0.1:$PG_PORT/$RUN_ID" \
-    ENT_REDIS__URL="redis://127.0.0.1:$REDIS_PORT" ENT_REDIS__PREFIX="$RUN_ID:" \
-    "$1" serve --migrate >"$SERVER_LOG" 2>&1 &
+  local vars=(
+    ENT_PROFILE=test
+    "ENT_DATABASE__URL=postgres://ent:ent@127.0.0.1:$PG_PORT/$RUN_ID"
+    "ENT_REDIS__URL=redis://127.0.0.1:$REDIS_PORT"
+    "ENT_REDIS__PREFIX=$RUN_ID:"
+    ENT_COURIERS__POLL_MS=200
+    ENT_COURIERS__FIRST_BACKOFF_SECONDS=1
+  )
+  if [ -n "${ENT_TEST_SMS_PORT:-}" ]; then
+    vars+=(ENT_SMS__KIND=http "ENT_SMS__URL=http://127.0.0.1:$ENT_TEST_SMS_PORT/sms"
+      'ENT_SMS__BODY={"to": {{recipient}}, "text": {{text}}}')
+  fi
+  if [ -n "${ENT_TEST_SMTP_PORT:-}" ]; then
+    vars+=(ENT_EMAIL__KIND=smtp ENT_EMAIL__HOST=127.0.0.1 "ENT_EMAIL__PORT=$ENT_TEST_SMTP_PORT"
+      ENT_EMAIL__SECURITY=none 'ENT_EMAIL__FROM=ENT Tours <ne-pas-repondre@univ-tours.fr>')
+  fi
+  if [ "${2:-}" = seed-demo ]; then
+    env "${vars[@]}" "$1" migrate >"$SERVER_LOG" 2>&1 &&
+      env "${vars[@]}" "$1" seed-demo >>"$SERVER_LOG" 2>&1 ||
+      { cat "$SERVER_LOG"; echo "the scratch database could not be seeded" >&2; exit 1; }
+  fi
+  env "${vars[@]}" "$1" serve --migrate >"$SERVER_LOG" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 100); do grep -q '^listening on ' "$SERVER_LOG" && break; sleep 0.1; done
   BASE_URL=$(sed -n 's/^listening on //p' "$SERVER_LOG")
