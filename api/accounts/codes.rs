@@ -46,7 +46,9 @@ pub struct Challenge {
 pub enum CodeCheck {
     /// The right code: the challenge is consumed. `None` for a decoy challenge (never matches).
     Accepted(Uuid),
-    Wrong { tries_left: u32 },
+    Wrong {
+        tries_left: u32,
+    },
     /// Expired, used, unknown or out of tries: a new code is needed.
     Gone,
 }
@@ -96,7 +98,10 @@ async fn store_code(
 ) -> Result<(), ApiError> {
     let key = challenge_key(redis, purpose, &c.token);
     let fields = [
-        ("person", c.person.map(|p| p.to_string()).unwrap_or_default()),
+        (
+            "person",
+            c.person.map(|p| p.to_string()).unwrap_or_default(),
+        ),
         ("code", code_hash(secret, purpose, &c.token, &c.code)),
         ("tries", "0".into()),
         ("expires", c.expires_at.timestamp().to_string()),

@@ -3,8 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, NullableExpressionMethods, OptionalExtension,
-    QueryDsl, Queryable, Selectable, TextExpressionMethods,
-    SelectableHelper, insert_into,
+    QueryDsl, Queryable, Selectable, SelectableHelper, TextExpressionMethods, insert_into,
     sql_types::{Nullable, Text},
     update,
 };
@@ -98,7 +97,11 @@ pub async fn by_number_and_birth_date(
     birth_date: NaiveDate,
 ) -> diesel::QueryResult<Option<Holder>> {
     holders!()
-        .filter(people::number.eq(number.to_uppercase()).or(people::number.eq(number)))
+        .filter(
+            people::number
+                .eq(number.to_uppercase())
+                .or(people::number.eq(number)),
+        )
         .filter(people::birth_date.eq(birth_date))
         .first(conn)
         .await

@@ -184,7 +184,9 @@ pub fn describe_device(user_agent: &str) -> String {
     match woothee::parser::Parser::new().parse(user_agent) {
         Some(r) if r.name != "UNKNOWN" => {
             let os = if r.os == "UNKNOWN" { "" } else { r.os };
-            format!("{} · {}", r.name, os).trim_end_matches(" · ").to_string()
+            format!("{} · {}", r.name, os)
+                .trim_end_matches(" · ")
+                .to_string()
         }
         _ => "Appareil inconnu / Unknown device".into(),
     }

@@ -7,11 +7,7 @@ use uuid::Uuid;
 
 use super::store::{self, Expiry, Session, SessionKey};
 use crate::{
-    config::Config,
-    errors::ApiError,
-    http::guard::client_address,
-    secrets,
-    state::AppState,
+    config::Config, errors::ApiError, http::guard::client_address, secrets, state::AppState,
 };
 
 crate::errors::problem!(
@@ -68,7 +64,7 @@ impl<'a> FromRequest<'a> for Caller {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = app_state(req)?;
         let config = &state.config;
-        let id = cookie_value(req, &cookie_name(config)).ok_or(ApiError::new(NOT_SIGNED_IN))?;
+        let id = session_id(req, config).ok_or(ApiError::new(NOT_SIGNED_IN))?;
         let (key, mut session) = store::find(&state.redis, &id)
             .await?
             .ok_or(ApiError::new(NOT_SIGNED_IN))?;
@@ -163,6 +159,11 @@ pub fn expired_cookie(config: &Config) -> String {
         "{}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0",
         cookie_name(config)
     )
+}
+
+/// The session id the request's cookie carries, if any (not checked).
+pub fn session_id(req: &Request, config: &Config) -> Option<String> {
+    cookie_value(req, &cookie_name(config))
 }
 
 fn cookie_value(req: &Request, name: &str) -> Option<String> {

@@ -45,7 +45,10 @@ fn person_key(redis: &Redis, person: Uuid) -> String {
 pub async fn create(redis: &Redis, session: &Session, expiry: Expiry) -> Result<String, ApiError> {
     let id = secrets::random_token();
     let key = secrets::token_hash(&id);
-    let (skey, pkey) = (session_key(redis, &key), person_key(redis, session.person_id));
+    let (skey, pkey) = (
+        session_key(redis, &key),
+        person_key(redis, session.person_id),
+    );
     let json = serde_json::to_string(session).map_err(ApiError::internal)?;
     redis
         .run(|mut c| async move {

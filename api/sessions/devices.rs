@@ -1,0 +1,108 @@
+//! "Mes appareils": the person's sessions, and revoking them.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+
+use super::{Caller, Client, login::confirm_password, store};
+use crate::{
+    errors::{ApiError, ApiResult, NOT_FOUND},
+    security_log::{self, Event, EventKind, describe_device},
+    state::AppState,
+};
+
+#[derive(Debug, Object)]
+pub struct DeviceSession {
+    /// Names the session for revocation (not the cookie's id).
+    pub id: String,
+    /// "Chrome · Android", from the user agent.
+    pub device: String,
+    /// Address of first use.
+    pub ip: String,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The session of this request.
+    pub current: bool,
+    pub remembered: bool,
+}
+
+#[derive(Debug, Object)]
+pub struct Revocation {
+    #[oai(validator(max_length = 1024))]
+    pub password: String,
+    /// One session's id; none ends every session but this one.
+    #[oai(validator(max_length = 100))]
+    pub session: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum Revoked {
+    #[oai(status = 204)]
+    Revoked,
+}
+
+pub struct DevicesApi;
+
+#[OpenApi(tag = "crate::app::Tag::Account")]
+impl DevicesApi {
+    /// The signed-in person's sessions, the most recently active first.
+    #[oai(path = "/me/sessions", method = "get", operation_id = "my_sessions")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+    ) -> ApiResult<Json<Vec<DeviceSession>>> {
+        let sessions = store::list(&state.redis, caller.person_id).await?;
+        Ok(Json(
+            sessions
+                .into_iter()
+                .map(|(key, s)| DeviceSession {
+                    current: key == caller.key,
+                    id: key,
+                    device: describe_device(&s.user_agent),
+                    ip: s.ip,
+                    first_seen_at: s.created_at,
+                    last_seen_at: s.last_seen_at,
+                    remembered: s.remembered,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Ends one session, or all others, after the password is typed again.
+    #[oai(
+        path = "/me/sessions/revocation",
+        method = "post",
+        operation_id = "revoke_my_sessions"
+    )]
+    async fn revoke(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+        body: Json<Revocation>,
+    ) -> ApiResult<Revoked> {
+        confirm_password(&state, &caller, &client, &body.password).await?;
+        let ended = match &body.session {
+            Some(id) => {
+                let mine = store::list(&state.redis, caller.person_id).await?;
+                if !mine.iter().any(|(k, _)| k == id) {
+                    return Err(ApiError::new(NOT_FOUND));
+                }
+                store::remove(&state.redis, caller.person_id, std::slice::from_ref(id)).await?;
+                1
+            }
+            None => store::remove_all(&state.redis, caller.person_id, Some(&caller.key)).await?,
+        };
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let event = Event::of(caller.person_id, EventKind::SessionRevoked, &client);
+        security_log::record(
+            &mut conn,
+            event.detail(format!("{ended}")),
+            state.clock.now(),
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+        Ok(Revoked::Revoked)
+    }
+}

@@ -1,0 +1,414 @@
+//! `POST /api/session` (login), `GET /api/session` (who am I), `DELETE /api/session` (logout),
+//! `POST /api/session/reauthentication`.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json};
+use uuid::Uuid;
+
+use super::{
+    Caller, Client,
+    caller::{self, session_cookie},
+    lockout,
+    store::{self, Session},
+};
+use crate::{
+    accounts::{
+        activation::limit,
+        password,
+        store::{self as accounts, Account, Holder},
+    },
+    errors::{ApiError, ApiResult},
+    i18n::Translated,
+    secrets,
+    security_log::{self, Event, EventKind},
+    state::AppState,
+};
+
+crate::errors::problem!(
+    LOGIN_FAILED,
+    401,
+    "login-failed",
+    "Identifiant ou mot de passe incorrect. Première connexion ? Activez d’abord votre compte.",
+    "Wrong identifier or password. First time? Activate your account first."
+);
+crate::errors::problem!(
+    ACCOUNT_LOCKED,
+    429,
+    "account-locked",
+    "Trop d’essais : le compte est bloqué quelques instants",
+    "Too many attempts: the account is locked for a moment"
+);
+crate::errors::problem!(
+    ACCOUNT_SUSPENDED,
+    403,
+    "account-suspended",
+    "Votre compte est suspendu : contactez le secrétariat",
+    "Your account is suspended: contact the secretariat"
+);
+crate::errors::problem!(
+    ACCOUNT_CLOSED,
+    403,
+    "account-closed",
+    "Votre compte est fermé : vous n’êtes plus inscrit(e) à l’université",
+    "Your account is closed: you are no longer enrolled at the university"
+);
+crate::errors::problem!(
+    PASSWORD_INCORRECT,
+    401,
+    "password-incorrect",
+    "Mot de passe incorrect",
+    "Incorrect password"
+);
+
+#[derive(Debug, Object)]
+pub struct Credentials {
+    /// Identifier or institutional e-mail (any case).
+    #[oai(validator(min_length = 1, max_length = 254))]
+    pub identifier: String,
+    #[oai(validator(max_length = 1024))]
+    pub password: String,
+    /// "Rester connecté sur cet appareil": weeks of idle time instead of minutes.
+    #[oai(default)]
+    pub remember: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum Role {
+    Student,
+    Teacher,
+    Staff,
+}
+
+/// The signed-in person.
+#[derive(Debug, Object)]
+pub struct Me {
+    pub person_id: Uuid,
+    pub identifier: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub role: Role,
+    pub institutional_email: Option<String>,
+    /// Beyond the role: `accounts` (secretariat account administration).
+    pub permissions: Vec<String>,
+    pub two_factor_enabled: bool,
+    /// Send it back as `X-CSRF-Token` on every POST, PUT and DELETE.
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum LoginStatus {
+    SignedIn,
+    TwoFactorRequired,
+}
+
+#[derive(Debug, Object)]
+pub struct LoginOutcome {
+    pub status: LoginStatus,
+    pub me: Option<Me>,
+    /// With `two_factor_required`: names this login in `POST /api/session/two-factor`.
+    pub pending: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum LoginResponse {
+    /// Signed in (a new session cookie), or a second factor is needed.
+    #[oai(status = 200)]
+    Done(
+        Json<LoginOutcome>,
+        #[oai(header = "Set-Cookie")] Option<String>,
+    ),
+}
+
+#[derive(ApiResponse)]
+pub enum Ended {
+    /// The session ended; the cookie is cleared.
+    #[oai(status = 204)]
+    Ended(#[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(ApiResponse)]
+pub enum Renewed {
+    /// Password confirmed; the session id changed (new cookie).
+    #[oai(status = 204)]
+    Renewed(#[oai(header = "Set-Cookie")] String),
+}
+
+#[derive(Debug, Object)]
+pub struct PasswordConfirmation {
+    #[oai(validator(max_length = 1024))]
+    pub password: String,
+}
+
+pub struct SessionApi;
+
+#[OpenApi(tag = "crate::app::Tag::Session")]
+impl SessionApi {
+    /// Logs in with identifier (or institutional e-mail) and password.
+    #[oai(path = "/session", method = "post", operation_id = "login")]
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        client: Client,
+        body: Json<Credentials>,
+    ) -> ApiResult<LoginResponse> {
+        let now = state.clock.now();
+        limit(&state, "login-ip", &client.ip, 60, 60).await?;
+        let login = body.identifier.trim().to_lowercase();
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let holder = accounts::by_login(&mut conn, &login)
+            .await
+            .map_err(ApiError::unavailable)?;
+        drop(conn);
+        let subject = match &holder {
+            Some((p, _)) => p.id.to_string(),
+            None => format!("login:{login}"),
+        };
+        if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
+            return Err(locked(left));
+        }
+        let hash = holder
+            .as_ref()
+            .and_then(|(_, a)| a.as_ref())
+            .map(|a| a.password_hash.as_str());
+        if !password::verify(&state.cpu, hash, &body.password).await? {
+            return Err(failed_login(&state, &subject, holder.as_ref(), &client, now).await);
+        }
+        lockout::succeeded(&state.redis, &subject).await?;
+        let (person, account) = holder.expect("a verified password has a holder");
+        let account = account.expect("a verified password has an account");
+        refuse_unless_active(&state, &account)?;
+        let (id, session) = open(&state, person.id, body.remember, &client, now).await?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        security_log::record(
+            &mut conn,
+            Event::of(person.id, EventKind::Login, &client),
+            now,
+        )
+        .await
+        .map_err(ApiError::unavailable)?;
+        let me = me(&mut conn, (person, Some(account)), &session).await?;
+        Ok(LoginResponse::Done(
+            Json(LoginOutcome {
+                status: LoginStatus::SignedIn,
+                me: Some(me),
+                pending: None,
+            }),
+            Some(session_cookie(&state.config, &id, body.remember)),
+        ))
+    }
+
+    /// The signed-in person (401 `not-signed-in` otherwise).
+    #[oai(path = "/session", method = "get", operation_id = "current_session")]
+    async fn current(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Json<Me>> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let holder = accounts::by_id(&mut conn, caller.person_id)
+            .await
+            .map_err(ApiError::unavailable)?
+            .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
+        Ok(Json(me(&mut conn, holder, &caller.session).await?))
+    }
+
+    /// "Se déconnecter": ends this session on the server.
+    #[oai(path = "/session", method = "delete", operation_id = "logout")]
+    async fn logout(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Ended> {
+        store::remove(&state.redis, caller.person_id, &[caller.key]).await?;
+        Ok(Ended::Ended(caller::expired_cookie(&state.config)))
+    }
+
+    /// Confirms the password before a sensitive setting (valid 10 minutes); renews the session id.
+    #[oai(
+        path = "/session/reauthentication",
+        method = "post",
+        operation_id = "reauthenticate"
+    )]
+    async fn reauthenticate(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+        body: Json<PasswordConfirmation>,
+    ) -> ApiResult<Renewed> {
+        confirm_password(&state, &caller, &client, &body.password).await?;
+        let id = renew(&state, caller).await?;
+        Ok(Renewed::Renewed(id))
+    }
+}
+
+/// Checks the caller's password (counted like a login failure when wrong).
+pub async fn confirm_password(
+    state: &AppState,
+    caller: &Caller,
+    client: &Client,
+    password: &str,
+) -> Result<Holder, ApiError> {
+    let now = state.clock.now();
+    let subject = caller.person_id.to_string();
+    if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
+        return Err(locked(left));
+    }
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let holder = accounts::by_id(&mut conn, caller.person_id)
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
+    drop(conn);
+    let hash = holder.1.as_ref().map(|a| a.password_hash.as_str());
+    if !password::verify(&state.cpu, hash, password).await? {
+        failed_login(state, &subject, Some(&holder), client, now).await;
+        return Err(ApiError::new(PASSWORD_INCORRECT));
+    }
+    lockout::succeeded(&state.redis, &subject).await?;
+    Ok(holder)
+}
+
+/// A new id for the caller's session, with the password freshly confirmed: the old id stops
+/// working (rotation at every privilege change).
+pub async fn renew(state: &AppState, caller: Caller) -> Result<String, ApiError> {
+    let now = state.clock.now();
+    let mut session = caller.session;
+    session.authenticated_at = now;
+    let remembered = session.remembered;
+    let expiry = caller::expiry(&state.config, &session, now);
+    let id = store::create(&state.redis, &session, expiry).await?;
+    store::remove(&state.redis, caller.person_id, &[caller.key]).await?;
+    Ok(session_cookie(&state.config, &id, remembered))
+}
+
+/// A new session for `person`: a fresh id (never one the client chose) and CSRF token.
+pub async fn open(
+    state: &AppState,
+    person: Uuid,
+    remembered: bool,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<(String, Session), ApiError> {
+    let session = Session {
+        person_id: person,
+        created_at: now,
+        last_seen_at: now,
+        authenticated_at: now,
+        remembered,
+        user_agent: client.user_agent.clone(),
+        ip: client.ip.clone(),
+        csrf_token: secrets::random_token(),
+    };
+    let expiry = caller::expiry(&state.config, &session, now);
+    let id = store::create(&state.redis, &session, expiry).await?;
+    Ok((id, session))
+}
+
+fn locked(seconds: u64) -> ApiError {
+    let minutes = seconds.div_ceil(60);
+    ApiError::new(ACCOUNT_LOCKED)
+        .with_retry_after(seconds)
+        .with_detail(Translated {
+            fr: format!(
+                "Réessayez dans {minutes} min, ou réinitialisez votre mot de passe (« Mot de passe oublié ? »)."
+            ),
+            en: format!("Try again in {minutes} min, or reset your password (\"Forgotten password?\")."),
+        })
+}
+
+/// Counts the failure, logs it (and the lock it may start), and gives the one generic error.
+async fn failed_login(
+    state: &AppState,
+    subject: &str,
+    holder: Option<&Holder>,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> ApiError {
+    let lock = match lockout::failed(&state.redis, subject, &state.config.accounts, now).await {
+        Ok(lock) => lock,
+        Err(e) => return e,
+    };
+    if let Some((person, Some(_))) = holder {
+        let mut events = vec![Event::of(person.id, EventKind::LoginFailed, client).failed()];
+        if let Some(lock) = lock.filter(|l| l.first) {
+            let event = Event::of(person.id, EventKind::AccountLocked, client);
+            events.push(event.detail(format!("{} s", lock.seconds)));
+        }
+        if let Err(e) = record_all(state, events, now).await {
+            return e;
+        }
+    }
+    ApiError::new(LOGIN_FAILED)
+}
+
+async fn record_all(
+    state: &AppState,
+    events: Vec<Event<'_>>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    for event in events {
+        security_log::record(&mut conn, event, now)
+            .await
+            .map_err(ApiError::unavailable)?;
+    }
+    Ok(())
+}
+
+/// Suspended and closed accounts are told so, once the password is right.
+fn refuse_unless_active(state: &AppState, account: &Account) -> Result<(), ApiError> {
+    match account.state.as_str() {
+        "active" => Ok(()),
+        "suspended" => Err(
+            ApiError::new(ACCOUNT_SUSPENDED).with_detail(suspension_detail(
+                state,
+                account.suspension_reason.as_deref().unwrap_or("other"),
+            )),
+        ),
+        _ => Err(ApiError::new(ACCOUNT_CLOSED)),
+    }
+}
+
+fn suspension_detail(state: &AppState, reason: &str) -> Translated {
+    let (fr, en) = match reason {
+        "unpaid_fees" => ("droits d’inscription impayés", "unpaid registration fees"),
+        "disciplinary" => ("décision disciplinaire", "disciplinary decision"),
+        "security" => ("mesure de sécurité", "security measure"),
+        "identity_check" => ("vérification d’identité", "identity check"),
+        _ => ("autre motif", "other reason"),
+    };
+    let contacts: Vec<String> = state
+        .config
+        .secretariat
+        .iter()
+        .map(|c| format!("{} ({}, {})", c.name, c.email, c.phone))
+        .collect();
+    Translated {
+        fr: format!("Motif : {fr}. Contact : {}.", contacts.join(" ; ")),
+        en: format!("Reason: {en}. Contact: {}.", contacts.join("; ")),
+    }
+}
+
+pub async fn me(
+    conn: &mut diesel_async::AsyncPgConnection,
+    (person, account): Holder,
+    session: &Session,
+) -> Result<Me, ApiError> {
+    let permissions = accounts::permissions_of(conn, person.id)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let role = match person.role.as_str() {
+        "teacher" => Role::Teacher,
+        "staff" => Role::Staff,
+        _ => Role::Student,
+    };
+    Ok(Me {
+        person_id: person.id,
+        identifier: account
+            .as_ref()
+            .map_or_else(|| person.number.to_lowercase(), |a| a.identifier.clone()),
+        given_name: person.given_name,
+        family_name: person.family_name,
+        role,
+        institutional_email: person.institutional_email,
+        permissions,
+        two_factor_enabled: account.is_some_and(|a| a.two_factor_secret.is_some()),
+        csrf_token: session.csrf_token.clone(),
+    })
+}
