@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::{
     clock::{Clock, SystemClock},
     config::{Config, LogFormat, Source},
+    couriers::Couriers,
     db, demo,
     people::{
         import::{self, ImportError},
@@ -85,9 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if m {
                 migrate(&config).await?;
             }
-            let bound = server::bind(server::state(config, Arc::new(SystemClock))?).await?;
-            println!("listening on http://{}", bound.addr);
-            bound.run(shutdown_signal()).await?;
+            serve(config).await?;
         }
         Command::SeedDemo => {
             let clock = SystemClock;
@@ -101,6 +100,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Openapi => unreachable!("answered before reading the configuration"),
     }
     Ok(())
+}
+
+/// The HTTP server and one outbox worker, both stopped by SIGINT/SIGTERM: the server drains its
+/// requests first, then the worker finishes the pass it is in.
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let state = server::state(config, Arc::new(SystemClock))?;
+    let couriers = Couriers::new(&state)?;
+    let bound = server::bind(state).await?;
+    println!("listening on http://{}", bound.addr);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = couriers.spawn(async {
+        let _ = stopped.await;
+    });
+    let served = bound.run(shutdown_signal()).await;
+    let _ = stop.send(());
+    worker.await?;
+    Ok(served?)
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {

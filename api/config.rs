@@ -191,6 +191,15 @@ pub enum Email {
     },
 }
 
+impl Email {
+    /// The `From` of every e-mail.
+    pub fn from(&self) -> &NonEmpty {
+        match self {
+            Email::Log { from } | Email::Smtp { from, .. } => from,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum SmtpSecurity {

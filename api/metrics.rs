@@ -1,4 +1,5 @@
-//! Prometheus metrics: requests by route template and status, latency, pool gauges.
+//! Prometheus metrics: requests by route template and status, latency, pool gauges, outbox
+//! messages by outcome.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
@@ -12,6 +13,7 @@ pub struct Metrics {
     pool_size: IntGauge,
     pool_available: IntGauge,
     pool_waiting: IntGauge,
+    courier_messages: IntCounterVec,
 }
 
 impl Metrics {
@@ -38,12 +40,21 @@ impl Metrics {
         let pool_size = gauge("db_pool_connections", "PostgreSQL connections open");
         let pool_available = gauge("db_pool_available", "PostgreSQL connections idle");
         let pool_waiting = gauge("db_pool_waiting", "Requests waiting for a connection");
+        let courier_messages = IntCounterVec::new(
+            Opts::new(
+                "courier_messages_total",
+                "Outbox messages by channel and outcome (sent; failed, to be retried; given_up)",
+            ),
+            &["channel", "outcome"],
+        )
+        .expect("metric definition");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(pool_size.clone()),
             Box::new(pool_available.clone()),
             Box::new(pool_waiting.clone()),
+            Box::new(courier_messages.clone()),
         ] {
             registry.register(c).expect("metric registered once");
         }
@@ -54,6 +65,7 @@ impl Metrics {
             pool_size,
             pool_available,
             pool_waiting,
+            courier_messages,
         }
     }
 
@@ -64,6 +76,13 @@ impl Metrics {
         self.latency
             .with_label_values(&[method, route])
             .observe(seconds);
+    }
+
+    /// One outbox message sent, failed (to be retried) or given up.
+    pub fn courier(&self, channel: &str, outcome: &str) {
+        self.courier_messages
+            .with_label_values(&[channel, outcome])
+            .inc();
     }
 
     /// The text exposition, with the pool's state read now.

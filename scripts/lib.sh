@@ -69,6 +69,24 @@ start_redis() {
   fi
 }
 
+# The Rust tests' Python peers (aiosmtpd: a real SMTP server on loopback), in a virtual
+# environment outside the clone; exports ENTMOBILE_TEST_PYTHON, which the tests run.
+PEERS_VENV=$HOME/.cache/ent/py
+need_test_peers() {
+  local python=$PEERS_VENV/bin/python
+  if ! "$python" -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing the test peers (aiosmtpd) in $PEERS_VENV"
+    command -v python3 >/dev/null || need_packages python3
+    # Debian's python3 makes virtual environments only with python3-venv.
+    python3 -m venv --clear "$PEERS_VENV" 2>/dev/null || {
+      need_packages python3-venv
+      python3 -m venv --clear "$PEERS_VENV"
+    }
+    "$python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+  fi
+  export ENTMOBILE_TEST_PYTHON=$python
+}
+
 # npm ci only when package-lock.json changed since the last install.
 pwa_install() {
   cd "$ROOT/pwa"

@@ -1,10 +1,16 @@
 //! SMS and e-mail couriers. A feature writes a [`Message`] into the outbox inside the
-//! transaction that promises it ([`enqueue`]); workers send it later with retries, so a gateway
-//! that is down delays messages but never loses them.
+//! transaction that promises it ([`enqueue`]); workers ([`Couriers`]) send it later with retries,
+//! so a gateway that is down delays messages but never loses them.
 
+pub mod email;
 pub mod outbox;
+pub mod sms;
+pub mod worker;
+
+use std::{error::Error, fmt, str::FromStr};
 
 pub use outbox::enqueue;
+pub use worker::Couriers;
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +28,17 @@ impl Channel {
     }
 }
 
+impl FromStr for Channel {
+    type Err = SendError;
+    fn from_str(s: &str) -> Result<Self, SendError> {
+        match s {
+            "sms" => Ok(Channel::Sms),
+            "email" => Ok(Channel::Email),
+            _ => Err(SendError::new("unknown channel")),
+        }
+    }
+}
+
 /// A message ready to go: already rendered in the recipient's language.
 #[derive(Debug, Clone)]
 pub struct Message {
@@ -32,3 +49,42 @@ pub struct Message {
     pub subject: Option<String>,
     pub body: String,
 }
+
+/// Why a send failed, in one short line. It is stored in `outbox.last_error` and logged, so it
+/// is built from the transport's error only: never from the message's body or a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError(String);
+
+impl SendError {
+    /// Long enough for a status line or an SMTP reply, short enough for a log line.
+    const MAX_CHARS: usize = 200;
+
+    pub fn new(what: impl fmt::Display) -> SendError {
+        let line = what.to_string().replace(['\r', '\n'], " ");
+        SendError(line.chars().take(Self::MAX_CHARS).collect())
+    }
+
+    /// The error and its causes (`connect: connection refused`): the top level alone is often
+    /// too vague to act on. Some errors print their cause already; it is not repeated.
+    pub fn chain(e: &dyn Error) -> SendError {
+        let mut text = e.to_string();
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            let said = c.to_string();
+            if !text.contains(&said) {
+                text.push_str(": ");
+                text.push_str(&said);
+            }
+            cause = c.source();
+        }
+        SendError::new(text)
+    }
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Error for SendError {}
