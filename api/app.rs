@@ -6,8 +6,9 @@ use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    client_errors,
+    accounts, client_errors,
     http::{edge, guard, ops, pwa::Pwa},
+    security_log, sessions,
     state::AppState,
     university,
 };
@@ -32,11 +33,27 @@ pub enum Tag {
 }
 
 /// Every feature's operations, in one document.
-type Features = (university::UniversityApi, client_errors::ClientErrorsApi);
+type Features = (
+    university::UniversityApi,
+    client_errors::ClientErrorsApi,
+    accounts::policy::PasswordPolicyApi,
+    accounts::activation::ActivationApi,
+    sessions::login::SessionApi,
+    sessions::devices::DevicesApi,
+    security_log::routes::SecurityLogApi,
+);
 
 pub fn api_service() -> OpenApiService<Features, ()> {
     OpenApiService::new(
-        (university::UniversityApi, client_errors::ClientErrorsApi),
+        (
+            university::UniversityApi,
+            client_errors::ClientErrorsApi,
+            accounts::policy::PasswordPolicyApi,
+            accounts::activation::ActivationApi,
+            sessions::login::SessionApi,
+            sessions::devices::DevicesApi,
+            security_log::routes::SecurityLogApi,
+        ),
         "ENT mobile",
         env!("CARGO_PKG_VERSION"),
     )

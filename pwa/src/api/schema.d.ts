@@ -38,10 +38,238 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/password-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The password rules, to show before the person types. */
+        get: operations["password_policy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/password-policy/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks a candidate password rule by rule (the PWA calls it as the person types). */
+        post: operations["check_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/activation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts an activation: sends a code by SMS to the phone on record. */
+        post: operations["start_activation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/activation/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a new code for the same activation (after 60 s; 5 SMS an hour at most). */
+        post: operations["resend_activation_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/activation/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the code (5 wrong tries at most); gives the ticket to choose a password. */
+        post: operations["verify_activation_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/activation/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the password and activates the account. */
+        post: operations["complete_activation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person (401 `not-signed-in` otherwise). */
+        get: operations["current_session"];
+        put?: never;
+        /** Logs in with identifier (or institutional e-mail) and password. */
+        post: operations["login"];
+        /** "Se déconnecter": ends this session on the server. */
+        delete: operations["logout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/reauthentication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms the password before a sensitive setting (valid 10 minutes); renews the session id. */
+        post: operations["reauthenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person's sessions, the most recently active first. */
+        get: operations["my_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/sessions/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ends one session, or all others, after the password is typed again. */
+        post: operations["revoke_my_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/security-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person's recent security activity (50 latest events). */
+        get: operations["my_security_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivatedAccount */
+        ActivatedAccount: {
+            /** @description What to type to log in. */
+            identifier: string;
+            institutional_email: string;
+        };
+        /** ActivationChallenge */
+        ActivationChallenge: {
+            challenge: string;
+            /** @description The phone on record, masked: `+33 6 •• •• •• 78`. */
+            masked_phone: string;
+            /**
+             * Format: uint32
+             * @description Seconds before a new code can be asked for.
+             */
+            resend_in: number;
+            /**
+             * Format: uint32
+             * @description Seconds the code stays valid.
+             */
+            expires_in: number;
+        };
+        /** ActivationCompletion */
+        ActivationCompletion: {
+            ticket: string;
+            password: string;
+        };
+        /** ActivationRequest */
+        ActivationRequest: {
+            /** @description Student or staff number. */
+            number: string;
+            /** Format: naive-date */
+            birth_date: string;
+        };
+        /** ActivationTicket */
+        ActivationTicket: {
+            /** @description Lets the person choose their password (30 minutes, once). */
+            ticket: string;
+        };
         /** Branding */
         Branding: {
             /** @description `#rrggbb` */
@@ -56,6 +284,10 @@ export interface components {
             name: string;
             city: string;
         };
+        /** ChallengeRef */
+        ChallengeRef: {
+            challenge: string;
+        };
         /**
          * ClientError
          * @description One error caught by the PWA (an uncaught exception, a failed chunk load…).
@@ -69,6 +301,100 @@ export interface components {
             stack?: string;
             /** @description The build that ran (hash of the service worker's precache, or the app version). */
             release?: string;
+        };
+        /** CodeSubmission */
+        CodeSubmission: {
+            challenge: string;
+            code: string;
+        };
+        /** Credentials */
+        Credentials: {
+            /** @description Identifier or institutional e-mail (any case). */
+            identifier: string;
+            password: string;
+            /**
+             * @description "Rester connecté sur cet appareil": weeks of idle time instead of minutes.
+             * @default false
+             */
+            remember: boolean;
+        };
+        /** DeviceSession */
+        DeviceSession: {
+            /** @description Names the session for revocation (not the cookie's id). */
+            id: string;
+            /** @description "Chrome · Android", from the user agent. */
+            device: string;
+            /** @description Address of first use. */
+            ip: string;
+            /** Format: date-time */
+            first_seen_at: string;
+            /** Format: date-time */
+            last_seen_at: string;
+            /** @description The session of this request. */
+            current: boolean;
+            remembered: boolean;
+        };
+        /** @enum {string} */
+        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "activation_invited";
+        /** LoginOutcome */
+        LoginOutcome: {
+            status: components["schemas"]["LoginStatus"];
+            me?: components["schemas"]["Me"];
+            /** @description With `two_factor_required`: names this login in `POST /api/session/two-factor`. */
+            pending?: string;
+        };
+        /** @enum {string} */
+        LoginStatus: "signed_in" | "two_factor_required";
+        /**
+         * Me
+         * @description The signed-in person.
+         */
+        Me: {
+            /** Format: uuid */
+            person_id: string;
+            identifier: string;
+            given_name: string;
+            family_name: string;
+            role: components["schemas"]["Role"];
+            institutional_email?: string;
+            /** @description Beyond the role: `accounts` (secretariat account administration). */
+            permissions: string[];
+            two_factor_enabled: boolean;
+            /** @description Send it back as `X-CSRF-Token` on every POST, PUT and DELETE. */
+            csrf_token: string;
+        };
+        /** PasswordCandidate */
+        PasswordCandidate: {
+            password: string;
+            /** @description An activation or recovery ticket, so that the person's own names are checked too. */
+            ticket?: string;
+        };
+        /** PasswordCheck */
+        PasswordCheck: {
+            rules: components["schemas"]["RuleOutcome"][];
+            acceptable: boolean;
+        };
+        /** PasswordConfirmation */
+        PasswordConfirmation: {
+            password: string;
+        };
+        /**
+         * PasswordPolicy
+         * @description The rules as the university configured them, for the PWA to list.
+         */
+        PasswordPolicy: {
+            /** Format: uint32 */
+            min_length: number;
+            /** Format: uint32 */
+            max_length: number;
+            require_upper_case: boolean;
+            require_letters_and_digits: boolean;
+            require_special: boolean;
+            /**
+             * Format: uint8
+             * @description Lowest zxcvbn score (0–4) accepted.
+             */
+            min_strength: number;
         };
         /**
          * Problem
@@ -102,6 +428,24 @@ export interface components {
             /** @description Whom to contact when one cannot log in. */
             secretariat: components["schemas"]["SecretariatContact"][];
         };
+        /** Revocation */
+        Revocation: {
+            password: string;
+            /** @description One session's id; none ends every session but this one. */
+            session?: string;
+        };
+        /** @enum {string} */
+        Role: "student" | "teacher" | "staff";
+        /**
+         * @description One rule of the policy, in the order the PWA lists them.
+         * @enum {string}
+         */
+        Rule: "min_length" | "max_length" | "letters_and_digits" | "upper_case" | "special" | "personal_information" | "common" | "strength";
+        /** RuleOutcome */
+        RuleOutcome: {
+            rule: components["schemas"]["Rule"];
+            ok: boolean;
+        };
         /** SecretariatContact */
         SecretariatContact: {
             name: string;
@@ -109,6 +453,18 @@ export interface components {
             /** @description E.164 */
             phone: string;
             hours: string;
+        };
+        /**
+         * SecurityEvent
+         * @description One line of a person's security history.
+         */
+        SecurityEvent: {
+            /** Format: date-time */
+            at: string;
+            kind: components["schemas"]["EventKind"];
+            success: boolean;
+            ip: string;
+            device: string;
         };
         /** @enum {string} */
         Severity: "error" | "warning";
@@ -174,6 +530,402 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    password_policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasswordPolicy"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasswordCandidate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasswordCheck"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_activation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ActivationRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ActivationChallenge"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_activation_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ChallengeRef"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ActivationChallenge"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verify_activation_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["CodeSubmission"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ActivationTicket"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_activation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ActivationCompletion"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ActivatedAccount"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    current_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Me"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in (a new session cookie), or a second factor is needed. */
+            200: {
+                headers: {
+                    "SET-COOKIE"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session ended; the cookie is cleared. */
+            204: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reauthenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasswordConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Password confirmed; the session id changed (new cookie). */
+            204: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DeviceSession"][];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    revoke_my_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["Revocation"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_security_events: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SecurityEvent"][];
+                };
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {
