@@ -1,69 +1,50 @@
 // Browser tests of the PWA shell against a running server: ENT_BASE_URL=http://127.0.0.1:43211 npm run test:browser
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { baseUrl, openPhone, tabLabels, TEST_TIMEOUT, waitForController, within } from './support.mjs';
+import { baseUrl, publicConfig, TEST_TIMEOUT, waitForController, withPhone, within } from './support.mjs';
 
-/** The server's public configuration (names differ between deployments). */
-async function publicConfig(base) {
-  const response = await within(10_000, 'GET /api/config/public', fetch(`${base}/api/config/public`));
-  assert.equal(response.status, 200, 'GET /api/config/public');
-  return response.json();
-}
-
-const FR_TABS = ['Accueil', 'Emploi du temps', 'Messages', 'Aide', 'Plus'];
-const EN_TABS = ['Home', 'Timetable', 'Messages', 'Help', 'More'];
-
-/** Run `body` with a fresh phone browser; fail on console errors or CSP violations. */
-async function withPhone(body, { ignore = [], options = {} } = {}) {
-  const base = baseUrl();
-  const phone = await openPhone(options);
-  try {
-    await body({ ...phone, base });
-    assert.deepEqual(phone.problems(ignore), [], 'console errors or CSP violations');
-  } finally {
-    await phone.close();
-  }
-}
-
-test('the shell loads in a phone viewport and the bottom tabs navigate', { timeout: TEST_TIMEOUT }, () =>
+test('signed out, every page leads to the login screen, in a phone viewport', { timeout: TEST_TIMEOUT }, () =>
   withPhone(async ({ page, base }) => {
-    const response = await page.goto(`${base}/`, { waitUntil: 'load' });
+    const response = await page.goto(`${base}/timetable`, { waitUntil: 'load' });
     assert.equal(response?.status(), 200);
     const csp = response?.headers()['content-security-policy'] ?? '';
     assert.match(csp, /script-src 'self'/, 'the server sends the strict CSP');
 
     const config = await publicConfig(base);
     await page.locator('header.app-header').waitFor();
-    assert.deepEqual(await tabLabels(page), FR_TABS);
-    await page.getByTestId('campuses').getByText(config.campuses[0].name, { exact: true }).waitFor();
+    await page.getByTestId('login-form').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login', 'redirected to the login screen');
+    assert.equal(await page.locator('main h1').textContent(), 'Connexion');
+    assert.equal(await page.locator('nav.bottom-nav').count(), 0, 'no bottom navigation when signed out');
     assert.equal(await page.getByTestId('short-name').textContent(), config.university.short_name);
     assert.equal(await page.getByTestId('university-name').textContent(), config.university.name);
+    assert.equal(await page.locator('input[name="username"]').getAttribute('autocomplete'), 'username');
+    assert.equal(await page.locator('input[name="password"]').getAttribute('autocomplete'), 'current-password');
+    await page.getByRole('link', { name: 'Première connexion ? Activer mon compte' }).waitFor();
+    await page.getByRole('link', { name: 'Mot de passe oublié ?' }).waitFor();
 
     // Touch targets and no horizontal scrolling at 390px.
-    const boxes = await page.locator('nav.bottom-nav a').evaluateAll((links) =>
-      links.map((a) => a.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height })),
+    const boxes = await page.locator('main a.list-link, main button, main input:not([type="checkbox"])').evaluateAll((els) =>
+      els.map((el) => el.getBoundingClientRect()).map((r) => ({ w: r.width, h: r.height })),
     );
-    for (const box of boxes) assert.ok(box.w >= 44 && box.h >= 44, `tab too small: ${JSON.stringify(box)}`);
+    for (const box of boxes) assert.ok(box.h >= 36 && box.w >= 36, `touch target too small: ${JSON.stringify(box)}`);
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'horizontal overflow');
 
-    const routes = [
-      ['timetable', '/timetable', 'Emploi du temps'],
-      ['messages', '/messages', 'Messages'],
-      ['help', '/help', 'Aide'],
-      ['more', '/more', 'Plus'],
-      ['home', '/', null],
-    ];
-    for (const [tab, path, heading] of routes) {
-      await page.locator(`nav.bottom-nav a[data-tab="${tab}"]`).tap();
+    // The public screens open without signing in.
+    for (const [link, path, heading] of [
+      ['Première connexion ? Activer mon compte', '/activation', 'Activer votre compte'],
+      ['Mot de passe oublié ?', '/recovery', 'Mot de passe oublié ?'],
+      ['Assistance connexion étudiant', '/contacts', 'Assistance connexion étudiant'],
+    ]) {
+      await page.goto(`${base}/login`, { waitUntil: 'load' });
+      await page.getByRole('link', { name: link }).tap();
       await page.waitForURL(`${base}${path}`);
-      assert.equal(await page.locator(`nav.bottom-nav a[data-tab="${tab}"]`).getAttribute('aria-current'), 'page');
-      if (heading) assert.equal(await page.locator('main h1').textContent(), heading);
+      assert.equal(await page.locator('main h1').textContent(), heading);
     }
-    await page.goBack();
-    await page.waitForURL(`${base}/more`);
-    assert.equal(await page.locator('main h1').textContent(), 'Plus');
+    await page.getByTestId('secretariat-contacts').getByText(config.secretariat[0].email).waitFor();
 
     // Still usable on a 320px-wide phone.
+    await page.goto(`${base}/login`, { waitUntil: 'load' });
     await page.setViewportSize({ width: 320, height: 640 });
     assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), 'horizontal overflow at 320px');
   }));
@@ -134,20 +115,19 @@ test('a reload while offline shows the shell and the offline banner', { timeout:
       await waitForController(page);
       // Let the controlled page fetch the configuration once, so the worker caches it.
       await page.reload({ waitUntil: 'load' });
-      await page.getByTestId('campuses').waitFor();
+      await page.getByTestId('login-form').waitFor();
       assert.equal(await page.getByTestId('offline-banner').count(), 0);
 
       await context.setOffline(true);
       await page.reload({ waitUntil: 'load' });
-      await page.locator('nav.bottom-nav').waitFor();
-      assert.deepEqual(await tabLabels(page), FR_TABS);
+      await page.getByTestId('login-form').waitFor();
       await page.getByTestId('offline-banner').waitFor();
       const config = await publicConfig(base);
-      await page.getByTestId('campuses').getByText(config.campuses[0].name, { exact: true }).waitFor(); // from the cache
+      await page.getByTestId('university-name').getByText(config.university.name, { exact: true }).waitFor(); // from the cache
 
-      // Another section, opened directly while offline, also gets the shell.
-      await page.goto(`${base}/timetable`, { waitUntil: 'load' });
-      await page.getByTestId('soon').waitFor();
+      // Another page, opened directly while offline, also gets the shell.
+      await page.goto(`${base}/activation`, { waitUntil: 'load' });
+      await page.getByTestId('activation-form').waitFor();
       await page.getByTestId('offline-banner').waitFor();
 
       await context.setOffline(false);
@@ -156,41 +136,42 @@ test('a reload while offline shows the shell and the offline banner', { timeout:
 
 test('the language switch changes the texts and is remembered', { timeout: TEST_TIMEOUT }, () =>
   withPhone(async ({ page, base }) => {
-    await page.goto(`${base}/more`, { waitUntil: 'load' });
-    assert.deepEqual(await tabLabels(page), FR_TABS);
+    await page.goto(`${base}/login`, { waitUntil: 'load' });
+    await page.getByTestId('login-form').waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+    assert.equal(await page.locator('main h1').textContent(), 'Connexion');
     await page.getByText('Assistance connexion étudiant').waitFor();
 
     await page.locator('button[data-lang="en"]').tap();
-    assert.deepEqual(await tabLabels(page), EN_TABS);
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-    assert.equal(await page.locator('main h1').textContent(), 'More');
+    assert.equal(await page.locator('main h1').textContent(), 'Sign in');
+    await page.getByText('Student login help').waitFor();
     assert.equal(await page.locator('button[data-lang="en"]').getAttribute('aria-pressed'), 'true');
 
     await page.reload({ waitUntil: 'load' });
-    await page.locator('nav.bottom-nav').waitFor();
-    assert.deepEqual(await tabLabels(page), EN_TABS, 'the choice survives a reload');
+    await page.getByTestId('login-form').waitFor();
+    assert.equal(await page.locator('main h1').textContent(), 'Sign in', 'the choice survives a reload');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
 
     await page.locator('button[data-lang="fr"]').tap();
-    assert.deepEqual(await tabLabels(page), FR_TABS);
+    assert.equal(await page.locator('main h1').textContent(), 'Connexion');
   }));
 
 test('an English browser starts in English', { timeout: TEST_TIMEOUT }, () =>
   withPhone(
     async ({ page, base }) => {
       await page.goto(`${base}/`, { waitUntil: 'load' });
-      await page.locator('nav.bottom-nav').waitFor();
-      assert.deepEqual(await tabLabels(page), EN_TABS);
+      await page.getByTestId('login-form').waitFor();
+      assert.equal(await page.locator('main h1').textContent(), 'Sign in');
+      assert.equal(await page.locator('input[name="username"]').evaluate((i) => i.labels[0].textContent), 'Username or university e-mail address');
     },
     { options: { locale: 'en-GB' } },
   ));
 
-test('an unknown path shows the shell', { timeout: TEST_TIMEOUT }, () =>
+test('an unknown path shows the shell (the login screen when signed out)', { timeout: TEST_TIMEOUT }, () =>
   withPhone(async ({ page, base }) => {
     const response = await page.goto(`${base}/does/not/exist`, { waitUntil: 'load' });
     assert.equal(response?.status(), 200);
-    await page.locator('nav.bottom-nav').waitFor();
-    assert.deepEqual(await tabLabels(page), FR_TABS);
-    assert.equal(await page.locator('main h1').textContent(), 'Page introuvable');
+    await page.getByTestId('login-form').waitFor();
+    assert.equal(new URL(page.url()).pathname, '/login');
   }));

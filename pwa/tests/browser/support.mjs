@@ -107,3 +107,28 @@ export async function waitForController(page) {
 export function tabLabels(page) {
   return page.locator('nav.bottom-nav a .tab-label').allTextContents();
 }
+
+/** The server's public configuration (names differ between deployments). */
+export async function publicConfig(base) {
+  const response = await within(10_000, 'GET /api/config/public', fetch(`${base}/api/config/public`));
+  assert.equal(response.status, 200, 'GET /api/config/public');
+  return response.json();
+}
+
+/**
+ * Chromium logs every 4xx answer to fetch as a console error; GET /api/session answers 401 when
+ * signed out, which is expected. Tests that provoke other problems list them in `ignore`.
+ */
+export const EXPECTED_401 = /Failed to load resource: the server responded with a status of 401/;
+
+/** Run `body` with a fresh phone browser; fail on console errors or CSP violations. */
+export async function withPhone(body, { ignore = [], options = {} } = {}) {
+  const base = baseUrl();
+  const phone = await openPhone(options);
+  try {
+    await body({ ...phone, base });
+    assert.deepEqual(phone.problems([EXPECTED_401, ...ignore]), [], 'console errors or CSP violations');
+  } finally {
+    await phone.close();
+  }
+}
