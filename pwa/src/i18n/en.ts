@@ -229,6 +229,7 @@ export const en: Messages = {
   'activity.kind.account_closed': 'Account closed',
   'activity.kind.phone_changed': 'Mobile number changed',
   'activity.kind.recovery_requested': 'Password reset link requested',
+  'activity.kind.activation_invited': 'Invitation to activate the account sent',
   'activity.kind.other': 'Other event',
   'twoFactor.intro':
     'Besides your password, a 6-digit code from an authenticator app (for example FreeOTP, Aegis or Google Authenticator) will be asked for at every sign-in.',

@@ -229,6 +229,7 @@ export const fr = {
   'activity.kind.account_closed': 'Compte fermé',
   'activity.kind.phone_changed': 'Numéro de portable modifié',
   'activity.kind.recovery_requested': 'Lien de mot de passe oublié demandé',
+  'activity.kind.activation_invited': 'Invitation à activer le compte envoyée',
   'activity.kind.other': 'Autre événement',
   'twoFactor.intro':
     'En plus du mot de passe, un code à 6 chiffres donné par une application d’authentification (par exemple FreeOTP, Aegis ou Google Authenticator) sera demandé à chaque connexion.',

@@ -215,10 +215,7 @@ export function Devices() {
                   </span>
                 )}
               </div>
-              <p class="muted">
-                {s.browser}
-                {s.remembered && ` · ${t('devices.remembered')}`}
-              </p>
+              {s.remembered && <p class="muted">{t('devices.remembered')}</p>}
               <dl class="facts facts-compact">
                 <dt>{t('devices.ip')}</dt>
                 <dd>{s.ip}</dd>
@@ -273,6 +270,7 @@ const EVENT_KINDS = new Set([
   'account_closed',
   'phone_changed',
   'recovery_requested',
+  'activation_invited',
 ]);
 
 /** The translated name of a security event's kind. */
