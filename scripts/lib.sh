@@ -112,9 +112,9 @@ free_ports() {
 
 # Starts `ent serve` on a free port with a database and Redis prefix of its own (both removed
 # on exit, with the server); sets BASE_URL. $1 is the ent binary; `seed-demo` as $2 fills the
-# database with the demo university first. When ENT_TEST_SMS_PORT / ENT_TEST_SMTP_PORT are set,
-# text messages go to http://127.0.0.1:$ENT_TEST_SMS_PORT/sms and e-mail to an SMTP server on
-# 127.0.0.1:$ENT_TEST_SMTP_PORT (the browser tests run both receivers).
+# database with the demo university first. When SMS_RECEIVER_PORT / SMTP_RECEIVER_PORT are set,
+# text messages go to http://127.0.0.1:$SMS_RECEIVER_PORT/sms and e-mail to an SMTP server on
+# 127.0.0.1:$SMTP_RECEIVER_PORT (the browser tests run both receivers).
 start_scratch_server() {
   RUN_ID=ent_run_$(date +%s)_$$
   SERVER_LOG=$(mktemp)
@@ -128,12 +128,12 @@ start_scratch_server() {
     ENT_COURIERS__POLL_MS=200
     ENT_COURIERS__FIRST_BACKOFF_SECONDS=1
   )
-  if [ -n "${ENT_TEST_SMS_PORT:-}" ]; then
-    vars+=(ENT_SMS__KIND=http "ENT_SMS__URL=http://127.0.0.1:$ENT_TEST_SMS_PORT/sms"
+  if [ -n "${SMS_RECEIVER_PORT:-}" ]; then
+    vars+=(ENT_SMS__KIND=http "ENT_SMS__URL=http://127.0.0.1:$SMS_RECEIVER_PORT/sms"
       'ENT_SMS__BODY={"to": {{recipient}}, "text": {{text}}}')
   fi
-  if [ -n "${ENT_TEST_SMTP_PORT:-}" ]; then
-    vars+=(ENT_EMAIL__KIND=smtp ENT_EMAIL__HOST=127.0.0.1 "ENT_EMAIL__PORT=$ENT_TEST_SMTP_PORT"
+  if [ -n "${SMTP_RECEIVER_PORT:-}" ]; then
+    vars+=(ENT_EMAIL__KIND=smtp ENT_EMAIL__HOST=127.0.0.1 "ENT_EMAIL__PORT=$SMTP_RECEIVER_PORT"
       ENT_EMAIL__SECURITY=none 'ENT_EMAIL__FROM=ENT Tours <ne-pas-repondre@univ-tours.fr>')
   fi
   if [ "${2:-}" = seed-demo ]; then

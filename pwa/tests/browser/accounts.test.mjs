@@ -65,7 +65,7 @@ after(async () => {
 test('a student activates the account by SMS, signs in, sees the devices, signs out, then resets the password by e-mail', { timeout: 4 * TEST_TIMEOUT }, () =>
   withPhone(
     async ({ page, base }) => {
-      const person = await demoPerson(process.env.ENT_TEST_PERSON ?? '25000001');
+      const person = await demoPerson(process.env.TEST_PERSON_NUMBER ?? '25000001');
 
       // Signed out: the login screen, with « Première connexion ? Activer mon compte ».
       await page.goto(`${base}/`, { waitUntil: 'load' });

@@ -1,6 +1,6 @@
 // The server's couriers during the browser tests: an HTTP receiver for text messages
 // (ENT_SMS__KIND=http, body {"to": …, "text": …}) and an SMTP server for e-mail, both on
-// loopback ports chosen by scripts/test (ENT_TEST_SMS_PORT, ENT_TEST_SMTP_PORT).
+// loopback ports chosen by scripts/test (SMS_RECEIVER_PORT, SMTP_RECEIVER_PORT).
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { simpleParser } from 'mailparser';
@@ -63,7 +63,7 @@ export async function startInbox() {
       }
     });
   });
-  await new Promise((resolve, reject) => http.once('error', reject).listen(port('ENT_TEST_SMS_PORT'), '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => http.once('error', reject).listen(port('SMS_RECEIVER_PORT'), '127.0.0.1', resolve));
 
   const smtp = new SMTPServer({
     secure: false,
@@ -86,7 +86,7 @@ export async function startInbox() {
   });
   await new Promise((resolve, reject) => {
     smtp.once('error', reject);
-    smtp.listen(port('ENT_TEST_SMTP_PORT'), '127.0.0.1', resolve);
+    smtp.listen(port('SMTP_RECEIVER_PORT'), '127.0.0.1', resolve);
   });
 
   return {
