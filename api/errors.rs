@@ -120,7 +120,7 @@ pub struct Problem {
 #[derive(Debug)]
 pub struct ApiError {
     pub kind: ProblemType,
-    pub detail: Option<Translated>,
+    pub detail: Option<Box<Translated>>,
     /// Logged, never shown.
     pub cause: Option<String>,
     /// Seconds after which trying again makes sense (`Retry-After`).
@@ -149,7 +149,7 @@ impl ApiError {
     }
 
     pub fn with_detail(mut self, detail: impl Into<Translated>) -> Self {
-        self.detail = Some(detail.into());
+        self.detail = Some(Box::new(detail.into()));
         self
     }
 
@@ -164,7 +164,7 @@ impl ApiError {
     }
 
     pub fn problem(&self, lang: Lang, request_id: Option<&str>) -> Problem {
-        problem_of(self.kind, self.detail.as_ref(), lang, request_id)
+        problem_of(self.kind, self.detail.as_deref(), lang, request_id)
     }
 }
 

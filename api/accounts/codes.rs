@@ -16,6 +16,10 @@ use crate::{errors::ApiError, redis::Redis, secrets};
 pub enum Purpose {
     Activation,
     Recovery,
+    /// A login waiting for its second factor; `remembered` keeps the "stay signed in" choice.
+    SecondFactor {
+        remembered: bool,
+    },
 }
 
 impl Purpose {
@@ -23,6 +27,8 @@ impl Purpose {
         match self {
             Purpose::Activation => "activation",
             Purpose::Recovery => "recovery",
+            Purpose::SecondFactor { remembered: false } => "second-factor",
+            Purpose::SecondFactor { remembered: true } => "second-factor-remembered",
         }
     }
 }

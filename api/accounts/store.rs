@@ -90,6 +90,17 @@ pub async fn by_login(
         .optional()
 }
 
+pub async fn by_number(
+    conn: &mut AsyncPgConnection,
+    number: &str,
+) -> diesel::QueryResult<Option<Holder>> {
+    holders!()
+        .filter(people::number.eq(number))
+        .first(conn)
+        .await
+        .optional()
+}
+
 /// The person with this number (any case) and birth date.
 pub async fn by_number_and_birth_date(
     conn: &mut AsyncPgConnection,
@@ -189,6 +200,23 @@ pub async fn set_password(
             accounts::password_hash.eq(password_hash),
             accounts::password_changed_at.eq(now),
         ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Gives `person` a permission (idempotent).
+pub async fn grant(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    permission: &str,
+) -> diesel::QueryResult<()> {
+    insert_into(permissions::table)
+        .values((
+            permissions::person_id.eq(person),
+            permissions::permission.eq(permission),
+        ))
+        .on_conflict_do_nothing()
         .execute(conn)
         .await
         .map(drop)

@@ -5,10 +5,14 @@
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
-use crate::people::{
-    import::{self, ImportError, Report},
-    model::Rules,
-    store::{self, CodeTable},
+use crate::{
+    accounts::{password, store as accounts},
+    cpu::CpuPool,
+    people::{
+        import::{self, ImportError, Report},
+        model::Rules,
+        store::{self, CodeTable},
+    },
 };
 
 /// The demo people, also listed in the README.
@@ -42,5 +46,45 @@ pub async fn seed(
     })
     .await?;
     let (records, errors) = import::read(PEOPLE_CSV.as_bytes(), rules)?;
-    import::write(conn, records, errors, false, now, &|_, _| ()).await
+    let report = import::write(conn, records, errors, false, now, &|_, _| ()).await?;
+    activate_demo_accounts(conn, now).await?;
+    Ok(report)
+}
+
+/// The password of the demo accounts (listed in the README).
+pub const DEMO_PASSWORD: &str = "Loire#Campus-2026";
+
+/// People whose accounts the demo activates, with their permissions; everyone else is left to
+/// activate by phone.
+const DEMO_ACCOUNTS: [(&str, &[&str]); 3] =
+    [("25000002", &[]), ("T1001", &[]), ("P2001", &["accounts"])];
+
+async fn activate_demo_accounts(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> Result<(), ImportError> {
+    let cpu = CpuPool::new();
+    let missing = |number: &str| ImportError::DemoAccounts(format!("{number} is not in the demo"));
+    for (number, permissions) in DEMO_ACCOUNTS {
+        let (person, account) = accounts::by_number(conn, number)
+            .await?
+            .ok_or_else(|| missing(number))?;
+        if account.is_none() {
+            let hash = password::hash(&cpu, DEMO_PASSWORD)
+                .await
+                .map_err(|e| ImportError::DemoAccounts(e.to_string()))?;
+            let email = person.institutional_email.clone().unwrap_or_else(|| {
+                format!(
+                    "{}.{}@etu.univ-tours.fr",
+                    person.given_name, person.family_name
+                )
+                .to_lowercase()
+            });
+            accounts::create(conn, &person, &email, &hash, now).await?;
+        }
+        for permission in permissions {
+            accounts::grant(conn, person.id, permission).await?;
+        }
+    }
+    Ok(())
 }

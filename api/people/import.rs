@@ -35,6 +35,8 @@ pub enum ImportError {
     Invalid(Vec<LineError>),
     #[error("the database refused the import, nothing was imported")]
     Database(#[from] diesel::result::Error),
+    #[error("the demo accounts could not be created: {0}")]
+    DemoAccounts(String),
 }
 
 /// How many lines the problems are on (a line may have several).

@@ -14,9 +14,11 @@ use super::{
 };
 use crate::{
     accounts::{
-        activation::limit,
+        activation::{CODE_EXPIRED, limit},
+        codes::{self, Purpose},
         password,
         store::{self as accounts, Account, Holder},
+        two_factor,
     },
     errors::{ApiError, ApiResult},
     i18n::Translated,
@@ -137,6 +139,19 @@ pub enum Renewed {
 }
 
 #[derive(Debug, Object)]
+pub struct SecondFactor {
+    /// From the login's `two_factor_required` answer.
+    #[oai(validator(max_length = 100))]
+    pub pending: String,
+    /// The authenticator's 6 digits, or a recovery code.
+    #[oai(validator(max_length = 40))]
+    pub code: String,
+}
+
+/// Time to type the second factor after the password.
+const SECOND_FACTOR_WAIT: chrono::Duration = chrono::Duration::minutes(5);
+
+#[derive(Debug, Object)]
 pub struct PasswordConfirmation {
     #[oai(validator(max_length = 1024))]
     pub password: String,
@@ -180,24 +195,60 @@ impl SessionApi {
         let (person, account) = holder.expect("a verified password has a holder");
         let account = account.expect("a verified password has an account");
         refuse_unless_active(&state, &account)?;
-        let (id, session) = open(&state, person.id, body.remember, &client, now).await?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        security_log::record(
-            &mut conn,
-            Event::of(person.id, EventKind::Login, &client),
-            now,
-        )
-        .await
-        .map_err(ApiError::unavailable)?;
-        let me = me(&mut conn, (person, Some(account)), &session).await?;
-        Ok(LoginResponse::Done(
-            Json(LoginOutcome {
-                status: LoginStatus::SignedIn,
-                me: Some(me),
-                pending: None,
-            }),
-            Some(session_cookie(&state.config, &id, body.remember)),
-        ))
+        if account.two_factor_secret.is_some() {
+            let purpose = Purpose::SecondFactor {
+                remembered: body.remember,
+            };
+            let pending =
+                codes::issue_ticket(&state.redis, purpose, person.id, SECOND_FACTOR_WAIT, now)
+                    .await?;
+            return Ok(LoginResponse::Done(
+                Json(LoginOutcome {
+                    status: LoginStatus::TwoFactorRequired,
+                    me: None,
+                    pending: Some(pending),
+                }),
+                None,
+            ));
+        }
+        signed_in(&state, (person, Some(account)), body.remember, &client).await
+    }
+
+    /// Completes a login with the two-factor code (or a recovery code).
+    #[oai(
+        path = "/session/two-factor",
+        method = "post",
+        operation_id = "login_second_factor"
+    )]
+    async fn second_factor(
+        &self,
+        state: Data<&AppState>,
+        client: Client,
+        body: Json<SecondFactor>,
+    ) -> ApiResult<LoginResponse> {
+        let now = state.clock.now();
+        for remembered in [false, true] {
+            let purpose = Purpose::SecondFactor { remembered };
+            let Some(person) =
+                codes::peek_ticket(&state.redis, purpose, &body.pending, now).await?
+            else {
+                continue;
+            };
+            let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+            let holder = accounts::by_id(&mut conn, person)
+                .await
+                .map_err(ApiError::unavailable)?
+                .ok_or(ApiError::new(CODE_EXPIRED))?;
+            drop(conn);
+            let account = holder.1.as_ref().ok_or(ApiError::new(CODE_EXPIRED))?;
+            refuse_unless_active(&state, account)?;
+            two_factor::require_code(&state, person, account, Some(&body.code), &client).await?;
+            codes::take_ticket(&state.redis, purpose, &body.pending, now)
+                .await?
+                .ok_or(ApiError::new(CODE_EXPIRED))?;
+            return signed_in(&state, holder, remembered, &client).await;
+        }
+        Err(ApiError::new(CODE_EXPIRED))
     }
 
     /// The signed-in person (401 `not-signed-in` otherwise).
@@ -235,6 +286,31 @@ impl SessionApi {
         let id = renew(&state, caller).await?;
         Ok(Renewed::Renewed(id))
     }
+}
+
+/// Opens the session, logs the login, and answers with the person and the cookie.
+async fn signed_in(
+    state: &AppState,
+    holder: Holder,
+    remembered: bool,
+    client: &Client,
+) -> ApiResult<LoginResponse> {
+    let now = state.clock.now();
+    let person = holder.0.id;
+    let (id, session) = open(state, person, remembered, client, now).await?;
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    security_log::record(&mut conn, Event::of(person, EventKind::Login, client), now)
+        .await
+        .map_err(ApiError::unavailable)?;
+    let me = me(&mut conn, holder, &session).await?;
+    Ok(LoginResponse::Done(
+        Json(LoginOutcome {
+            status: LoginStatus::SignedIn,
+            me: Some(me),
+            pending: None,
+        }),
+        Some(session_cookie(&state.config, &id, remembered)),
+    ))
 }
 
 /// Checks the caller's password (counted like a login failure when wrong).

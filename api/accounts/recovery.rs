@@ -1,0 +1,206 @@
+//! "Mot de passe oublié ?": a single-use link by e-mail, then a new password.
+//!
+//! The request is answered at once, before anything is looked up: the same answer in the same
+//! time whether or not the address is known.
+
+use chrono::Duration;
+use diesel_async::AsyncConnection;
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+
+use super::{
+    codes::{self, Purpose},
+    messages, password,
+    policy::require_acceptable,
+    store::{self, Holder},
+};
+use crate::{
+    couriers,
+    errors::{ApiError, ApiResult},
+    i18n::Lang,
+    limits::{self, Verdict},
+    security_log::{self, Event, EventKind},
+    sessions::{Client, store as sessions},
+    state::AppState,
+};
+
+crate::errors::problem!(
+    LINK_EXPIRED,
+    410,
+    "link-expired",
+    "Ce lien n’est plus valable : demandez-en un nouveau",
+    "This link is no longer valid: ask for a new one"
+);
+
+const LINK_LIFETIME: Duration = Duration::minutes(30);
+
+#[derive(Debug, Object)]
+pub struct RecoveryRequest {
+    /// Personal or institutional e-mail address.
+    #[oai(validator(min_length = 3, max_length = 254))]
+    pub email: String,
+}
+
+#[derive(Debug, Object)]
+pub struct RecoveryToken {
+    #[oai(validator(max_length = 100))]
+    pub token: String,
+}
+
+#[derive(Debug, Object)]
+pub struct RecoveryLink {
+    /// The account has two-factor: the new password needs a code too.
+    pub two_factor_required: bool,
+}
+
+#[derive(Debug, Object)]
+pub struct RecoveryCompletion {
+    #[oai(validator(max_length = 100))]
+    pub token: String,
+    #[oai(validator(max_length = 1024))]
+    pub password: String,
+    /// Two-factor code (or recovery code), when the account has two-factor.
+    #[oai(validator(max_length = 40))]
+    pub code: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum Accepted {
+    /// If the address belongs to an account, a link is on its way.
+    #[oai(status = 202)]
+    Accepted,
+}
+
+#[derive(ApiResponse)]
+pub enum Reset {
+    /// The password is changed and every session has ended.
+    #[oai(status = 204)]
+    Reset,
+}
+
+pub struct RecoveryApi;
+
+#[OpenApi(tag = "crate::app::Tag::Recovery")]
+impl RecoveryApi {
+    /// Sends a password reset link to the address, if it belongs to an active account.
+    #[oai(path = "/recovery", method = "post", operation_id = "request_recovery")]
+    async fn request(
+        &self,
+        state: Data<&AppState>,
+        client: Client,
+        lang: Lang,
+        body: Json<RecoveryRequest>,
+    ) -> ApiResult<Accepted> {
+        super::activation::limit(&state, "recovery-ip", &client.ip, 10, 3600).await?;
+        let email = body.email.trim().to_lowercase();
+        let state = state.0.clone();
+        tokio::spawn(async move {
+            if let Err(e) = send_links(&state, &client, lang, &email).await {
+                tracing::warn!(error = %e, cause = e.cause.as_deref().unwrap_or(""), "recovery link not sent");
+            }
+        });
+        Ok(Accepted::Accepted)
+    }
+
+    /// Whether a link still works, and whether it needs a two-factor code.
+    #[oai(
+        path = "/recovery/inspection",
+        method = "post",
+        operation_id = "inspect_recovery_link"
+    )]
+    async fn inspect(
+        &self,
+        state: Data<&AppState>,
+        body: Json<RecoveryToken>,
+    ) -> ApiResult<Json<RecoveryLink>> {
+        let (_, account) = holder_of(&state, &body.token).await?;
+        Ok(Json(RecoveryLink {
+            two_factor_required: account.is_some_and(|a| a.two_factor_secret.is_some()),
+        }))
+    }
+
+    /// Sets the new password; every session of the account ends.
+    #[oai(
+        path = "/recovery/completion",
+        method = "post",
+        operation_id = "complete_recovery"
+    )]
+    async fn complete(
+        &self,
+        state: Data<&AppState>,
+        client: Client,
+        body: Json<RecoveryCompletion>,
+    ) -> ApiResult<Reset> {
+        let now = state.clock.now();
+        let (person, account) = holder_of(&state, &body.token).await?;
+        let account = account.ok_or(ApiError::new(LINK_EXPIRED))?;
+        super::two_factor::require_code(&state, person.id, &account, body.code.as_deref(), &client)
+            .await?;
+        require_acceptable(&state.config.passwords, &body.password, &person)?;
+        let hash = password::hash(&state.cpu, &body.password).await?;
+        codes::take_ticket(&state.redis, Purpose::Recovery, &body.token, now)
+            .await?
+            .ok_or(ApiError::new(LINK_EXPIRED))?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let client = &client;
+        conn.transaction(async |conn| {
+            store::set_password(conn, person.id, &hash, now).await?;
+            let event = Event::of(person.id, EventKind::PasswordReset, client);
+            security_log::record(conn, event, now).await
+        })
+        .await
+        .map_err(ApiError::unavailable)?;
+        sessions::remove_all(&state.redis, person.id, None).await?;
+        Ok(Reset::Reset)
+    }
+}
+
+/// The holder a live link names.
+async fn holder_of(state: &AppState, token: &str) -> Result<Holder, ApiError> {
+    let now = state.clock.now();
+    let person = codes::peek_ticket(&state.redis, Purpose::Recovery, token, now)
+        .await?
+        .ok_or(ApiError::new(LINK_EXPIRED))?;
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    store::by_id(&mut conn, person)
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or(ApiError::new(LINK_EXPIRED))
+}
+
+/// One link to each active account at `email`, 3 an hour per address at most.
+async fn send_links(
+    state: &AppState,
+    client: &Client,
+    lang: Lang,
+    email: &str,
+) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let verdict = limits::hit(&state.redis, "recovery-email", email, 3, 3600, now).await?;
+    if verdict != Verdict::Allowed {
+        return Ok(());
+    }
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let holders = store::by_email(&mut conn, email)
+        .await
+        .map_err(ApiError::unavailable)?;
+    for (person, _) in holders {
+        let token = codes::issue_ticket(
+            &state.redis,
+            Purpose::Recovery,
+            person.id,
+            LINK_LIFETIME,
+            now,
+        )
+        .await?;
+        let message = messages::recovery_link(&state.config, lang, email, &token);
+        conn.transaction(async |conn| {
+            couriers::enqueue(conn, &message, now).await?;
+            let event = Event::of(person.id, EventKind::RecoveryRequested, client);
+            security_log::record(conn, event, now).await
+        })
+        .await
+        .map_err(ApiError::unavailable)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,345 @@
+//! Optional two-factor authentication: TOTP (RFC 6238) with one step of drift, each code
+//! accepted once, wrong codes throttled, the secret encrypted at rest, 10 single-use recovery
+//! codes stored as keyed hashes.
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use chacha20poly1305::{
+    XChaCha20Poly1305, XNonce,
+    aead::{Aead, KeyInit},
+};
+use chrono::{DateTime, Utc};
+use diesel::{ExpressionMethods, QueryDsl, insert_into, update};
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use poem::web::Data;
+use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+use redis::AsyncCommands;
+use totp_rs::{Builder, Secret, Totp};
+use uuid::Uuid;
+
+use super::{activation::CODE_INCORRECT, store::Account};
+use crate::{
+    db::schema::{accounts, two_factor_recovery_codes as recovery},
+    errors::{ApiError, ApiResult, BAD_REQUEST},
+    secrets,
+    security_log::{self, Event, EventKind},
+    sessions::{Caller, Client, caller::NOT_SIGNED_IN, lockout},
+    state::AppState,
+};
+
+const RECOVERY_CODES: usize = 10;
+
+#[derive(Debug, Object)]
+pub struct TwoFactorEnrolment {
+    /// `otpauth://totp/…`, for authenticator apps.
+    pub otpauth_uri: String,
+    /// The secret in base32, to type by hand.
+    pub secret: String,
+    /// The URI as a QR code (PNG, base64).
+    pub qr_png_base64: String,
+}
+
+#[derive(Debug, Object)]
+pub struct TwoFactorCode {
+    #[oai(validator(max_length = 40))]
+    pub code: String,
+}
+
+#[derive(Debug, Object)]
+pub struct RecoveryCodes {
+    /// Shown once: each opens the account once when the authenticator is lost.
+    pub recovery_codes: Vec<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum Disabled {
+    #[oai(status = 204)]
+    Disabled,
+}
+
+pub struct TwoFactorApi;
+
+#[OpenApi(tag = "crate::app::Tag::Account")]
+impl TwoFactorApi {
+    /// Starts enrolment: a new secret to scan (needs the password typed in the last 10 minutes).
+    #[oai(
+        path = "/me/two-factor/enrolment",
+        method = "post",
+        operation_id = "enrol_two_factor"
+    )]
+    async fn enrol(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+    ) -> ApiResult<Json<TwoFactorEnrolment>> {
+        caller.require_recent_password(state.clock.now())?;
+        let (identifier, _) = account_of(&state, caller.person_id).await?;
+        let secret = Secret::generate();
+        let totp = totp(&state, secret.as_ref(), &identifier)?;
+        let sealed = seal(&state, secret.as_ref())?;
+        let key = pending_key(&state, caller.person_id);
+        state
+            .redis
+            .run(|mut c| async move { c.set_ex::<_, _, ()>(&key, sealed, 900).await })
+            .await?;
+        Ok(Json(TwoFactorEnrolment {
+            otpauth_uri: totp.to_url().map_err(ApiError::internal)?,
+            secret: secret.to_base32(),
+            qr_png_base64: totp.to_qr_base64().map_err(ApiError::internal)?,
+        }))
+    }
+
+    /// Confirms enrolment with a first code; gives the recovery codes, once.
+    #[oai(
+        path = "/me/two-factor/confirmation",
+        method = "post",
+        operation_id = "confirm_two_factor"
+    )]
+    async fn confirm(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+        body: Json<TwoFactorCode>,
+    ) -> ApiResult<Json<RecoveryCodes>> {
+        let now = state.clock.now();
+        let key = pending_key(&state, caller.person_id);
+        let sealed: Option<Vec<u8>> = state
+            .redis
+            .run(|mut c| async move { c.get(&key).await })
+            .await?;
+        let sealed = sealed.ok_or(ApiError::new(BAD_REQUEST))?;
+        let (identifier, _) = account_of(&state, caller.person_id).await?;
+        let totp = totp(&state, &open(&state, &sealed)?, &identifier)?;
+        let step = totp
+            .check(body.code.trim(), now.timestamp().max(0) as u64)
+            .ok_or(ApiError::new(CODE_INCORRECT))?;
+        let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
+        let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(&state, c)).collect();
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (person, client) = (caller.person_id, &client);
+        conn.transaction(async |conn| {
+            update(accounts::table.find(person))
+                .set((
+                    accounts::two_factor_secret.eq(&sealed),
+                    accounts::two_factor_enabled_at.eq(now),
+                    accounts::two_factor_last_step.eq(step as i64),
+                ))
+                .execute(conn)
+                .await?;
+            replace_recovery_codes(conn, person, &hashes).await?;
+            security_log::record(
+                conn,
+                Event::of(person, EventKind::TwoFactorEnabled, client),
+                now,
+            )
+            .await
+        })
+        .await
+        .map_err(ApiError::unavailable)?;
+        Ok(Json(RecoveryCodes {
+            recovery_codes: codes,
+        }))
+    }
+
+    /// Turns two-factor off (needs the password typed in the last 10 minutes).
+    #[oai(
+        path = "/me/two-factor",
+        method = "delete",
+        operation_id = "disable_two_factor"
+    )]
+    async fn disable(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+    ) -> ApiResult<Disabled> {
+        let now = state.clock.now();
+        caller.require_recent_password(now)?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (person, client) = (caller.person_id, &client);
+        conn.transaction(async |conn| {
+            update(accounts::table.find(person))
+                .set((
+                    accounts::two_factor_secret.eq(None::<Vec<u8>>),
+                    accounts::two_factor_enabled_at.eq(None::<DateTime<Utc>>),
+                    accounts::two_factor_last_step.eq(None::<i64>),
+                ))
+                .execute(conn)
+                .await?;
+            replace_recovery_codes(conn, person, &[]).await?;
+            security_log::record(
+                conn,
+                Event::of(person, EventKind::TwoFactorDisabled, client),
+                now,
+            )
+            .await
+        })
+        .await
+        .map_err(ApiError::unavailable)?;
+        Ok(Disabled::Disabled)
+    }
+}
+
+/// When the account has two-factor, `code` must be a fresh TOTP code or an unused recovery
+/// code. Wrong codes lock the second factor progressively, like passwords.
+pub async fn require_code(
+    state: &AppState,
+    person: Uuid,
+    account: &Account,
+    code: Option<&str>,
+    client: &Client,
+) -> Result<(), ApiError> {
+    let Some(sealed) = &account.two_factor_secret else {
+        return Ok(());
+    };
+    let now = state.clock.now();
+    let subject = format!("2fa:{person}");
+    if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
+        return Err(ApiError::new(crate::errors::TOO_MANY_REQUESTS).with_retry_after(left));
+    }
+    let code = code.unwrap_or_default().trim();
+    let totp = totp(state, &open(state, sealed)?, &account.identifier)?;
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let accepted = match totp.check(code, now.timestamp().max(0) as u64) {
+        Some(step) => claim_step(&mut conn, person, step as i64).await?,
+        None => use_recovery_code(&mut conn, person, &recovery_hash(state, code), now).await?,
+    };
+    if accepted {
+        lockout::succeeded(&state.redis, &subject).await?;
+        return Ok(());
+    }
+    lockout::failed(&state.redis, &subject, &state.config.accounts, now).await?;
+    let event = Event::of(person, EventKind::TwoFactorFailed, client).failed();
+    security_log::record(&mut conn, event, now)
+        .await
+        .map_err(ApiError::unavailable)?;
+    Err(ApiError::new(CODE_INCORRECT))
+}
+
+/// Accepts a TOTP step once: a replayed code (same or earlier step) is refused, even when two
+/// requests race.
+async fn claim_step(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    step: i64,
+) -> Result<bool, ApiError> {
+    let claimed = diesel::sql_query(
+        "UPDATE accounts SET two_factor_last_step = $2 WHERE person_id = $1 \
+         AND (two_factor_last_step IS NULL OR two_factor_last_step < $2)",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(person)
+    .bind::<diesel::sql_types::BigInt, _>(step)
+    .execute(conn)
+    .await
+    .map_err(ApiError::unavailable)?;
+    Ok(claimed == 1)
+}
+
+async fn use_recovery_code(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let used = update(
+        recovery::table
+            .filter(recovery::person_id.eq(person))
+            .filter(recovery::code_hash.eq(hash))
+            .filter(recovery::used_at.is_null()),
+    )
+    .set(recovery::used_at.eq(now))
+    .execute(conn)
+    .await
+    .map_err(ApiError::unavailable)?;
+    Ok(used == 1)
+}
+
+async fn replace_recovery_codes(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    hashes: &[String],
+) -> diesel::QueryResult<()> {
+    diesel::delete(recovery::table.filter(recovery::person_id.eq(person)))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = hashes
+        .iter()
+        .map(|h| (recovery::person_id.eq(person), recovery::code_hash.eq(h)))
+        .collect();
+    insert_into(recovery::table)
+        .values(rows)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// `k7q2-m9xp-3fwa`: 60 bits, easy to copy.
+fn recovery_code() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let chars: String = (0..12)
+        .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
+        .collect();
+    format!("{}-{}-{}", &chars[0..4], &chars[4..8], &chars[8..12])
+}
+
+fn recovery_hash(state: &AppState, code: &str) -> String {
+    let normalized = code.trim().to_lowercase();
+    secrets::keyed_hash(
+        state.config.accounts.secret.expose(),
+        &["recovery-code", &normalized],
+    )
+}
+
+async fn account_of(state: &AppState, person: Uuid) -> Result<(String, Account), ApiError> {
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let (_, account) = super::store::by_id(&mut conn, person)
+        .await
+        .map_err(ApiError::unavailable)?
+        .ok_or(ApiError::new(NOT_SIGNED_IN))?;
+    let account = account.ok_or(ApiError::new(NOT_SIGNED_IN))?;
+    Ok((account.identifier.clone(), account))
+}
+
+fn totp(state: &AppState, secret: &[u8], identifier: &str) -> Result<Totp, ApiError> {
+    Builder::new()
+        .with_secret(secret.to_vec())
+        .with_issuer(Some(state.config.university.short_name.as_str()))
+        .with_account_name(identifier)
+        .build()
+        .map_err(ApiError::internal)
+}
+
+fn pending_key(state: &AppState, person: Uuid) -> String {
+    state.redis.key(&format!("two-factor-pending:{person}"))
+}
+
+fn cipher(state: &AppState) -> Result<XChaCha20Poly1305, ApiError> {
+    let key = STANDARD
+        .decode(state.config.accounts.two_factor_key.expose())
+        .map_err(ApiError::internal)?;
+    XChaCha20Poly1305::new_from_slice(&key).map_err(ApiError::internal)
+}
+
+/// nonce ‖ ciphertext
+fn seal(state: &AppState, secret: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let nonce_bytes: [u8; 24] = rand::random();
+    let nonce = XNonce::from(nonce_bytes);
+    let mut sealed = nonce_bytes.to_vec();
+    sealed.extend(
+        cipher(state)?
+            .encrypt(&nonce, secret)
+            .map_err(ApiError::internal)?,
+    );
+    Ok(sealed)
+}
+
+fn open(state: &AppState, sealed: &[u8]) -> Result<Vec<u8>, ApiError> {
+    if sealed.len() < 24 {
+        return Err(ApiError::internal("two-factor secret too short"));
+    }
+    let (nonce, ciphertext) = sealed.split_at(24);
+    let nonce = XNonce::try_from(nonce).map_err(ApiError::internal)?;
+    cipher(state)?.decrypt(&nonce, ciphertext).map_err(|_| {
+        ApiError::internal("two-factor secret unreadable (accounts.two_factor_key changed?)")
+    })
+}

@@ -1,0 +1,1203 @@
+//! Accounts against a real server, PostgreSQL and Redis: activation by SMS code, login, lockout,
+//! sessions and devices. Codes are read from the outbox the couriers drain (tests/couriers.rs
+//! sends that outbox to real peers); the clock is the test's.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use chrono::Duration;
+use common::{TestApp, problem};
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::RunQueryDsl;
+use ent::{cli, db::schema::outbox, demo};
+use reqwest::{Method, Response};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Vélo#Tanneurs-1987-gris";
+
+/// A signed-in client: its cookie and CSRF token.
+#[derive(Clone)]
+struct Signed {
+    cookie: String,
+    csrf: String,
+}
+
+async fn app() -> TestApp {
+    let app = TestApp::start().await;
+    let mut conn = app.db.conn().await;
+    let rules = cli::rules(&app.db.config, app.clock.as_ref());
+    demo::seed(
+        &mut conn,
+        &rules,
+        ent::clock::Clock::now(app.clock.as_ref()),
+    )
+    .await
+    .expect("demo seeded");
+    app
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+    who: Option<&Signed>,
+) -> Response {
+    let mut req = app.http.request(method, app.url(path));
+    if let Some(body) = body {
+        req = req.json(&body);
+    }
+    if let Some(s) = who {
+        req = req
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf);
+    }
+    req.send().await.expect("request")
+}
+
+async fn post(app: &TestApp, path: &str, body: Value) -> Response {
+    call(app, Method::POST, path, Some(body), None).await
+}
+
+async fn ok_json(resp: Response) -> Value {
+    let status = resp.status();
+    let body: Value = resp.json().await.expect("JSON body");
+    assert!(status.is_success(), "{status}: {body}");
+    body
+}
+
+/// Texts queued for `phone`, oldest first.
+async fn sms_to(app: &TestApp, phone: &str) -> Vec<String> {
+    let mut conn = app.db.conn().await;
+    outbox::table
+        .filter(outbox::recipient.eq(phone))
+        .filter(outbox::channel.eq("sms"))
+        .order(outbox::id)
+        .select(outbox::body)
+        .load(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// The code of the last SMS to `phone`, read from its WebOTP line (`@host #123456`).
+async fn last_code(app: &TestApp, phone: &str) -> String {
+    let texts = sms_to(app, phone).await;
+    let last = texts.last().expect("an SMS was queued");
+    last.rsplit_once('#')
+        .expect("WebOTP line")
+        .1
+        .trim()
+        .to_string()
+}
+
+async fn activate(app: &TestApp, number: &str, birth: &str, phone: &str) -> Value {
+    let challenge = ok_json(
+        post(
+            app,
+            "/api/activation",
+            json!({"number": number, "birth_date": birth}),
+        )
+        .await,
+    )
+    .await;
+    let code = last_code(app, phone).await;
+    let ticket = ok_json(
+        post(
+            app,
+            "/api/activation/verification",
+            json!({"challenge": challenge["challenge"], "code": code}),
+        )
+        .await,
+    )
+    .await;
+    ok_json(
+        post(
+            app,
+            "/api/activation/completion",
+            json!({"ticket": ticket["ticket"], "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await
+}
+
+async fn login(app: &TestApp, identifier: &str, password: &str, remember: bool) -> Response {
+    post(
+        app,
+        "/api/session",
+        json!({"identifier": identifier, "password": password, "remember": remember}),
+    )
+    .await
+}
+
+async fn signed_in(app: &TestApp, identifier: &str, password: &str, remember: bool) -> Signed {
+    let resp = login(app, identifier, password, remember).await;
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    let body = ok_json(resp).await;
+    Signed {
+        cookie: cookie.split(';').next().unwrap().to_string(),
+        csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
+    }
+}
+
+async fn events(app: &TestApp, who: &Signed) -> Vec<String> {
+    let list =
+        ok_json(call(app, Method::GET, "/api/me/security-events", None, Some(who)).await).await;
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_student_activates_by_sms_code_then_logs_in() {
+    let app = app().await;
+    let challenge = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000001", "birth_date": "2006-06-05"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(challenge["masked_phone"], "+33 6 •• •• •• 01");
+    assert_eq!(challenge["resend_in"], 60);
+    assert_eq!(challenge["expires_in"], 600);
+    let sms = sms_to(&app, "+33699000001").await;
+    assert_eq!(sms.len(), 1);
+    let code = last_code(&app, "+33699000001").await;
+    assert_eq!(code.len(), 6);
+    assert!(sms[0].contains(&format!("est {code}")), "{}", sms[0]);
+    assert!(
+        sms[0].ends_with(&format!("\n\n@127.0.0.1:8080 #{code}")),
+        "{}",
+        sms[0]
+    );
+
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let resp = post(
+        &app,
+        "/api/activation/verification",
+        json!({"challenge": challenge["challenge"], "code": wrong}),
+    )
+    .await;
+    let p = problem(resp, 400, "code-incorrect").await;
+    assert!(p["detail"].as_str().unwrap().contains('4'), "{p}");
+    let ticket = ok_json(
+        post(
+            &app,
+            "/api/activation/verification",
+            json!({"challenge": challenge["challenge"], "code": code}),
+        )
+        .await,
+    )
+    .await;
+
+    // A weak password is refused with every broken rule named; the ticket stays usable.
+    let resp = post(
+        &app,
+        "/api/activation/completion",
+        json!({"ticket": ticket["ticket"], "password": "Chloe2006"}),
+    )
+    .await;
+    let p = problem(resp, 422, "password-rejected").await;
+    let detail = p["detail"].as_str().unwrap();
+    assert!(detail.contains("12") && detail.contains("nom"), "{detail}");
+    let check = ok_json(
+        post(
+            &app,
+            "/api/password-policy/check",
+            json!({"password": "Chloe#Tanneurs-1987", "ticket": ticket["ticket"]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(check["acceptable"], false);
+    assert!(
+        check["rules"]
+            .as_array()
+            .unwrap()
+            .contains(&json!({"rule": "personal_information", "ok": false}))
+    );
+
+    let done = ok_json(
+        post(
+            &app,
+            "/api/activation/completion",
+            json!({"ticket": ticket["ticket"], "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        done,
+        json!({"identifier": "25000001", "institutional_email": "chloe.lefevre@etu.univ-tours.fr"})
+    );
+    // The ticket was single-use.
+    let again = post(
+        &app,
+        "/api/activation/completion",
+        json!({"ticket": ticket["ticket"], "password": PASSWORD}),
+    )
+    .await;
+    problem(again, 410, "ticket-expired").await;
+
+    // Either the identifier or the institutional e-mail, in any case.
+    let by_email = signed_in(&app, "Chloe.Lefevre@ETU.univ-tours.fr", PASSWORD, false).await;
+    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&by_email)).await).await;
+    assert_eq!(me["identifier"], "25000001");
+    assert_eq!(me["role"], "student");
+    assert_eq!(events(&app, &by_email).await, ["login", "activation"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activation_answers_alike_for_strangers_active_accounts_and_real_matches() {
+    let app = app().await;
+    let shape =
+        |v: &Value| -> BTreeSet<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let real = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000003", "birth_date": "2006-01-03"}),
+        )
+        .await,
+    )
+    .await;
+    let stranger = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "99999999", "birth_date": "2006-01-03"}),
+        )
+        .await,
+    )
+    .await;
+    let wrong_birth = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000003", "birth_date": "2006-01-04"}),
+        )
+        .await,
+    )
+    .await;
+    let active = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000002", "birth_date": "2006-07-21"}),
+        )
+        .await,
+    )
+    .await;
+    for other in [&stranger, &wrong_birth, &active] {
+        assert_eq!(shape(other), shape(&real));
+        assert_eq!(other["resend_in"], real["resend_in"]);
+        assert_eq!(other["expires_in"], real["expires_in"]);
+        let masked = other["masked_phone"].as_str().unwrap();
+        assert!(
+            masked.starts_with("+33 6 •• •• ••")
+                && masked.len() == real["masked_phone"].as_str().unwrap().len()
+        );
+    }
+    // The same stranger always sees the same decoy number.
+    let again = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "99999999", "birth_date": "2006-01-03"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(again["masked_phone"], stranger["masked_phone"]);
+
+    // The active account's holder is told by SMS, with the recovery link, and gets no code.
+    let to_active = sms_to(&app, "+33699000002").await;
+    assert_eq!(to_active.len(), 1);
+    assert!(
+        to_active[0].contains("déjà activé") && to_active[0].contains("/recovery"),
+        "{}",
+        to_active[0]
+    );
+    // No code can open a decoy.
+    for code in ["000000", "123456"] {
+        let resp = post(
+            &app,
+            "/api/activation/verification",
+            json!({"challenge": active["challenge"], "code": code}),
+        )
+        .await;
+        problem(resp, 400, "code-incorrect").await;
+    }
+    // A former student is a stranger; a person without a mobile is sent to the secretariat.
+    let former = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "22000030", "birth_date": birth_of("22000030")}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(shape(&former), shape(&real));
+    let resp = post(
+        &app,
+        "/api/activation",
+        json!({"number": "22000029", "birth_date": birth_of("22000029")}),
+    )
+    .await;
+    problem(resp, 409, "activation-no-phone").await;
+}
+
+fn birth_of(number: &str) -> String {
+    demo::PEOPLE_CSV
+        .lines()
+        .find(|l| l.starts_with(&format!("{number},")))
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_right_code_sent_twice_at_once_opens_one_ticket() {
+    let app = app().await;
+    let challenge = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000004", "birth_date": "2006-09-04"}),
+        )
+        .await,
+    )
+    .await;
+    let code = last_code(&app, "+33699000004").await;
+    let body = json!({"challenge": challenge["challenge"], "code": code});
+    let attempts = (0..8).map(|_| post(&app, "/api/activation/verification", body.clone()));
+    let statuses: Vec<u16> = futures_util::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 410),
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn codes_expire_run_out_of_tries_and_are_resent_at_most_five_times_an_hour() {
+    let app = app().await;
+    let phone = "+33699000005";
+    let start = json!({"number": "25000005", "birth_date": "2006-06-19"});
+    let first = ok_json(post(&app, "/api/activation", start.clone()).await).await;
+    let code = last_code(&app, phone).await;
+    app.clock.advance(Duration::minutes(10));
+    let resp = post(
+        &app,
+        "/api/activation/verification",
+        json!({"challenge": first["challenge"], "code": code}),
+    )
+    .await;
+    problem(resp, 410, "code-expired").await;
+
+    let second = ok_json(post(&app, "/api/activation", start.clone()).await).await;
+    for left in (1..5).rev() {
+        let resp = post(
+            &app,
+            "/api/activation/verification",
+            json!({"challenge": second["challenge"], "code": "12345"}),
+        )
+        .await;
+        let p = problem(resp, 400, "code-incorrect").await;
+        assert!(
+            p["detail"].as_str().unwrap().ends_with(&left.to_string()),
+            "{p}"
+        );
+    }
+    let resp = post(
+        &app,
+        "/api/activation/verification",
+        json!({"challenge": second["challenge"], "code": "12345"}),
+    )
+    .await;
+    problem(resp, 410, "code-expired").await;
+
+    // Re-sending: not before 60 s; then a new code; never more than 5 SMS an hour.
+    let third = ok_json(post(&app, "/api/activation", start.clone()).await).await;
+    let resend = json!({"challenge": third["challenge"]});
+    let early = post(&app, "/api/activation/resend", resend.clone()).await;
+    assert_eq!(early.headers()["retry-after"], "60");
+    problem(early, 429, "too-many-requests").await;
+    app.clock.advance(Duration::seconds(60));
+    let old_code = last_code(&app, phone).await;
+    ok_json(post(&app, "/api/activation/resend", resend.clone()).await).await;
+    assert_ne!(last_code(&app, phone).await, old_code);
+    app.clock.advance(Duration::seconds(60));
+    ok_json(post(&app, "/api/activation/resend", resend.clone()).await).await;
+    assert_eq!(sms_to(&app, phone).await.len(), 5);
+    app.clock.advance(Duration::seconds(60));
+    problem(
+        post(&app, "/api/activation/resend", resend.clone()).await,
+        429,
+        "too-many-requests",
+    )
+    .await;
+    assert_eq!(sms_to(&app, phone).await.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_get_one_generic_answer_then_a_growing_lock() {
+    let app = app().await;
+    let unknown = login(&app, "nobody", PASSWORD, false).await;
+    let p_unknown = problem(unknown, 401, "login-failed").await;
+    let wrong = login(&app, "25000002", "Wrong#Password-1", false).await;
+    let p_wrong = problem(wrong, 401, "login-failed").await;
+    assert_eq!(p_unknown["title"], p_wrong["title"]);
+    assert_eq!(p_unknown.get("detail"), p_wrong.get("detail"));
+    // Pending people have no password yet: the same generic answer.
+    problem(
+        login(&app, "25000001", PASSWORD, false).await,
+        401,
+        "login-failed",
+    )
+    .await;
+
+    for _ in 0..3 {
+        problem(
+            login(&app, "25000002", "Wrong#Password-1", false).await,
+            401,
+            "login-failed",
+        )
+        .await;
+    }
+    // The fifth failure locks; while locked even the right password is refused, unchecked.
+    problem(
+        login(&app, "25000002", "Wrong#Password-1", false).await,
+        401,
+        "login-failed",
+    )
+    .await;
+    let locked = login(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    assert_eq!(locked.headers()["retry-after"], "5");
+    problem(locked, 429, "account-locked").await;
+    app.clock.advance(Duration::seconds(5));
+    problem(
+        login(&app, "25000002", "Wrong#Password-1", false).await,
+        401,
+        "login-failed",
+    )
+    .await;
+    let longer = login(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    assert_eq!(longer.headers()["retry-after"], "10");
+    // Unknown identifiers lock the same way.
+    for _ in 0..5 {
+        login(&app, "nobody", PASSWORD, false).await;
+    }
+    problem(
+        login(&app, "nobody", PASSWORD, false).await,
+        429,
+        "account-locked",
+    )
+    .await;
+
+    app.clock.advance(Duration::seconds(10));
+    let signed = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let kinds = events(&app, &signed).await;
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "login_failed").count(),
+        6,
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.iter().filter(|k| *k == "account_locked").count(),
+        1,
+        "{kinds:?}"
+    );
+    assert_eq!(kinds[0], "login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_have_safe_cookies_csrf_checks_and_server_side_expiry() {
+    let app = app().await;
+    let resp = login(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("ent-session="), "{cookie}");
+    for attribute in ["Path=/", "Secure", "HttpOnly", "SameSite=Lax"] {
+        assert!(cookie.contains(attribute), "{cookie}");
+    }
+    assert!(
+        !cookie.contains("Max-Age"),
+        "a short session lives with the browser: {cookie}"
+    );
+    let id = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
+    assert!(id.len() >= 43, "≥ 256 bits");
+    let body = ok_json(resp).await;
+    let teacher = Signed {
+        cookie: format!("ent-session={id}"),
+        csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
+    };
+
+    // A state-changing request without the CSRF token is refused.
+    let forged = app
+        .http
+        .delete(app.url("/api/session"))
+        .header("cookie", &teacher.cookie)
+        .send()
+        .await
+        .unwrap();
+    problem(forged, 403, "csrf-token-missing").await;
+
+    // 29 idle minutes are fine; 30 more end a short session, not a remembered one.
+    let remembered = signed_in(&app, "t1001", demo::DEMO_PASSWORD, true).await;
+    app.clock.advance(Duration::minutes(29));
+    ok_json(call(&app, Method::GET, "/api/session", None, Some(&teacher)).await).await;
+    app.clock.advance(Duration::minutes(30));
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&teacher)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    ok_json(call(&app, Method::GET, "/api/session", None, Some(&remembered)).await).await;
+    // No session outlives the absolute limit, however active.
+    for _ in 0..4 {
+        app.clock.advance(Duration::days(25));
+        call(&app, Method::GET, "/api/session", None, Some(&remembered)).await;
+    }
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&remembered)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+
+    // Logout ends the session on the server.
+    let fresh = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let out = call(&app, Method::DELETE, "/api/session", None, Some(&fresh)).await;
+    assert_eq!(out.status(), 204);
+    assert!(
+        out.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&fresh)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_are_listed_and_revoked_after_the_password_is_typed_again() {
+    let app = app().await;
+    let phone = app
+        .http
+        .post(app.url("/api/session"))
+        .header("user-agent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36")
+        .json(&json!({"identifier": "p2001", "password": demo::DEMO_PASSWORD, "remember": true}))
+        .send()
+        .await
+        .unwrap();
+    let phone_cookie = phone.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let laptop = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    app.clock.advance(Duration::minutes(1));
+    let list =
+        ok_json(call(&app, Method::GET, "/api/me/sessions", None, Some(&laptop)).await).await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        list[0]["current"], true,
+        "the current session was seen last"
+    );
+    let other = list.iter().find(|s| s["current"] == false).unwrap();
+    assert_eq!(other["remembered"], true);
+    assert!(
+        other["device"].as_str().unwrap().contains("Chrome"),
+        "{other}"
+    );
+    assert_eq!(other["ip"], "127.0.0.1");
+
+    let wrong = call(
+        &app,
+        Method::POST,
+        "/api/me/sessions/revocation",
+        Some(json!({"password": "nope", "session": other["id"]})),
+        Some(&laptop),
+    )
+    .await;
+    problem(wrong, 401, "password-incorrect").await;
+    let someone_elses = call(
+        &app,
+        Method::POST,
+        "/api/me/sessions/revocation",
+        Some(json!({"password": demo::DEMO_PASSWORD, "session": "0".repeat(64)})),
+        Some(&laptop),
+    )
+    .await;
+    problem(someone_elses, 404, "not-found").await;
+    let done = call(
+        &app,
+        Method::POST,
+        "/api/me/sessions/revocation",
+        Some(json!({"password": demo::DEMO_PASSWORD, "session": other["id"]})),
+        Some(&laptop),
+    )
+    .await;
+    assert_eq!(done.status(), 204);
+    let revoked = app
+        .http
+        .get(app.url("/api/session"))
+        .header("cookie", &phone_cookie)
+        .send()
+        .await
+        .unwrap();
+    problem(revoked, 401, "not-signed-in").await;
+    ok_json(call(&app, Method::GET, "/api/session", None, Some(&laptop)).await).await;
+    assert!(
+        events(&app, &laptop)
+            .await
+            .contains(&"session_revoked".to_string())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirming_the_password_renews_the_session_id() {
+    let app = app().await;
+    let before = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let resp = call(
+        &app,
+        Method::POST,
+        "/api/session/reauthentication",
+        Some(json!({"password": demo::DEMO_PASSWORD})),
+        Some(&before),
+    )
+    .await;
+    assert_eq!(resp.status(), 204);
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_ne!(cookie, before.cookie);
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&before)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    let after = Signed {
+        cookie,
+        csrf: before.csrf.clone(),
+    };
+    ok_json(call(&app, Method::GET, "/api/session", None, Some(&after)).await).await;
+}
+
+/// The e-mails queued for `address` (polled: recovery sends after answering).
+async fn mail_to(app: &TestApp, address: &str, expected: usize) -> Vec<(String, String)> {
+    for _ in 0..100 {
+        let mut conn = app.db.conn().await;
+        let mails: Vec<(Option<String>, String)> = outbox::table
+            .filter(outbox::recipient.eq(address))
+            .filter(outbox::channel.eq("email"))
+            .order(outbox::id)
+            .select((outbox::subject, outbox::body))
+            .load(&mut conn)
+            .await
+            .unwrap();
+        if mails.len() >= expected {
+            return mails
+                .into_iter()
+                .map(|(s, b)| (s.unwrap_or_default(), b))
+                .collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("no e-mail to {address}");
+}
+
+fn link_token(body: &str) -> String {
+    let start = body
+        .find("http://127.0.0.1:8080/recovery/")
+        .expect("link from the public URL");
+    body[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_session() {
+    let app = app().await;
+    let old_session = signed_in(&app, "25000002", demo::DEMO_PASSWORD, true).await;
+    // Known and unknown addresses get the same answer.
+    for email in ["Lucas.Martin@example.org", "nobody@example.org"] {
+        let resp = post(&app, "/api/recovery", json!({"email": email})).await;
+        assert_eq!(resp.status(), 202);
+        assert_eq!(resp.text().await.unwrap(), "");
+    }
+    let mails = mail_to(&app, "lucas.martin@example.org", 1).await;
+    assert!(mails[0].0.contains("mot de passe"), "{}", mails[0].0);
+    let token = link_token(&mails[0].1);
+    assert!(token.len() >= 43);
+
+    let page = app.get(&format!("/recovery/{token}")).await;
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let link = ok_json(post(&app, "/api/recovery/inspection", json!({"token": token})).await).await;
+    assert_eq!(link, json!({"two_factor_required": false}));
+    let weak = post(
+        &app,
+        "/api/recovery/completion",
+        json!({"token": token, "password": "lucas1234567"}),
+    )
+    .await;
+    problem(weak, 422, "password-rejected").await;
+    let done = post(
+        &app,
+        "/api/recovery/completion",
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(done.status(), 204);
+    let again = post(
+        &app,
+        "/api/recovery/completion",
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await;
+    problem(again, 410, "link-expired").await;
+
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&old_session)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    problem(
+        login(&app, "25000002", demo::DEMO_PASSWORD, false).await,
+        401,
+        "login-failed",
+    )
+    .await;
+    let new = signed_in(&app, "25000002", PASSWORD, false).await;
+    let kinds = events(&app, &new).await;
+    assert!(
+        kinds.starts_with(&[
+            "login".into(),
+            "login_failed".into(),
+            "password_reset".into(),
+            "recovery_requested".into()
+        ]),
+        "{kinds:?}"
+    );
+
+    // Links expire after 30 minutes.
+    post(
+        &app,
+        "/api/recovery",
+        json!({"email": "lucas.martin@etu.univ-tours.fr"}),
+    )
+    .await;
+    let late = link_token(&mail_to(&app, "lucas.martin@etu.univ-tours.fr", 1).await[0].1);
+    app.clock.advance(Duration::minutes(30));
+    problem(
+        post(&app, "/api/recovery/inspection", json!({"token": late})).await,
+        410,
+        "link-expired",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_or_code_from_one_flow_is_useless_in_another() {
+    let app = app().await;
+    let challenge = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000006", "birth_date": "2006-01-17"}),
+        )
+        .await,
+    )
+    .await;
+    let code = last_code(&app, "+33699000006").await;
+    let ticket = ok_json(
+        post(
+            &app,
+            "/api/activation/verification",
+            json!({"challenge": challenge["challenge"], "code": code}),
+        )
+        .await,
+    )
+    .await;
+    let ticket = ticket["ticket"].as_str().unwrap();
+    // The activation ticket is not a recovery link, nor a pending login.
+    problem(
+        post(&app, "/api/recovery/inspection", json!({"token": ticket})).await,
+        410,
+        "link-expired",
+    )
+    .await;
+    problem(
+        post(
+            &app,
+            "/api/recovery/completion",
+            json!({"token": ticket, "password": PASSWORD}),
+        )
+        .await,
+        410,
+        "link-expired",
+    )
+    .await;
+    problem(
+        post(
+            &app,
+            "/api/session/two-factor",
+            json!({"pending": ticket, "code": "123456"}),
+        )
+        .await,
+        410,
+        "code-expired",
+    )
+    .await;
+    // The challenge is not a ticket either; and the ticket still works where it belongs.
+    problem(
+        post(
+            &app,
+            "/api/activation/completion",
+            json!({"ticket": challenge["challenge"], "password": PASSWORD}),
+        )
+        .await,
+        410,
+        "ticket-expired",
+    )
+    .await;
+    ok_json(
+        post(
+            &app,
+            "/api/activation/completion",
+            json!({"ticket": ticket, "password": PASSWORD}),
+        )
+        .await,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changing_the_password_checks_the_current_one_and_can_end_other_sessions() {
+    let app = app().await;
+    let phone = signed_in(&app, "t1001", demo::DEMO_PASSWORD, true).await;
+    let laptop = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let wrong = call(
+        &app,
+        Method::PUT,
+        "/api/me/password",
+        Some(json!({"current_password": "nope", "new_password": PASSWORD})),
+        Some(&laptop),
+    )
+    .await;
+    problem(wrong, 401, "password-incorrect").await;
+    let weak = call(
+        &app,
+        Method::PUT,
+        "/api/me/password",
+        Some(
+            json!({"current_password": demo::DEMO_PASSWORD, "new_password": "Isabelle#Petit-1975"}),
+        ),
+        Some(&laptop),
+    )
+    .await;
+    problem(weak, 422, "password-rejected").await;
+    let done = call(
+        &app,
+        Method::PUT,
+        "/api/me/password",
+        Some(json!({"current_password": demo::DEMO_PASSWORD, "new_password": PASSWORD})),
+        Some(&laptop),
+    )
+    .await;
+    assert_eq!(done.status(), 204);
+    let cookie = done.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let laptop = Signed {
+        cookie,
+        csrf: laptop.csrf,
+    };
+    ok_json(call(&app, Method::GET, "/api/session", None, Some(&laptop)).await).await;
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&phone)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    signed_in(&app, "isabelle.petit@univ-tours.fr", PASSWORD, false).await;
+}
+
+fn totp_now(secret_b32: &str, app: &TestApp) -> (totp_rs::Totp, u64) {
+    let totp = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret_b32).unwrap())
+        .build()
+        .unwrap();
+    (
+        totp,
+        ent::clock::Clock::now(app.clock.as_ref()).timestamp() as u64,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_factor_is_enrolled_by_qr_code_and_then_asked_at_login_and_recovery() {
+    let app = app().await;
+    let me = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    // Enrolment needs the password typed in the last 10 minutes.
+    app.clock.advance(Duration::minutes(11));
+    let stale = call(
+        &app,
+        Method::POST,
+        "/api/me/two-factor/enrolment",
+        None,
+        Some(&me),
+    )
+    .await;
+    problem(stale, 403, "reauthentication-required").await;
+    let renewed = call(
+        &app,
+        Method::POST,
+        "/api/session/reauthentication",
+        Some(json!({"password": demo::DEMO_PASSWORD})),
+        Some(&me),
+    )
+    .await;
+    let me = Signed {
+        cookie: renewed.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .into(),
+        csrf: me.csrf,
+    };
+    let enrolment = ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/two-factor/enrolment",
+            None,
+            Some(&me),
+        )
+        .await,
+    )
+    .await;
+    let uri = enrolment["otpauth_uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("otpauth://totp/") && uri.contains("p2001"),
+        "{uri}"
+    );
+    assert!(!enrolment["qr_png_base64"].as_str().unwrap().is_empty());
+    let (totp, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
+    let bad = call(
+        &app,
+        Method::POST,
+        "/api/me/two-factor/confirmation",
+        Some(json!({"code": "000000"})),
+        Some(&me),
+    )
+    .await;
+    if totp.generate(now).to_string() != "000000" {
+        problem(bad, 400, "code-incorrect").await;
+    }
+    let codes = ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/two-factor/confirmation",
+            Some(json!({"code": totp.generate(now).to_string()})),
+            Some(&me),
+        )
+        .await,
+    )
+    .await;
+    let recovery_codes: Vec<String> = codes["recovery_codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(recovery_codes.len(), 10);
+    assert_eq!(recovery_codes.iter().collect::<BTreeSet<_>>().len(), 10);
+
+    // Login now asks for a code; the code just used at enrolment is refused (replay).
+    let first = ok_json(login(&app, "p2001", demo::DEMO_PASSWORD, true).await).await;
+    assert_eq!(first["status"], "two_factor_required");
+    assert!(first["me"].is_null());
+    let pending = first["pending"].clone();
+    let replay = post(
+        &app,
+        "/api/session/two-factor",
+        json!({"pending": pending, "code": totp.generate(now).to_string()}),
+    )
+    .await;
+    problem(replay, 400, "code-incorrect").await;
+    // One step of drift is accepted (the phone 30 s behind the server).
+    app.clock.advance(Duration::seconds(60));
+    let (_, later) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
+    let late_code = totp.generate(later - 30).to_string();
+    let resp = post(
+        &app,
+        "/api/session/two-factor",
+        json!({"pending": pending, "code": late_code}),
+    )
+    .await;
+    assert!(
+        resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age"),
+        "remembered"
+    );
+    let done = ok_json(resp).await;
+    assert_eq!(done["status"], "signed_in");
+    assert_eq!(done["me"]["two_factor_enabled"], true);
+
+    // A recovery code works once.
+    let second = ok_json(login(&app, "p2001", demo::DEMO_PASSWORD, false).await).await;
+    let upper = recovery_codes[0].to_uppercase();
+    ok_json(
+        post(
+            &app,
+            "/api/session/two-factor",
+            json!({"pending": second["pending"], "code": upper}),
+        )
+        .await,
+    )
+    .await;
+    let third = ok_json(login(&app, "p2001", demo::DEMO_PASSWORD, false).await).await;
+    problem(
+        post(
+            &app,
+            "/api/session/two-factor",
+            json!({"pending": third["pending"], "code": recovery_codes[0]}),
+        )
+        .await,
+        400,
+        "code-incorrect",
+    )
+    .await;
+
+    // Recovery does not bypass it.
+    post(
+        &app,
+        "/api/recovery",
+        json!({"email": "nathalie.chevalier@univ-tours.fr"}),
+    )
+    .await;
+    let token = link_token(&mail_to(&app, "nathalie.chevalier@univ-tours.fr", 1).await[0].1);
+    let link = ok_json(post(&app, "/api/recovery/inspection", json!({"token": token})).await).await;
+    assert_eq!(link["two_factor_required"], true);
+    problem(
+        post(
+            &app,
+            "/api/recovery/completion",
+            json!({"token": token, "password": PASSWORD}),
+        )
+        .await,
+        400,
+        "code-incorrect",
+    )
+    .await;
+    let done = post(
+        &app,
+        "/api/recovery/completion",
+        json!({"token": token, "password": PASSWORD, "code": recovery_codes[1]}),
+    )
+    .await;
+    assert_eq!(done.status(), 204);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_second_factors_are_throttled() {
+    let app = app().await;
+    let me = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let enrolment = ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/two-factor/enrolment",
+            None,
+            Some(&me),
+        )
+        .await,
+    )
+    .await;
+    let (totp, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
+    ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/two-factor/confirmation",
+            Some(json!({"code": totp.generate(now).to_string()})),
+            Some(&me),
+        )
+        .await,
+    )
+    .await;
+    let pending =
+        ok_json(login(&app, "t1001", demo::DEMO_PASSWORD, false).await).await["pending"].clone();
+    let wrong = if totp.generate(now + 30).to_string() == "999999" {
+        "999998"
+    } else {
+        "999999"
+    };
+    for _ in 0..5 {
+        problem(
+            post(
+                &app,
+                "/api/session/two-factor",
+                json!({"pending": pending, "code": wrong}),
+            )
+            .await,
+            400,
+            "code-incorrect",
+        )
+        .await;
+    }
+    app.clock.advance(Duration::seconds(1));
+    let (_, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
+    let locked = post(
+        &app,
+        "/api/session/two-factor",
+        json!({"pending": pending, "code": totp.generate(now + 30).to_string()}),
+    )
+    .await;
+    problem(locked, 429, "too-many-requests").await;
+}
