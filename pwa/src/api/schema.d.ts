@@ -159,6 +159,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a login with the two-factor code (or a recovery code). */
+        post: operations["login_second_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session/reauthentication": {
         parameters: {
             query?: never;
@@ -171,6 +188,125 @@ export interface paths {
         /** Confirms the password before a sensitive setting (valid 10 minutes); renews the session id. */
         post: operations["reauthenticate"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a password reset link to the address, if it belongs to an active account. */
+        post: operations["request_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery/inspection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Whether a link still works, and whether it needs a two-factor code. */
+        post: operations["inspect_recovery_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sets the new password; every session of the account ends. */
+        post: operations["complete_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Changes the signed-in person's password. */
+        put: operations["change_password"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/two-factor/enrolment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts enrolment: a new secret to scan (needs the password typed in the last 10 minutes). */
+        post: operations["enrol_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/two-factor/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms enrolment with a first code; gives the recovery codes, once. */
+        post: operations["confirm_two_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Turns two-factor off (needs the password typed in the last 10 minutes). */
+        delete: operations["disable_two_factor"];
         options?: never;
         head?: never;
         patch?: never;
@@ -335,7 +471,7 @@ export interface components {
             remembered: boolean;
         };
         /** @enum {string} */
-        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "activation_invited";
+        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "activation_invited";
         /** LoginOutcome */
         LoginOutcome: {
             status: components["schemas"]["LoginStatus"];
@@ -368,6 +504,16 @@ export interface components {
             password: string;
             /** @description An activation or recovery ticket, so that the person's own names are checked too. */
             ticket?: string;
+        };
+        /** PasswordChange */
+        PasswordChange: {
+            current_password: string;
+            new_password: string;
+            /**
+             * @description End the sessions on the person's other devices (ticked by default in the PWA).
+             * @default true
+             */
+            end_other_sessions: boolean;
         };
         /** PasswordCheck */
         PasswordCheck: {
@@ -428,6 +574,32 @@ export interface components {
             /** @description Whom to contact when one cannot log in. */
             secretariat: components["schemas"]["SecretariatContact"][];
         };
+        /** RecoveryCodes */
+        RecoveryCodes: {
+            /** @description Shown once: each opens the account once when the authenticator is lost. */
+            recovery_codes: string[];
+        };
+        /** RecoveryCompletion */
+        RecoveryCompletion: {
+            token: string;
+            password: string;
+            /** @description Two-factor code (or recovery code), when the account has two-factor. */
+            code?: string;
+        };
+        /** RecoveryLink */
+        RecoveryLink: {
+            /** @description The account has two-factor: the new password needs a code too. */
+            two_factor_required: boolean;
+        };
+        /** RecoveryRequest */
+        RecoveryRequest: {
+            /** @description Personal or institutional e-mail address. */
+            email: string;
+        };
+        /** RecoveryToken */
+        RecoveryToken: {
+            token: string;
+        };
         /** Revocation */
         Revocation: {
             password: string;
@@ -445,6 +617,13 @@ export interface components {
         RuleOutcome: {
             rule: components["schemas"]["Rule"];
             ok: boolean;
+        };
+        /** SecondFactor */
+        SecondFactor: {
+            /** @description From the login's `two_factor_required` answer. */
+            pending: string;
+            /** @description The authenticator's 6 digits, or a recovery code. */
+            code: string;
         };
         /** SecretariatContact */
         SecretariatContact: {
@@ -468,6 +647,19 @@ export interface components {
         };
         /** @enum {string} */
         Severity: "error" | "warning";
+        /** TwoFactorCode */
+        TwoFactorCode: {
+            code: string;
+        };
+        /** TwoFactorEnrolment */
+        TwoFactorEnrolment: {
+            /** @description `otpauth://totp/…`, for authenticator apps. */
+            otpauth_uri: string;
+            /** @description The secret in base32, to type by hand. */
+            secret: string;
+            /** @description The URI as a QR code (PNG, base64). */
+            qr_png_base64: string;
+        };
         /** University */
         University: {
             name: string;
@@ -820,6 +1012,40 @@ export interface operations {
             };
         };
     };
+    login_second_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SecondFactor"];
+            };
+        };
+        responses: {
+            /** @description Signed in (a new session cookie), or a second factor is needed. */
+            200: {
+                headers: {
+                    "SET-COOKIE"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     reauthenticate: {
         parameters: {
             query?: never;
@@ -837,6 +1063,218 @@ export interface operations {
             204: {
                 headers: {
                     "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["RecoveryRequest"];
+            };
+        };
+        responses: {
+            /** @description If the address belongs to an account, a link is on its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inspect_recovery_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["RecoveryToken"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RecoveryLink"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    complete_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["RecoveryCompletion"];
+            };
+        };
+        responses: {
+            /** @description The password is changed and every session has ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; this session continues under a new id. */
+            204: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enrol_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TwoFactorEnrolment"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["TwoFactorCode"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    disable_two_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
