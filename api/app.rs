@@ -8,7 +8,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     accounts, client_errors,
     http::{edge, guard, ops, pwa::Pwa},
-    security_log, sessions,
+    secretariat, security_log, sessions,
     state::AppState,
     university,
 };
@@ -44,6 +44,7 @@ type Features = (
     accounts::two_factor::TwoFactorApi,
     sessions::devices::DevicesApi,
     security_log::routes::SecurityLogApi,
+    secretariat::routes::SecretariatApi,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {
@@ -59,6 +60,7 @@ pub fn api_service() -> OpenApiService<Features, ()> {
             accounts::two_factor::TwoFactorApi,
             sessions::devices::DevicesApi,
             security_log::routes::SecurityLogApi,
+            secretariat::routes::SecretariatApi,
         ),
         "ENT mobile",
         env!("CARGO_PKG_VERSION"),

@@ -14,6 +14,7 @@ use crate::{
         import::{self, ImportError},
         model::Rules,
     },
+    secretariat::{self, command::AccountCommand},
     server,
 };
 
@@ -47,6 +48,10 @@ enum Command {
     CheckConfig,
     /// Print the OpenAPI document (the PWA's API types are generated from it).
     Openapi,
+    /// Account administration for scripts: find, suspend, reinstate, close, invite, set-phone,
+    /// end-sessions, grant.
+    #[command(subcommand)]
+    Account(AccountCommand),
 }
 
 #[derive(Subcommand)]
@@ -96,6 +101,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(ImportKind::People { file, skip_invalid }) => {
             import_people(&config, &file, skip_invalid).await?;
+        }
+        Command::Account(command) => {
+            let state = server::state(config, Arc::new(SystemClock))?;
+            secretariat::command::run(&state, command).await?;
         }
         Command::Openapi => unreachable!("answered before reading the configuration"),
     }
@@ -174,6 +183,17 @@ async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> a
         bar.finish_and_clear();
     }
     println!("{}", reported(result)?);
+    let state = server::state(config.clone(), Arc::new(SystemClock))?;
+    let client = crate::sessions::Client {
+        ip: "command line".into(),
+        user_agent: "ent import people".into(),
+    };
+    let closed = secretariat::actions::close_former_accounts(&state, &client)
+        .await
+        .map_err(secretariat::command::explain)?;
+    if closed > 0 {
+        println!("{closed} account(s) closed: no longer enrolled");
+    }
     Ok(())
 }
 

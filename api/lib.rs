@@ -1,5 +1,5 @@
-//! ENT mobile's service. Plumbing (config, db, redis, errors, http, …) never imports a
-//! feature (university, people, demo); `app` assembles them.
+//! ENT mobile's service. Plumbing (config, db, redis, errors, http, couriers, …) never imports
+//! a feature (accounts, sessions, secretariat, …); `app` assembles them.
 
 pub mod app;
 pub mod cli;
@@ -16,7 +16,6 @@ pub mod metrics;
 pub mod phone;
 pub mod redis;
 pub mod secrets;
-pub mod security_log;
 pub mod server;
 pub mod state;
 
@@ -24,5 +23,7 @@ pub mod accounts;
 pub mod client_errors;
 pub mod demo;
 pub mod people;
+pub mod secretariat;
+pub mod security_log;
 pub mod sessions;
 pub mod university;

@@ -91,37 +91,6 @@ async fn last_code(app: &TestApp, phone: &str) -> String {
         .to_string()
 }
 
-async fn activate(app: &TestApp, number: &str, birth: &str, phone: &str) -> Value {
-    let challenge = ok_json(
-        post(
-            app,
-            "/api/activation",
-            json!({"number": number, "birth_date": birth}),
-        )
-        .await,
-    )
-    .await;
-    let code = last_code(app, phone).await;
-    let ticket = ok_json(
-        post(
-            app,
-            "/api/activation/verification",
-            json!({"challenge": challenge["challenge"], "code": code}),
-        )
-        .await,
-    )
-    .await;
-    ok_json(
-        post(
-            app,
-            "/api/activation/completion",
-            json!({"ticket": ticket["ticket"], "password": PASSWORD}),
-        )
-        .await,
-    )
-    .await
-}
-
 async fn login(app: &TestApp, identifier: &str, password: &str, remember: bool) -> Response {
     post(
         app,
@@ -1200,4 +1169,261 @@ async fn wrong_second_factors_are_throttled() {
     )
     .await;
     problem(locked, 429, "too-many-requests").await;
+}
+
+async fn person_id(app: &TestApp, secretary: &Signed, number: &str) -> String {
+    let found = ok_json(
+        call(
+            app,
+            Method::GET,
+            &format!("/api/secretariat/people?q={number}"),
+            None,
+            Some(secretary),
+        )
+        .await,
+    )
+    .await;
+    found[0]["person_id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_staff_with_the_accounts_permission_reach_the_secretariat() {
+    let app = app().await;
+    let student = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let teacher = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    for who in [&student, &teacher] {
+        let resp = call(
+            &app,
+            Method::GET,
+            "/api/secretariat/people?q=Martin",
+            None,
+            Some(who),
+        )
+        .await;
+        problem(resp, 404, "not-found").await;
+    }
+    problem(
+        app.get("/api/secretariat/people?q=Martin").await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    let found = ok_json(
+        call(
+            &app,
+            Method::GET,
+            "/api/secretariat/people?q=lefèvre",
+            None,
+            Some(&secretary),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(found[0]["number"], "25000001");
+    assert_eq!(found[0]["account_state"], "pending");
+    let by_mail = ok_json(
+        call(
+            &app,
+            Method::GET,
+            "/api/secretariat/people?q=isabelle.petit@",
+            None,
+            Some(&secretary),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(by_mail[0]["number"], "T1001");
+    assert_eq!(by_mail[0]["account_state"], "active");
+    let id = person_id(&app, &secretary, "T1001").await;
+    let detail = ok_json(
+        call(
+            &app,
+            Method::GET,
+            &format!("/api/secretariat/people/{id}"),
+            None,
+            Some(&secretary),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(detail["active_sessions"], 1);
+    assert_eq!(detail["events"][0]["kind"], "login");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn suspension_ends_live_sessions_and_is_explained_after_the_right_password() {
+    let app = app().await;
+    let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    let student = signed_in(&app, "25000002", demo::DEMO_PASSWORD, true).await;
+    let id = person_id(&app, &secretary, "25000002").await;
+    let path = format!("/api/secretariat/people/{id}/suspension");
+    let resp = call(
+        &app,
+        Method::POST,
+        &path,
+        Some(json!({"reason": "unpaid_fees", "note": "relance 2"})),
+        Some(&secretary),
+    )
+    .await;
+    assert_eq!(resp.status(), 204);
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&student)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    // The state is told only to whoever knows the password.
+    problem(
+        login(&app, "25000002", "Wrong#Password-1", false).await,
+        401,
+        "login-failed",
+    )
+    .await;
+    let p = problem(
+        login(&app, "25000002", demo::DEMO_PASSWORD, false).await,
+        403,
+        "account-suspended",
+    )
+    .await;
+    let detail = p["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("impayés") && detail.contains("scolarite@univ-tours.fr"),
+        "{detail}"
+    );
+
+    let resp = call(&app, Method::DELETE, &path, None, Some(&secretary)).await;
+    assert_eq!(resp.status(), 204);
+    let back = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let kinds = events(&app, &back).await;
+    assert!(
+        kinds.starts_with(&["login".into(), "account_reinstated".into()]),
+        "{kinds:?}"
+    );
+    assert!(kinds.contains(&"account_suspended".to_string()));
+    // The member of staff who acted is on record.
+    let mut conn = app.db.conn().await;
+    let actors: Vec<Option<uuid::Uuid>> = ent::db::schema::security_events::table
+        .filter(ent::db::schema::security_events::kind.eq("account_suspended"))
+        .select(ent::db::schema::security_events::actor_id)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    let secretary_id = person_id(&app, &secretary, "P2001").await;
+    assert_eq!(actors, [Some(secretary_id.parse().unwrap())]);
+
+    // Closing works the same way; the person is told why.
+    let closed = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{id}/closure"),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    assert_eq!(closed.status(), 204);
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&back)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    problem(
+        login(&app, "25000002", demo::DEMO_PASSWORD, false).await,
+        403,
+        "account-closed",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions() {
+    let app = app().await;
+    let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    let pending = person_id(&app, &secretary, "25000007").await;
+    let bad = call(
+        &app,
+        Method::PUT,
+        &format!("/api/secretariat/people/{pending}/phone"),
+        Some(json!({"phone": "02 47 36 66 00"})),
+        Some(&secretary),
+    )
+    .await;
+    problem(bad, 400, "invalid-phone").await;
+    let fixed = call(
+        &app,
+        Method::PUT,
+        &format!("/api/secretariat/people/{pending}/phone"),
+        Some(json!({"phone": "06 99 00 00 77"})),
+        Some(&secretary),
+    )
+    .await;
+    assert_eq!(fixed.status(), 204);
+    let invited = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{pending}/activation-invitation"),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    assert_eq!(invited.status(), 204);
+    let sms = sms_to(&app, "+33699000077").await;
+    assert!(sms[0].contains("/activation"), "{}", sms[0]);
+    // The activation now goes to the corrected number.
+    let challenge = ok_json(
+        post(
+            &app,
+            "/api/activation",
+            json!({"number": "25000007", "birth_date": "2006-04-02"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(challenge["masked_phone"], "+33 6 •• •• •• 77");
+
+    let active = person_id(&app, &secretary, "T1001").await;
+    let again = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{active}/activation-invitation"),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    problem(again, 409, "account-already-activated").await;
+    let teacher = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let ended = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{active}/session-revocation"),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    assert_eq!(ended.status(), 204);
+    problem(
+        call(&app, Method::GET, "/api/session", None, Some(&teacher)).await,
+        401,
+        "not-signed-in",
+    )
+    .await;
+    let unknown = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{}/closure", uuid::Uuid::new_v4()),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    problem(unknown, 404, "not-found").await;
+    let pending_close = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{pending}/closure"),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    problem(pending_close, 409, "account-not-activated").await;
 }

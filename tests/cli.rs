@@ -395,3 +395,78 @@ async fn seed_demo_works_on_a_database_whose_campuses_were_not_copied_yet() {
     assert_eq!(r.code, 0, "stderr: {}", r.stderr);
     assert_eq!(count(&db, "SELECT count(*) AS n FROM people").await, 38);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_commands_act_like_the_secretariat_and_import_closes_former_accounts() {
+    let db = TestDb::new().await;
+    run(with_db(&mut ent(&["seed-demo"]), &db)).ok();
+    let suspended = run(with_db(
+        &mut ent(&[
+            "account", "suspend", "25000002", "--reason", "security", "--note", "phishing", "--by",
+            "P2001",
+        ]),
+        &db,
+    ))
+    .ok();
+    assert_eq!(suspended.stdout, "done: 25000002\n");
+    let found = run(with_db(&mut ent(&["account", "find", "martin"]), &db)).ok();
+    assert!(
+        found
+            .stdout
+            .contains("25000002\tLucas Martin\tstudent\tsuspended"),
+        "{}",
+        found.stdout
+    );
+    assert_eq!(
+        count(&db, "SELECT count(*) AS n FROM security_events WHERE kind = 'account_suspended' AND actor_id IS NOT NULL AND device = 'ent account'").await,
+        1
+    );
+    let unknown = run(with_db(&mut ent(&["account", "close", "99999999"]), &db));
+    assert_one_line_error(&unknown, "error: nobody has the number «99999999»");
+    let pending = run(with_db(&mut ent(&["account", "close", "25000001"]), &db));
+    assert_one_line_error(&pending, "error: This account is not activated yet");
+    let phone = run(with_db(
+        &mut ent(&["account", "set-phone", "25000001", "02 47 36 66 00"]),
+        &db,
+    ));
+    assert_one_line_error(&phone, "error: Invalid mobile number");
+
+    // The registrar marks T1001 former: the import closes the account.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let header = ent::demo::PEOPLE_CSV.lines().next().unwrap();
+    let line = ent::demo::PEOPLE_CSV
+        .lines()
+        .find(|l| l.starts_with("T1001,"))
+        .unwrap();
+    std::fs::write(
+        file.path(),
+        format!("{header}\n{}\n", line.replace(",enrolled", ",former")),
+    )
+    .unwrap();
+    let imported = run(with_db(
+        &mut ent(&["import", "people", file.path().to_str().unwrap()]),
+        &db,
+    ))
+    .ok();
+    assert!(
+        imported
+            .stdout
+            .ends_with("1 account(s) closed: no longer enrolled\n"),
+        "{}",
+        imported.stdout
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) AS n FROM accounts WHERE state = 'closed'"
+        )
+        .await,
+        1
+    );
+    let again = run(with_db(
+        &mut ent(&["import", "people", file.path().to_str().unwrap()]),
+        &db,
+    ))
+    .ok();
+    assert!(!again.stdout.contains("closed"), "{}", again.stdout);
+}

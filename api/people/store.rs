@@ -90,7 +90,7 @@ pub async fn name_codes(
 }
 
 /// Inserts or updates people by number; a line identical to the stored record changes nothing
-/// (not even `updated_at`).
+/// (not even `updated_at`). An address given out at activation stays when the file has none.
 pub async fn upsert(
     conn: &mut AsyncPgConnection,
     people: &[PersonRecord],
@@ -108,7 +108,8 @@ pub async fn upsert(
             AS t(n, r, f, g, b, ie, pe, mp, c, p, e) \
          ON CONFLICT (number) DO UPDATE SET role = excluded.role, \
             family_name = excluded.family_name, given_name = excluded.given_name, \
-            birth_date = excluded.birth_date, institutional_email = excluded.institutional_email, \
+            birth_date = excluded.birth_date, \
+            institutional_email = COALESCE(excluded.institutional_email, people.institutional_email), \
             personal_email = excluded.personal_email, mobile_phone = excluded.mobile_phone, \
             campus_code = excluded.campus_code, program_code = excluded.program_code, \
             enrolment = excluded.enrolment, updated_at = excluded.updated_at \
@@ -116,7 +117,8 @@ pub async fn upsert(
             people.institutional_email, people.personal_email, people.mobile_phone, \
             people.campus_code, people.program_code, people.enrolment) \
             IS DISTINCT FROM (excluded.role, excluded.family_name, excluded.given_name, \
-            excluded.birth_date, excluded.institutional_email, excluded.personal_email, \
+            excluded.birth_date, COALESCE(excluded.institutional_email, people.institutional_email), \
+            excluded.personal_email, \
             excluded.mobile_phone, excluded.campus_code, excluded.program_code, excluded.enrolment) \
          RETURNING (xmax = 0) AS inserted",
     )

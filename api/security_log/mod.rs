@@ -191,6 +191,7 @@ pub fn describe_device(user_agent: &str) -> String {
                 .trim_end_matches(" · ")
                 .to_string()
         }
-        _ => "Appareil inconnu / Unknown device".into(),
+        _ if !user_agent.trim().is_empty() => user_agent.chars().take(100).collect(),
+        _ => "?".into(),
     }
 }

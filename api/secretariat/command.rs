@@ -1,0 +1,159 @@
+//! `ent account …`: the secretariat's actions for scripts, audited like the API's (`--by` names
+//! the member of staff; the device is recorded as the command line).
+
+use clap::Subcommand;
+
+use super::actions::{self, Action, Actor, SuspensionReason};
+use crate::{
+    accounts::store as accounts, errors::ApiError, i18n::Lang, sessions::Client, state::AppState,
+};
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Find people by number, name or e-mail.
+    Find { query: String },
+    /// Suspend an account (its sessions end at once).
+    Suspend {
+        number: String,
+        #[arg(long, value_enum)]
+        reason: SuspensionReason,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[command(flatten)]
+        by: By,
+    },
+    /// Lift a suspension, or reopen a closed account.
+    Reinstate {
+        number: String,
+        #[command(flatten)]
+        by: By,
+    },
+    /// Close an account (its sessions end at once).
+    Close {
+        number: String,
+        #[command(flatten)]
+        by: By,
+    },
+    /// Send the SMS inviting a person who has not activated their account to do so.
+    Invite {
+        number: String,
+        #[command(flatten)]
+        by: By,
+    },
+    /// Correct the mobile number on record.
+    SetPhone {
+        number: String,
+        phone: String,
+        #[command(flatten)]
+        by: By,
+    },
+    /// End every session of the person.
+    EndSessions {
+        number: String,
+        #[command(flatten)]
+        by: By,
+    },
+    /// Give a permission (`accounts`: this administration) to a member of staff.
+    Grant { number: String, permission: String },
+}
+
+#[derive(clap::Args)]
+pub struct By {
+    /// Number of the member of staff taking the action (written to the security log).
+    #[arg(long)]
+    by: Option<String>,
+}
+
+pub async fn run(state: &AppState, command: AccountCommand) -> anyhow::Result<()> {
+    let client = Client {
+        ip: "command line".into(),
+        user_agent: "ent account".into(),
+    };
+    let (number, action, by) = match command {
+        AccountCommand::Find { query } => return find(state, &query).await,
+        AccountCommand::Grant { number, permission } => {
+            return grant(state, &number, &permission).await;
+        }
+        AccountCommand::Suspend {
+            number,
+            reason,
+            note,
+            by,
+        } => (number, Action::Suspend { reason, note }, by),
+        AccountCommand::Reinstate { number, by } => (number, Action::Reinstate, by),
+        AccountCommand::Close { number, by } => (number, Action::Close, by),
+        AccountCommand::Invite { number, by } => (number, Action::InviteToActivate(Lang::Fr), by),
+        AccountCommand::SetPhone { number, phone, by } => {
+            let phone = actions::read_phone(state, &phone).map_err(explain)?;
+            (number, Action::SetPhone(phone), by)
+        }
+        AccountCommand::EndSessions { number, by } => (number, Action::EndSessions, by),
+    };
+    let person = person_id(state, &number).await?;
+    let staff = match &by.by {
+        Some(n) => Some(person_id(state, n).await?),
+        None => None,
+    };
+    let actor = Actor {
+        staff,
+        client: &client,
+    };
+    actions::apply(state, person, action, &actor)
+        .await
+        .map_err(explain)?;
+    println!("done: {number}");
+    Ok(())
+}
+
+async fn person_id(state: &AppState, number: &str) -> anyhow::Result<uuid::Uuid> {
+    let mut conn = state.db.get().await.map_err(crate::db::unreachable)?;
+    accounts::by_number(&mut conn, number)
+        .await?
+        .map(|(p, _)| p.id)
+        .ok_or_else(|| anyhow::anyhow!("nobody has the number «{number}»"))
+}
+
+async fn find(state: &AppState, query: &str) -> anyhow::Result<()> {
+    let mut conn = state.db.get().await.map_err(crate::db::unreachable)?;
+    let found = super::store::search(&mut conn, query.trim(), 50).await?;
+    if found.is_empty() {
+        println!("nobody matches «{query}»");
+    }
+    for (p, a) in found {
+        let account = a.map_or("pending".to_string(), |a| a.state);
+        println!(
+            "{}\t{} {}\t{}\t{}\t{}",
+            p.number,
+            p.given_name,
+            p.family_name,
+            p.role,
+            account,
+            p.institutional_email.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+async fn grant(state: &AppState, number: &str, permission: &str) -> anyhow::Result<()> {
+    if permission != "accounts" {
+        anyhow::bail!("«{permission}» is not a permission (known: accounts)");
+    }
+    let person = person_id(state, number).await?;
+    let mut conn = state.db.get().await.map_err(crate::db::unreachable)?;
+    accounts::grant(&mut conn, person, permission).await?;
+    println!("{number} now has the permission {permission}");
+    Ok(())
+}
+
+/// An API error as one line for the terminal.
+pub fn explain(e: ApiError) -> anyhow::Error {
+    let detail = e
+        .detail
+        .as_ref()
+        .map(|d| format!(": {}", d.en))
+        .unwrap_or_default();
+    match e.cause {
+        Some(cause) => anyhow::anyhow!("{}{detail} ({cause})", e.kind.title.en),
+        None => anyhow::anyhow!("{}{detail}", e.kind.title.en),
+    }
+}

@@ -1,0 +1,298 @@
+//! `/api/secretariat/people…`: account administration, for staff with the `accounts`
+//! permission. Everyone else gets 404, as if it did not exist.
+
+use poem::{FromRequest, Request, RequestBody, web::Data};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
+use uuid::Uuid;
+
+use super::{
+    actions::{self, Action, Actor, SuspensionReason},
+    store,
+};
+use crate::{
+    accounts::store::{self as accounts, Holder},
+    errors::{ApiError, ApiResult, NOT_FOUND},
+    i18n::Lang,
+    security_log::{self, SecurityEvent},
+    sessions::{Caller, Client, store as sessions},
+    state::AppState,
+};
+
+/// A member of staff with the `accounts` permission.
+pub struct Secretary(Uuid);
+
+impl<'a> FromRequest<'a> for Secretary {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let caller = Caller::from_request(req, body).await?;
+        let state = req
+            .data::<AppState>()
+            .ok_or_else(|| ApiError::internal("AppState missing"))?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let permissions = accounts::permissions_of(&mut conn, caller.person_id)
+            .await
+            .map_err(ApiError::unavailable)?;
+        if permissions.iter().any(|p| p == "accounts") {
+            Ok(Secretary(caller.person_id))
+        } else {
+            Err(ApiError::new(NOT_FOUND).into())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum AccountState {
+    /// Not activated yet.
+    Pending,
+    Active,
+    Suspended,
+    Closed,
+}
+
+#[derive(Debug, Object)]
+pub struct PersonAccount {
+    pub person_id: Uuid,
+    pub number: String,
+    pub family_name: String,
+    pub given_name: String,
+    pub role: String,
+    pub institutional_email: Option<String>,
+    pub mobile_phone: Option<String>,
+    /// `enrolled` or `former`.
+    pub enrolment: String,
+    pub account_state: AccountState,
+    pub suspension_reason: Option<String>,
+    pub suspension_note: Option<String>,
+    pub two_factor_enabled: bool,
+}
+
+impl From<Holder> for PersonAccount {
+    fn from((p, a): Holder) -> Self {
+        let account_state = match a.as_ref().map(|a| a.state.as_str()) {
+            None => AccountState::Pending,
+            Some("active") => AccountState::Active,
+            Some("suspended") => AccountState::Suspended,
+            Some(_) => AccountState::Closed,
+        };
+        PersonAccount {
+            person_id: p.id,
+            number: p.number,
+            family_name: p.family_name,
+            given_name: p.given_name,
+            role: p.role,
+            institutional_email: p.institutional_email,
+            mobile_phone: p.mobile_phone,
+            enrolment: p.enrolment,
+            account_state,
+            suspension_reason: a.as_ref().and_then(|a| a.suspension_reason.clone()),
+            suspension_note: a.as_ref().and_then(|a| a.suspension_note.clone()),
+            two_factor_enabled: a.is_some_and(|a| a.two_factor_secret.is_some()),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct PersonAccountDetail {
+    pub account: PersonAccount,
+    pub active_sessions: u32,
+    /// The 20 latest security events.
+    pub events: Vec<SecurityEvent>,
+}
+
+#[derive(Debug, Object)]
+pub struct Suspension {
+    pub reason: SuspensionReason,
+    /// For the secretariat's records (not shown to the person).
+    #[oai(validator(max_length = 1000))]
+    pub note: String,
+}
+
+#[derive(Debug, Object)]
+pub struct PhoneCorrection {
+    #[oai(validator(max_length = 40))]
+    pub phone: String,
+}
+
+#[derive(ApiResponse)]
+pub enum Done {
+    #[oai(status = 204)]
+    Done,
+}
+
+pub struct SecretariatApi;
+
+#[OpenApi(tag = "crate::app::Tag::Secretariat")]
+impl SecretariatApi {
+    /// Finds people by number, name or e-mail (20 at most).
+    #[oai(
+        path = "/secretariat/people",
+        method = "get",
+        operation_id = "find_people"
+    )]
+    async fn find(
+        &self,
+        state: Data<&AppState>,
+        _staff: Secretary,
+        #[oai(validator(min_length = 2, max_length = 100))] q: Query<String>,
+    ) -> ApiResult<Json<Vec<PersonAccount>>> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let found = store::search(&mut conn, q.trim(), 20)
+            .await
+            .map_err(ApiError::unavailable)?;
+        Ok(Json(found.into_iter().map(PersonAccount::from).collect()))
+    }
+
+    /// One person's account, sessions and recent security events.
+    #[oai(
+        path = "/secretariat/people/:person_id",
+        method = "get",
+        operation_id = "person_account"
+    )]
+    async fn detail(
+        &self,
+        state: Data<&AppState>,
+        _staff: Secretary,
+        person_id: Path<Uuid>,
+    ) -> ApiResult<Json<PersonAccountDetail>> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let holder = accounts::by_id(&mut conn, *person_id)
+            .await
+            .map_err(ApiError::unavailable)?
+            .ok_or(ApiError::new(NOT_FOUND))?;
+        let events = security_log::recent(&mut conn, *person_id, 20)
+            .await
+            .map_err(ApiError::unavailable)?;
+        let active_sessions = sessions::list(&state.redis, *person_id).await?.len() as u32;
+        Ok(Json(PersonAccountDetail {
+            account: holder.into(),
+            active_sessions,
+            events,
+        }))
+    }
+
+    /// Suspends the account (its sessions end at once).
+    #[oai(
+        path = "/secretariat/people/:person_id/suspension",
+        method = "post",
+        operation_id = "suspend_account"
+    )]
+    async fn suspend(
+        &self,
+        state: Data<&AppState>,
+        staff: Secretary,
+        client: Client,
+        person_id: Path<Uuid>,
+        body: Json<Suspension>,
+    ) -> ApiResult<Done> {
+        let action = Action::Suspend {
+            reason: body.reason,
+            note: body.0.note,
+        };
+        act(&state, &staff, &client, *person_id, action).await
+    }
+
+    /// Lifts a suspension (or reopens a closed account).
+    #[oai(
+        path = "/secretariat/people/:person_id/suspension",
+        method = "delete",
+        operation_id = "reinstate_account"
+    )]
+    async fn reinstate(
+        &self,
+        state: Data<&AppState>,
+        staff: Secretary,
+        client: Client,
+        person_id: Path<Uuid>,
+    ) -> ApiResult<Done> {
+        act(&state, &staff, &client, *person_id, Action::Reinstate).await
+    }
+
+    /// Closes the account (its sessions end at once).
+    #[oai(
+        path = "/secretariat/people/:person_id/closure",
+        method = "post",
+        operation_id = "close_account"
+    )]
+    async fn close(
+        &self,
+        state: Data<&AppState>,
+        staff: Secretary,
+        client: Client,
+        person_id: Path<Uuid>,
+    ) -> ApiResult<Done> {
+        act(&state, &staff, &client, *person_id, Action::Close).await
+    }
+
+    /// Sends an SMS inviting a person who has not activated their account to do so.
+    #[oai(
+        path = "/secretariat/people/:person_id/activation-invitation",
+        method = "post",
+        operation_id = "invite_to_activate"
+    )]
+    async fn invite(
+        &self,
+        state: Data<&AppState>,
+        staff: Secretary,
+        client: Client,
+        lang: Lang,
+        person_id: Path<Uuid>,
+    ) -> ApiResult<Done> {
+        act(
+            &state,
+            &staff,
+            &client,
+            *person_id,
+            Action::InviteToActivate(lang),
+        )
+        .await
+    }
+
+    /// Corrects the mobile number on record.
+    #[oai(
+        path = "/secretariat/people/:person_id/phone",
+        method = "put",
+        operation_id = "correct_phone"
+    )]
+    async fn phone(
+        &self,
+        state: Data<&AppState>,
+        staff: Secretary,
+        client: Client,
+        person_id: Path<Uuid>,
+        body: Json<PhoneCorrection>,
+    ) -> ApiResult<Done> {
+        let phone = actions::read_phone(&state, &body.phone)?;
+        act(&state, &staff, &client, *person_id, Action::SetPhone(phone)).await
+    }
+
+    /// Ends every session of the person.
+    #[oai(
+        path = "/secretariat/people/:person_id/session-revocation",
+        method = "post",
+        operation_id = "end_person_sessions"
+    )]
+    async fn end_sessions(
+        &self,
+        state: Data<&AppState>,
+        staff: Secretary,
+        client: Client,
+        person_id: Path<Uuid>,
+    ) -> ApiResult<Done> {
+        act(&state, &staff, &client, *person_id, Action::EndSessions).await
+    }
+}
+
+async fn act(
+    state: &AppState,
+    staff: &Secretary,
+    client: &Client,
+    person: Uuid,
+    action: Action,
+) -> ApiResult<Done> {
+    let actor = Actor {
+        staff: Some(staff.0),
+        client,
+    };
+    actions::apply(state, person, action, &actor).await?;
+    Ok(Done::Done)
+}
