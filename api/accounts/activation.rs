@@ -131,40 +131,48 @@ impl ActivationApi {
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
         limit(&state, "activation-ip", &client.ip, 20, 3600).await?;
-        let number = body.number.trim();
+        let subject = body.number.trim().to_lowercase();
+        limit(&state, "sms-subject", &subject, 5, 3600).await?;
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let holder = store::by_number_and_birth_date(&mut conn, number, body.birth_date)
+        let holder = store::by_number_and_birth_date(&mut conn, &subject, body.birth_date)
             .await
             .map_err(ApiError::unavailable)?;
         drop(conn);
         let secret = state.config.accounts.secret.expose();
-        let (phone, message, person) = match holder {
-            Some((p, None)) if p.enrolment == "enrolled" => {
-                let phone = p.mobile_phone.clone().ok_or(ApiError::new(NO_PHONE))?;
-                (phone, None, Some(p.id))
-            }
+        // Who gets a code: an enrolled person without an account. An active account's holder
+        // is told so instead; anyone else gets a decoy.
+        let (phone, person, notice) = match holder {
+            Some((p, None)) if p.enrolment == "enrolled" => (
+                p.mobile_phone.ok_or(ApiError::new(NO_PHONE))?,
+                Some(p.id),
+                false,
+            ),
             Some((p, Some(_))) if p.mobile_phone.is_some() => {
-                let phone = p.mobile_phone.clone().unwrap_or_default();
-                let sms = messages::already_active(&state.config, lang, &phone);
-                (phone, Some((p.id, sms)), None)
+                (p.mobile_phone.unwrap_or_default(), None, true)
             }
-            _ => {
-                let seed = secrets::keyed_hash(secret, &["decoy-phone", &number.to_lowercase()]);
-                (phone::decoy(region(&state), &seed), None, None)
-            }
+            _ => (decoy_phone(&state, &["decoy-phone", &subject]), None, false),
         };
-        let challenge =
-            codes::issue(&state.redis, secret, Purpose::Activation, person, now).await?;
-        let sms = match (person, message) {
-            (Some(p), _) => Some((
-                p,
-                messages::activation_code(&state.config, lang, &phone, &challenge.code),
+        let challenge = codes::issue(
+            &state.redis,
+            secret,
+            Purpose::Activation,
+            person,
+            &subject,
+            now,
+        )
+        .await?;
+        let config = &state.config;
+        let sms = match (person, notice) {
+            (Some(_), _) => Some(messages::activation_code(
+                config,
+                lang,
+                &phone,
+                &challenge.code,
             )),
-            (None, m) => m,
+            (None, true) => Some(messages::already_active(config, lang, &phone)),
+            (None, false) => None,
         };
-        if let Some((person, sms)) = sms {
-            send_sms(&state, person, sms).await?;
-        }
+        send_later(&state, sms);
         Ok(Json(answer(&challenge, &phone, now)))
     }
 
@@ -199,28 +207,23 @@ impl ActivationApi {
             }
             Resend::Gone => return Err(ApiError::new(CODE_EXPIRED)),
         };
+        limit(&state, "sms-subject", &challenge.subject, 5, 3600).await?;
         let phone = match challenge.person {
             Some(id) => {
                 let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
                 let person = store::by_id(&mut conn, id)
                     .await
                     .map_err(ApiError::unavailable)?;
-                let phone = person
+                person
                     .and_then(|(p, _)| p.mobile_phone)
-                    .ok_or(ApiError::new(NO_PHONE))?;
-                send_sms(
-                    &state,
-                    id,
-                    messages::activation_code(&state.config, lang, &phone, &challenge.code),
-                )
-                .await?;
-                phone
+                    .ok_or(ApiError::new(NO_PHONE))?
             }
-            None => {
-                let seed = secrets::keyed_hash(secret, &["decoy-resend", &body.challenge]);
-                phone::decoy(region(&state), &seed)
-            }
+            None => decoy_phone(&state, &["decoy-phone", &challenge.subject]),
         };
+        let sms = challenge
+            .person
+            .map(|_| messages::activation_code(&state.config, lang, &phone, &challenge.code));
+        send_later(&state, sms);
         Ok(Json(answer(&challenge, &phone, now)))
     }
 
@@ -320,16 +323,6 @@ impl ActivationApi {
     }
 }
 
-fn region(state: &AppState) -> phonenumber::country::Id {
-    state
-        .config
-        .university
-        .phone_region
-        .as_str()
-        .parse()
-        .unwrap_or(phonenumber::country::Id::FR)
-}
-
 fn answer(
     c: &codes::Challenge,
     phone: &str,
@@ -359,13 +352,28 @@ pub async fn limit(
     }
 }
 
-/// Queues an SMS for `person`, 5 an hour at most whatever the flow.
-async fn send_sms(state: &AppState, person: uuid::Uuid, sms: Message) -> Result<(), ApiError> {
-    limit(state, "sms-person", &person.to_string(), 5, 3600).await?;
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-    couriers::enqueue(&mut conn, &sms, state.clock.now())
-        .await
-        .map_err(ApiError::unavailable)
+/// Queues the SMS after answering, so that the answer takes the same time whether or not
+/// there is one (an instance that dies in between loses it; the person asks again).
+fn send_later(state: &AppState, sms: Option<Message>) {
+    let Some(sms) = sms else { return };
+    let state = state.clone();
+    tokio::spawn(async move {
+        let queued = match state.db.get().await {
+            Ok(mut conn) => couriers::enqueue(&mut conn, &sms, state.clock.now())
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = queued {
+            tracing::error!(error = %e, "activation SMS not queued");
+        }
+    });
+}
+
+/// The masked number shown when nobody matched: always the same for the same input.
+fn decoy_phone(state: &AppState, parts: &[&str]) -> String {
+    let seed = secrets::keyed_hash(state.config.accounts.secret.expose(), parts);
+    phone::decoy(state.config.university.phone_region.id(), &seed)
 }
 
 /// `firstname.lastname@domain` from the configured rule, accents folded, a number appended when

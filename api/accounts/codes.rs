@@ -45,6 +45,9 @@ pub struct Challenge {
     /// To send; never stored.
     pub code: String,
     pub person: Option<Uuid>,
+    /// What the person typed to start (their number): SMS limits count by it, so that they
+    /// apply to strangers and to real people alike.
+    pub subject: String,
     pub resend_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
 }
@@ -77,19 +80,26 @@ pub async fn issue(
     secret: &str,
     purpose: Purpose,
     person: Option<Uuid>,
+    subject: &str,
     now: DateTime<Utc>,
 ) -> Result<Challenge, ApiError> {
     let token = secrets::random_token();
-    let challenge = fresh_code(token, person, now);
-    store_code(redis, secret, purpose, &challenge, 0).await?;
+    let challenge = fresh_code(token, person, subject.to_string(), now);
+    store_code(redis, secret, purpose, &challenge).await?;
     Ok(challenge)
 }
 
-fn fresh_code(token: String, person: Option<Uuid>, now: DateTime<Utc>) -> Challenge {
+fn fresh_code(
+    token: String,
+    person: Option<Uuid>,
+    subject: String,
+    now: DateTime<Utc>,
+) -> Challenge {
     Challenge {
         token,
         code: secrets::random_digits(CODE_DIGITS),
         person,
+        subject,
         resend_at: now + RESEND_AFTER,
         expires_at: now + CODE_LIFETIME,
     }
@@ -100,7 +110,6 @@ async fn store_code(
     secret: &str,
     purpose: Purpose,
     c: &Challenge,
-    ttl_extra: u64,
 ) -> Result<(), ApiError> {
     let key = challenge_key(redis, purpose, &c.token);
     let fields = [
@@ -108,12 +117,13 @@ async fn store_code(
             "person",
             c.person.map(|p| p.to_string()).unwrap_or_default(),
         ),
+        ("subject", c.subject.clone()),
         ("code", code_hash(secret, purpose, &c.token, &c.code)),
         ("tries", "0".into()),
         ("expires", c.expires_at.timestamp().to_string()),
         ("resend", c.resend_at.timestamp().to_string()),
     ];
-    let ttl = CODE_LIFETIME.num_seconds() as u64 + 60 + ttl_extra;
+    let ttl = CODE_LIFETIME.num_seconds() as u64 + 60;
     redis
         .run(|mut c| async move {
             redis::pipe()
@@ -146,16 +156,17 @@ pub async fn reissue(
     now: DateTime<Utc>,
 ) -> Result<Resend, ApiError> {
     let key = challenge_key(redis, purpose, token);
-    let (person, resend): (Option<String>, Option<i64>) = redis
+    let (person, subject, resend): (Option<String>, Option<String>, Option<i64>) = redis
         .run(|mut c| async move {
             redis::pipe()
                 .hget(&key, "person")
+                .hget(&key, "subject")
                 .hget(&key, "resend")
                 .query_async(&mut c)
                 .await
         })
         .await?;
-    let (Some(person), Some(resend)) = (person, resend) else {
+    let (Some(person), Some(subject), Some(resend)) = (person, subject, resend) else {
         return Ok(Resend::Gone);
     };
     if now.timestamp() < resend {
@@ -163,8 +174,8 @@ pub async fn reissue(
             retry_after: (resend - now.timestamp()) as u64,
         });
     }
-    let challenge = fresh_code(token.to_string(), person.parse().ok(), now);
-    store_code(redis, secret, purpose, &challenge, 0).await?;
+    let challenge = fresh_code(token.to_string(), person.parse().ok(), subject, now);
+    store_code(redis, secret, purpose, &challenge).await?;
     Ok(Resend::Sent(challenge))
 }
 
