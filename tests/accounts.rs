@@ -24,7 +24,12 @@ struct Signed {
 }
 
 async fn app() -> TestApp {
-    let app = TestApp::start().await;
+    app_with(|_| {}).await
+}
+
+/// A server on the demo university, its configuration changed by `adjust`.
+async fn app_with(adjust: impl FnOnce(&mut ent::config::Config)) -> TestApp {
+    let app = TestApp::start_with(adjust).await;
     let mut conn = app.db.conn().await;
     let rules = cli::rules(&app.db.config, app.clock.as_ref());
     demo::seed(
@@ -1450,4 +1455,57 @@ async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions(
     )
     .await;
     problem(pending_close, 409, "account-not-activated").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_sites_cannot_post_even_to_log_in() {
+    let app = app().await;
+    let body = json!({"identifier": "t1001", "password": demo::DEMO_PASSWORD});
+    let host = app.base.trim_start_matches("http://").to_string();
+    for (name, value) in [
+        ("sec-fetch-site", "cross-site".to_string()),
+        ("sec-fetch-site", "same-site".to_string()),
+        ("origin", "https://evil.example".to_string()),
+        ("origin", format!("http://{host}.evil.example")),
+    ] {
+        let resp = app
+            .http
+            .post(app.url("/api/session"))
+            .header(name, &value)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        problem(resp, 403, "cross-site-request").await;
+    }
+    for (name, value) in [
+        ("sec-fetch-site", "same-origin".to_string()),
+        ("origin", app.base.clone()),
+    ] {
+        let resp = app
+            .http
+            .post(app.url("/api/session"))
+            .header(name, &value)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{name}: {value}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn over_https_the_cookie_is_bound_to_the_host() {
+    let app =
+        app_with(|c| c.http.public_url = "https://ent.example.fr".to_string().try_into().unwrap())
+            .await;
+    let resp = login(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("__Host-ent-session=")
+            && cookie.contains("; Secure")
+            && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+    assert!(!cookie.contains("Domain="), "{cookie}");
 }

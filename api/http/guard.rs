@@ -1,8 +1,9 @@
 //! In front of the API operations: a per-client rate limit shared by all instances (Redis),
-//! and a bound on the size of request bodies (with or without `Content-Length`).
+//! a bound on the size of request bodies (with or without `Content-Length`), and the refusal of
+//! state-changing requests sent by other sites (CSRF, login CSRF included).
 
 use futures_util::StreamExt;
-use poem::{Body, Endpoint, IntoResponse, Request, Response};
+use poem::{Body, Endpoint, IntoResponse, Request, Response, http::header};
 
 use crate::{
     errors::{ApiError, BAD_REQUEST, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS},
@@ -16,7 +17,18 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// refusal: closing a connection with unread data resets it, and the answer is lost.
 const DRAIN_LIMIT: usize = 8 * BODY_LIMIT;
 
+crate::errors::problem!(
+    CROSS_SITE_REQUEST,
+    403,
+    "cross-site-request",
+    "Requête refusée : elle vient d’un autre site",
+    "Request refused: it comes from another site"
+);
+
 pub async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Response> {
+    if !req.method().is_safe() && from_another_site(&req) {
+        return Err(ApiError::new(CROSS_SITE_REQUEST).into());
+    }
     let state = req
         .data::<AppState>()
         .cloned()
@@ -33,6 +45,20 @@ pub async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Resp
         Verdict::Refused { retry_after } => Err(ApiError::new(TOO_MANY_REQUESTS)
             .with_retry_after(retry_after)
             .into()),
+    }
+}
+
+/// Browsers say where a request comes from: `Sec-Fetch-Site` (all current ones), else `Origin`,
+/// which must then name this very host. Clients that send neither are not browsers, and cannot
+/// carry a victim's cookies.
+fn from_another_site(req: &Request) -> bool {
+    if let Some(site) = req.header("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (req.header(header::ORIGIN), req.header(header::HOST)) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, h)| h) != Some(host),
+        (Some(_), None) => true,
+        (None, _) => false,
     }
 }
 
