@@ -49,19 +49,7 @@ type Features = (
 
 pub fn api_service() -> OpenApiService<Features, ()> {
     OpenApiService::new(
-        (
-            university::UniversityApi,
-            client_errors::ClientErrorsApi,
-            accounts::policy::PasswordPolicyApi,
-            accounts::activation::ActivationApi,
-            sessions::login::SessionApi,
-            accounts::recovery::RecoveryApi,
-            accounts::change::PasswordChangeApi,
-            accounts::two_factor::TwoFactorApi,
-            sessions::devices::DevicesApi,
-            security_log::routes::SecurityLogApi,
-            secretariat::routes::SecretariatApi,
-        ),
+        Features::default(),
         "ENT mobile",
         env!("CARGO_PKG_VERSION"),
     )

@@ -110,6 +110,8 @@ pub struct Redis {
 pub struct Limits {
     /// Requests to `/api` per client address per minute, counted in Redis.
     pub api_requests_per_minute: u32,
+    /// Login attempts per client address per minute (on top of each account's own lock).
+    pub logins_per_address_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

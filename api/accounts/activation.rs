@@ -112,6 +112,7 @@ pub struct ActivatedAccount {
     pub institutional_email: String,
 }
 
+#[derive(Default)]
 pub struct ActivationApi;
 
 #[OpenApi(tag = "crate::app::Tag::Activation")]

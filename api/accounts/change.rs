@@ -38,6 +38,7 @@ pub enum Changed {
     Changed(#[oai(header = "Set-Cookie")] String),
 }
 
+#[derive(Default)]
 pub struct PasswordChangeApi;
 
 #[OpenApi(tag = "crate::app::Tag::Account")]

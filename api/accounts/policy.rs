@@ -52,6 +52,7 @@ pub struct PasswordCheck {
     pub acceptable: bool,
 }
 
+#[derive(Default)]
 pub struct PasswordPolicyApi;
 
 #[OpenApi(tag = "crate::app::Tag::Account")]

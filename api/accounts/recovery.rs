@@ -78,6 +78,7 @@ pub enum Reset {
     Reset,
 }
 
+#[derive(Default)]
 pub struct RecoveryApi;
 
 #[OpenApi(tag = "crate::app::Tag::Recovery")]

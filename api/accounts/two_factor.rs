@@ -56,6 +56,7 @@ pub enum Disabled {
     Disabled,
 }
 
+#[derive(Default)]
 pub struct TwoFactorApi;
 
 #[OpenApi(tag = "crate::app::Tag::Account")]

@@ -4,6 +4,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json};
 
 use crate::errors::ApiResult;
 
+#[derive(Default)]
 pub struct ClientErrorsApi;
 
 #[derive(Debug, Clone, Copy, Enum)]

@@ -119,6 +119,7 @@ pub enum Done {
     Done,
 }
 
+#[derive(Default)]
 pub struct SecretariatApi;
 
 #[OpenApi(tag = "crate::app::Tag::Secretariat")]

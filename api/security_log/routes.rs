@@ -10,6 +10,7 @@ use crate::{
     state::AppState,
 };
 
+#[derive(Default)]
 pub struct SecurityLogApi;
 
 #[OpenApi(tag = "crate::app::Tag::Account")]

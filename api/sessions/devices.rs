@@ -41,6 +41,7 @@ pub enum Revoked {
     Revoked,
 }
 
+#[derive(Default)]
 pub struct DevicesApi;
 
 #[OpenApi(tag = "crate::app::Tag::Account")]

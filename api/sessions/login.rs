@@ -157,6 +157,7 @@ pub struct PasswordConfirmation {
     pub password: String,
 }
 
+#[derive(Default)]
 pub struct SessionApi;
 
 #[OpenApi(tag = "crate::app::Tag::Session")]
@@ -170,7 +171,8 @@ impl SessionApi {
         body: Json<Credentials>,
     ) -> ApiResult<LoginResponse> {
         let now = state.clock.now();
-        limit(&state, "login-ip", &client.ip, 60, 60).await?;
+        let per_minute = state.config.limits.logins_per_address_per_minute;
+        limit(&state, "login-ip", &client.ip, per_minute, 60).await?;
         let login = body.identifier.trim().to_lowercase();
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let holder = accounts::by_login(&mut conn, &login)

@@ -9,6 +9,7 @@ use poem_openapi::{OpenApi, payload::Json};
 use super::model::{self, PublicConfig};
 use crate::{errors::ApiResult, state::AppState};
 
+#[derive(Default)]
 pub struct UniversityApi;
 
 #[OpenApi(tag = "crate::app::Tag::University")]
