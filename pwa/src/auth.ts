@@ -101,6 +101,13 @@ onNotSignedIn(() => {
   navigate('/login', { replace: true });
 });
 
+// Back online after starting offline: ask the server again.
+if (typeof window !== 'undefined') {
+  window.addEventListener('online', () => {
+    if (state.status === 'offline') void loadSession();
+  });
+}
+
 /** Hook: the current session state. */
 export function useAuth(): AuthState {
   const [local, setLocal] = useState(state);

@@ -1,6 +1,5 @@
 // The accounts API (issue 3): one function per call, each answering an Outcome so that
 // screens never deal with exceptions. Types follow /api's OpenAPI document.
-import type { Client } from 'openapi-fetch';
 import { api } from './client';
 import type { components } from './schema';
 import { NETWORK_FAILURE, toFailure, type Failure } from './problems';
@@ -23,41 +22,13 @@ export type DeviceSession = Schemas['DeviceSession'];
 export type SecurityEvent = Schemas['SecurityEvent'];
 export type EventKind = Schemas['EventKind'];
 
-// Not in the document yet (two-factor, recovery, secretariat): written from the contract.
-export interface TwoFactorEnrolment {
-  otpauth_uri: string;
-  secret: string;
-  qr_png_base64: string;
-}
-export type SuspensionReason = 'unpaid_fees' | 'disciplinary' | 'security' | 'identity_check' | 'other';
-export type AccountState = 'pending' | 'active' | 'suspended' | 'closed';
-export interface PersonAccount {
-  person_id: string;
-  number: string;
-  family_name: string;
-  given_name: string;
-  role: Role;
-  institutional_email?: string | null;
-  mobile_phone?: string | null;
-  enrolment: 'enrolled' | 'former';
-  account_state: AccountState;
-  suspension_reason?: SuspensionReason | null;
-  suspension_note?: string | null;
-  two_factor_enabled: boolean;
-}
-export interface PersonAccountDetail {
-  account: PersonAccount;
-  active_sessions: number;
-  events: SecurityEvent[];
-}
+export type TwoFactorEnrolment = Schemas['TwoFactorEnrolment'];
+export type SuspensionReason = Schemas['SuspensionReason'];
+export type AccountState = Schemas['AccountState'];
+export type PersonAccount = Schemas['PersonAccount'];
+export type PersonAccountDetail = Schemas['PersonAccountDetail'];
 
 // ---- Calls -----------------------------------------------------------------------------------
-
-// Paths the generated document does not describe yet are reached through the same client (and
-// so the same CSRF middleware) with this untyped view of it; each moves to `typed` once the
-// server's document has it.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const untyped = api as unknown as Client<any>;
 
 interface Answer {
   data?: unknown;
@@ -84,16 +55,7 @@ type DataOf<A> = [Success<A>] extends [never] ? void : Success<A>;
 /** Run a call typed by the generated document. */
 const typed = <A extends Answer>(call: () => Promise<A>) => run<DataOf<A>>(call);
 
-const post = <T>(path: string, body?: unknown, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.POST(path, { body, params }));
-const get = <T>(path: string, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.GET(path, { params }));
-const put = <T>(path: string, body: unknown, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.PUT(path, { body, params }));
-const del = <T>(path: string, params?: Record<string, unknown>) =>
-  run<T>(() => untyped.DELETE(path, { params }));
-
-const person = (id: string) => ({ path: { person_id: id } });
+const person = (person_id: string) => ({ path: { person_id } });
 
 export const accounts = {
   // password policy
@@ -111,7 +73,7 @@ export const accounts = {
   session: () => typed(() => api.GET('/session')),
   login: (identifier: string, password: string, remember: boolean) =>
     typed(() => api.POST('/session', { body: { identifier, password, remember } })),
-  loginTwoFactor: (pending: string, code: string) => post<LoginOutcome>('/session/two-factor', { pending, code }),
+  loginTwoFactor: (pending: string, code: string) => typed(() => api.POST('/session/two-factor', { body: { pending, code } })),
   logout: () => typed(() => api.DELETE('/session')),
   reauthenticate: (password: string) => typed(() => api.POST('/session/reauthentication', { body: { password } })),
   // me
@@ -119,24 +81,26 @@ export const accounts = {
   revokeSessions: (password: string, session?: string) =>
     typed(() => api.POST('/me/sessions/revocation', { body: session ? { password, session } : { password } })),
   changePassword: (current_password: string, new_password: string, end_other_sessions: boolean) =>
-    put<void>('/me/password', { current_password, new_password, end_other_sessions }),
+    typed(() => api.PUT('/me/password', { body: { current_password, new_password, end_other_sessions } })),
   securityEvents: () => typed(() => api.GET('/me/security-events')),
-  enrolTwoFactor: () => post<TwoFactorEnrolment>('/me/two-factor/enrolment'),
-  confirmTwoFactor: (code: string) => post<{ recovery_codes: string[] }>('/me/two-factor/confirmation', { code }),
-  disableTwoFactor: () => del<void>('/me/two-factor'),
+  enrolTwoFactor: () => typed(() => api.POST('/me/two-factor/enrolment')),
+  confirmTwoFactor: (code: string) => typed(() => api.POST('/me/two-factor/confirmation', { body: { code } })),
+  disableTwoFactor: () => typed(() => api.DELETE('/me/two-factor')),
   // recovery
-  requestRecovery: (email: string) => post<void>('/recovery', { email }),
-  inspectRecovery: (token: string) => post<{ two_factor_required: boolean }>('/recovery/inspection', { token }),
+  requestRecovery: (email: string) => typed(() => api.POST('/recovery', { body: { email } })),
+  inspectRecovery: (token: string) => typed(() => api.POST('/recovery/inspection', { body: { token } })),
   completeRecovery: (token: string, password: string, code?: string) =>
-    post<void>('/recovery/completion', code ? { token, password, code } : { token, password }),
+    typed(() => api.POST('/recovery/completion', { body: code ? { token, password, code } : { token, password } })),
   // secretariat
-  searchPeople: (q: string) => get<PersonAccount[]>('/secretariat/people', { query: { q } }),
-  personAccount: (id: string) => get<PersonAccountDetail>('/secretariat/people/{person_id}', person(id)),
+  searchPeople: (q: string) => typed(() => api.GET('/secretariat/people', { params: { query: { q } } })),
+  personAccount: (id: string) => typed(() => api.GET('/secretariat/people/{person_id}', { params: person(id) })),
   suspend: (id: string, reason: SuspensionReason, note: string) =>
-    post<void>('/secretariat/people/{person_id}/suspension', { reason, note }, person(id)),
-  reinstate: (id: string) => del<void>('/secretariat/people/{person_id}/suspension', person(id)),
-  close: (id: string) => post<void>('/secretariat/people/{person_id}/closure', undefined, person(id)),
-  inviteToActivate: (id: string) => post<void>('/secretariat/people/{person_id}/activation-invitation', undefined, person(id)),
-  correctPhone: (id: string, phone: string) => put<void>('/secretariat/people/{person_id}/phone', { phone }, person(id)),
-  endSessions: (id: string) => post<void>('/secretariat/people/{person_id}/session-revocation', undefined, person(id)),
+    typed(() => api.POST('/secretariat/people/{person_id}/suspension', { params: person(id), body: { reason, note } })),
+  reinstate: (id: string) => typed(() => api.DELETE('/secretariat/people/{person_id}/suspension', { params: person(id) })),
+  close: (id: string) => typed(() => api.POST('/secretariat/people/{person_id}/closure', { params: person(id) })),
+  inviteToActivate: (id: string) =>
+    typed(() => api.POST('/secretariat/people/{person_id}/activation-invitation', { params: person(id) })),
+  correctPhone: (id: string, phone: string) =>
+    typed(() => api.PUT('/secretariat/people/{person_id}/phone', { params: person(id), body: { phone } })),
+  endSessions: (id: string) => typed(() => api.POST('/secretariat/people/{person_id}/session-revocation', { params: person(id) })),
 };

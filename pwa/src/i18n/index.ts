@@ -54,6 +54,11 @@ export function translate(lang: Lang, key: MessageKey, params?: Record<string, s
   return text;
 }
 
+/** Whether `key` is in the catalogues (for keys built from values the server sends). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(catalogues.fr, key);
+}
+
 export function t(key: MessageKey, params?: Record<string, string>): string {
   return translate(current, key, params);
 }

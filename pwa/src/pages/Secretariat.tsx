@@ -6,7 +6,7 @@ import { withReauth } from '../accounts/reauth';
 import { Dialog } from '../components/Dialog';
 import { Button, Field, Notice, ProblemAlert } from '../components/Form';
 import { ChevronIcon } from '../components/Icons';
-import { useI18n, type MessageKey } from '../i18n';
+import { isMessageKey, useI18n } from '../i18n';
 import { queryParam } from '../router';
 import { EventList } from './Security';
 
@@ -14,11 +14,20 @@ const REASONS: SuspensionReason[] = ['unpaid_fees', 'disciplinary', 'security', 
 
 const fullName = (p: PersonAccount) => `${p.given_name} ${p.family_name}`;
 
-function StateBadge({ account }: { account: PersonAccount }) {
+/** The translation of a value the server sends (role, state, reason…), or the value itself. */
+function useLabel() {
   const { t } = useI18n();
+  return (group: string, value: string) => {
+    const key = `secretariat.${group}.${value}`;
+    return isMessageKey(key) ? t(key) : value;
+  };
+}
+
+function StateBadge({ account }: { account: PersonAccount }) {
+  const label = useLabel();
   return (
     <span class={`badge badge-state-${account.account_state}`} data-testid="account-state">
-      {t(`secretariat.state.${account.account_state}` as MessageKey)}
+      {label('state', account.account_state)}
     </span>
   );
 }
@@ -151,6 +160,7 @@ function ActionDialog({
 /** One person's account: state, sessions, recent events, and the secretariat's actions. */
 export function SecretariatPerson({ personId }: { personId: string }) {
   const { t } = useI18n();
+  const label = useLabel();
   const [detail, setDetail] = useState<PersonAccountDetail | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [action, setAction] = useState<Action | null>(null);
@@ -211,7 +221,7 @@ export function SecretariatPerson({ personId }: { personId: string }) {
       </a>
       <h1 data-testid="person-name">{name}</h1>
       <p class="lead">
-        {t(`secretariat.role.${account.role}` as MessageKey)} · <StateBadge account={account} />
+        {label('role', account.role)} · <StateBadge account={account} />
       </p>
       {done && <Notice testId="action-done">{t('secretariat.done')}</Notice>}
       <section class="card">
@@ -223,12 +233,12 @@ export function SecretariatPerson({ personId }: { personId: string }) {
           <dt>{t('secretariat.phone')}</dt>
           <dd>{account.mobile_phone ?? '—'}</dd>
           <dt>{t('secretariat.enrolment')}</dt>
-          <dd>{t(`secretariat.enrolment.${account.enrolment}` as MessageKey)}</dd>
+          <dd>{label('enrolment', account.enrolment)}</dd>
           <dt>{t('secretariat.state')}</dt>
           <dd>
-            {t(`secretariat.state.${state}` as MessageKey)}
+            {label('state', state)}
             {account.suspension_reason &&
-              ` — ${t('secretariat.suspendedFor', { reason: t(`secretariat.reason.${account.suspension_reason}` as MessageKey) })}`}
+              ` — ${t('secretariat.suspendedFor', { reason: label('reason', account.suspension_reason) })}`}
             {account.suspension_note && <span class="muted block">{account.suspension_note}</span>}
           </dd>
           <dt>{t('secretariat.sessions')}</dt>
@@ -292,7 +302,7 @@ export function SecretariatPerson({ personId }: { personId: string }) {
             >
               {REASONS.map((r) => (
                 <option key={r} value={r}>
-                  {t(`secretariat.reason.${r}` as MessageKey)}
+                  {label('reason', r)}
                 </option>
               ))}
             </select>

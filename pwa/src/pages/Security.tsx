@@ -8,7 +8,7 @@ import { Dialog } from '../components/Dialog';
 import { Button, Checkbox, CodeField, Notice, PasswordField, ProblemAlert } from '../components/Form';
 import { ChevronIcon } from '../components/Icons';
 import { formatShortDateTime } from '../i18n/format';
-import { useI18n, type MessageKey } from '../i18n';
+import { isMessageKey, useI18n, type MessageKey } from '../i18n';
 
 /** Loads once on mount; `reload` fetches again. */
 function useLoad<T>(load: () => Promise<{ ok: true; data: T } | { ok: false; failure: Failure }>) {
@@ -255,27 +255,10 @@ export function Devices() {
   );
 }
 
-const EVENT_KINDS = new Set([
-  'activation',
-  'login',
-  'login_failed',
-  'account_locked',
-  'password_changed',
-  'password_reset',
-  'two_factor_enabled',
-  'two_factor_disabled',
-  'session_revoked',
-  'account_suspended',
-  'account_reinstated',
-  'account_closed',
-  'phone_changed',
-  'recovery_requested',
-  'activation_invited',
-]);
-
-/** The translated name of a security event's kind. */
+/** The translated name of a security event's kind (a kind added later reads « Autre événement »). */
 export function eventKindKey(kind: string): MessageKey {
-  return (EVENT_KINDS.has(kind) ? `activity.kind.${kind}` : 'activity.kind.other') as MessageKey;
+  const key = `activity.kind.${kind}`;
+  return isMessageKey(key) ? key : 'activity.kind.other';
 }
 
 /** A list of security events (also used by the secretariat screen). */
