@@ -48,13 +48,9 @@ type Features = (
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {
-    OpenApiService::new(
-        Features::default(),
-        "ENT mobile",
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description("The API of ENT mobile. Errors are application/problem+json (RFC 9457).")
-    .server("/api")
+    OpenApiService::new(Features::default(), "ENT mobile", env!("CARGO_PKG_VERSION"))
+        .description("The API of ENT mobile. Errors are application/problem+json (RFC 9457).")
+        .server("/api")
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.

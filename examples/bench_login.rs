@@ -64,7 +64,11 @@ async fn main() -> anyhow::Result<()> {
             .header("cookie", &cookie)
             .send()
             .await?;
-        anyhow::ensure!(resp.status().is_success(), "cheap request: {}", resp.status());
+        anyhow::ensure!(
+            resp.status().is_success(),
+            "cheap request: {}",
+            resp.status()
+        );
         latencies.push(t.elapsed().as_secs_f64() * 1000.0);
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -74,7 +78,10 @@ async fn main() -> anyhow::Result<()> {
     for task in storm {
         task.await?;
     }
-    anyhow::ensure!(refused.load(Ordering::Relaxed) == 0, "some logins were refused (limits?)");
+    anyhow::ensure!(
+        refused.load(Ordering::Relaxed) == 0,
+        "some logins were refused (limits?)"
+    );
     latencies.sort_by(f64::total_cmp);
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     eprintln!(
@@ -113,7 +120,8 @@ fn raw_verifications_per_second(password: &str, cores: usize, seconds: u64) -> f
                 s.spawn(|| {
                     let mut n = 0u64;
                     while Instant::now() < deadline {
-                        let ok = Argon2::default().verify_password(password.as_bytes(), hash.as_str());
+                        let ok =
+                            Argon2::default().verify_password(password.as_bytes(), hash.as_str());
                         assert!(ok.is_ok());
                         n += 1;
                     }
@@ -127,7 +135,11 @@ fn raw_verifications_per_second(password: &str, cores: usize, seconds: u64) -> f
 }
 
 async fn sign_in(http: &reqwest::Client, base: &str, login: &Value) -> anyhow::Result<String> {
-    let resp = http.post(format!("{base}/api/session")).json(login).send().await?;
+    let resp = http
+        .post(format!("{base}/api/session"))
+        .json(login)
+        .send()
+        .await?;
     anyhow::ensure!(resp.status().is_success(), "login: {}", resp.status());
     let cookie = resp
         .headers()
