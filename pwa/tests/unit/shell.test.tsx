@@ -221,6 +221,7 @@ describe('Login', () => {
     // A recovery code has letters: a text keyboard.
     await act(() => $<HTMLButtonElement>('[data-testid="toggle-recovery-code"]')!.click());
     expect($('input[name="code"]')!.getAttribute('inputmode')).toBe('text');
+    expect(new RegExp(`^(?:${$<HTMLInputElement>('input[name="code"]')!.pattern})$`).test('hmzw-y78f-bdhv')).toBe(true);
     await type('input[name="code"]', '123456');
     await submit('[data-testid="two-factor-form"]');
     expect(requests.at(-1)?.body).toEqual({ pending: 'pend-1', code: '123456' });

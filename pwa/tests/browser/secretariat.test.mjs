@@ -1,0 +1,149 @@
+// The secretariat's screen and two-factor authentication against a real server, with the
+// accounts that seed-demo activates (api/demo/mod.rs): the agent P2001 (permission
+// "accounts") suspends and reinstates the student 25000002, who then turns two-factor
+// authentication on and signs in with a recovery code.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { openPhone, TEST_TIMEOUT, withPhone, EXPECTED_401 } from './support.mjs';
+import { totp } from './totp.mjs';
+
+const demo = new URL('../../../api/demo/', import.meta.url);
+
+/** The demo accounts' password, as seed-demo sets it. */
+async function demoPassword() {
+  const source = await readFile(new URL('mod.rs', demo), 'utf8');
+  const match = /DEMO_PASSWORD: &str = "([^"]+)"/.exec(source);
+  assert.ok(match, 'DEMO_PASSWORD not found in api/demo/mod.rs');
+  return match[1];
+}
+
+/** A demo person's row of api/demo/people.csv. */
+async function demoPerson(number) {
+  const csv = await readFile(new URL('people.csv', demo), 'utf8');
+  const [header, ...lines] = csv.trim().split('\n');
+  const columns = header.split(',');
+  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
+  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
+  return Object.fromEntries(columns.map((c, i) => [c, row[i]]));
+}
+
+/** Sign in; the institutional e-mail is accepted as identifier (seed-demo makes one for everyone). */
+async function signIn(page, base, identifier, password) {
+  await page.goto(`${base}/login`, { waitUntil: 'load' });
+  await page.getByTestId('login-form').waitFor();
+  await page.locator('input[name="username"]').fill(identifier);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByTestId('login-submit').tap();
+}
+
+const email = (person) => person.institutional_email || `${person.given_name}.${person.family_name}@etu.univ-tours.fr`.toLowerCase();
+
+/** Confirm the password if the server asks for it again (sensitive operations). */
+async function reauthenticateIfAsked(page, password) {
+  const dialog = page.getByTestId('reauth-dialog');
+  if (await dialog.isVisible()) {
+    await dialog.locator('input[name="password"]').fill(password);
+    await dialog.getByRole('button', { name: 'Confirmer' }).tap();
+    await dialog.waitFor({ state: 'detached' });
+  }
+}
+
+test('a secretariat agent suspends a student, who is told why, then reinstates the account', { timeout: 3 * TEST_TIMEOUT }, async () => {
+  const password = await demoPassword();
+  const agent = await demoPerson('P2001');
+  const student = await demoPerson('25000002');
+  await withPhone(async ({ page, base }) => {
+    await signIn(page, base, agent.institutional_email, password);
+    await page.locator('nav.bottom-nav').waitFor();
+    await page.locator('nav.bottom-nav a[data-tab="more"]').tap();
+    await page.getByTestId('secretariat-link').tap();
+    await page.waitForURL(`${base}/more/secretariat`);
+    await page.getByLabel('Rechercher une personne').fill(student.number);
+    await page.getByRole('button', { name: 'Rechercher' }).tap();
+    await page.getByTestId('people').getByText(`${student.given_name} ${student.family_name}`).tap();
+    await page.getByTestId('person-name').waitFor();
+    assert.equal(await page.getByTestId('person-name').textContent(), `${student.given_name} ${student.family_name}`);
+    assert.equal(await page.getByTestId('account-state').textContent(), 'actif');
+
+    // Suspend: a reason, a note, a confirmation.
+    await page.getByTestId('suspend').tap();
+    const dialog = page.getByTestId('action-dialog');
+    await dialog.getByLabel('Motif').selectOption('unpaid_fees');
+    await dialog.getByLabel('Note (visible par l’équipe)').fill('Relance envoyée le 2 septembre');
+    assert.match((await dialog.textContent()) ?? '', /Suspendre le compte de/);
+    await dialog.getByTestId('action-confirm').tap();
+    await reauthenticateIfAsked(page, password);
+    await page.getByTestId('action-done').waitFor();
+    await page.getByTestId('account-state').getByText('suspendu').waitFor();
+
+    // The student is told the account is suspended, why, and whom to contact.
+    const phone = await openPhone();
+    try {
+      await signIn(phone.page, base, email(student), password);
+      const problem = phone.page.getByTestId('problem');
+      await problem.waitFor();
+      assert.equal(await problem.getAttribute('data-problem'), 'account-suspended');
+      assert.match((await problem.textContent()) ?? '', /Votre compte est suspendu/);
+      await problem.getByTestId('secretariat-contacts').waitFor();
+      assert.equal(await phone.page.locator('input[name="username"]').inputValue(), email(student), 'the identifier is kept');
+      assert.deepEqual(phone.problems([EXPECTED_401, /status of 403/]), []);
+    } finally {
+      await phone.close();
+    }
+
+    // Reinstate.
+    await page.getByRole('button', { name: 'Rétablir le compte' }).tap();
+    await page.getByTestId('action-dialog').getByTestId('action-confirm').tap();
+    await reauthenticateIfAsked(page, password);
+    await page.getByTestId('account-state').getByText('actif').waitFor();
+  });
+});
+
+test('a student turns two-factor authentication on and signs in with a recovery code', { timeout: 3 * TEST_TIMEOUT }, async () => {
+  const password = await demoPassword();
+  const student = await demoPerson('25000002');
+  await withPhone(
+    async ({ page, base }) => {
+      await signIn(page, base, email(student), password);
+      await page.locator('nav.bottom-nav').waitFor();
+      await page.goto(`${base}/more/security/two-factor`, { waitUntil: 'load' });
+      const enrolment = page.waitForResponse((r) => r.url().endsWith('/api/me/two-factor/enrolment') && r.status() === 200);
+      await page.getByTestId('two-factor-enable').tap();
+      await reauthenticateIfAsked(page, password);
+      const { otpauth_uri: uri, secret } = await (await enrolment).json();
+      await page.getByTestId('two-factor-enrol').waitFor();
+      assert.equal(await page.getByTestId('two-factor-secret').textContent(), secret);
+      assert.match((await page.locator('img.qr').getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+      await page.locator('input[name="code"]').fill(totp(uri));
+      await page.getByRole('button', { name: 'Confirmer' }).tap();
+      const codes = page.getByTestId('recovery-codes');
+      await codes.waitFor();
+      const list = await codes.locator('li code').allTextContents();
+      assert.equal(list.length, 10, 'ten recovery codes');
+      await page.getByRole('button', { name: 'J’ai noté mes codes' }).tap();
+      await page.getByText('La double authentification est activée.').waitFor();
+
+      // Sign out, sign in: the code step, with a recovery code.
+      await page.goto(`${base}/more/security`, { waitUntil: 'load' });
+      await page.getByTestId('logout').tap();
+      await page.waitForURL(`${base}/login`);
+      await signIn(page, base, email(student), password);
+      await page.getByTestId('two-factor-form').waitFor();
+      const code = page.locator('input[name="code"]');
+      assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
+      assert.equal(await code.getAttribute('inputmode'), 'numeric');
+      await page.getByTestId('toggle-recovery-code').tap();
+      await code.fill(list[0]);
+      await page.getByRole('button', { name: 'Valider' }).tap();
+      await page.locator('nav.bottom-nav').waitFor();
+
+      // Turn it off again (the demo account stays as seeded).
+      await page.goto(`${base}/more/security/two-factor`, { waitUntil: 'load' });
+      await page.getByRole('button', { name: 'Désactiver la double authentification' }).tap();
+      await page.getByRole('dialog').getByRole('button', { name: 'Désactiver la double authentification' }).tap();
+      await reauthenticateIfAsked(page, password);
+      await page.getByTestId('two-factor-enable').waitFor();
+    },
+  );
+});
