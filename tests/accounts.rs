@@ -1509,3 +1509,27 @@ async fn over_https_the_cookie_is_bound_to_the_host() {
     );
     assert!(!cookie.contains("Domain="), "{cookie}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_hour_of_guessing_gets_far_fewer_than_a_hundred_tries() {
+    let app = app().await;
+    let (mut tried, mut elapsed) = (0, Duration::zero());
+    while elapsed < Duration::hours(1) {
+        let resp = login(&app, "25000002", "Wrong#Password-1", false).await;
+        match resp.status().as_u16() {
+            401 => tried += 1,
+            429 => {
+                let wait: i64 = resp.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                app.clock.advance(Duration::seconds(wait));
+                elapsed += Duration::seconds(wait);
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(tried < 30, "{tried} guesses in an hour");
+    assert!(tried > 5, "the lock lifts: {tried}");
+}
