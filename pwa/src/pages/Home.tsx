@@ -1,10 +1,12 @@
 import { InstallBanner } from '../components/InstallCard';
 import { loadConfig, useConfig } from '../config';
+import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
 
 export function Home() {
   const { t } = useI18n();
   const state = useConfig();
+  const auth = useAuth();
   return (
     <>
       {/* Always there, so that the name arriving does not push the page down (layout shift). */}
@@ -12,6 +14,11 @@ export function Home() {
         {state.status === 'ready' ? state.config.university.name : '\u00a0'}
       </p>
       <h1>{t('home.welcome')}</h1>
+      {auth.status === 'signed-in' && (
+        <p class="greeting" data-testid="greeting">
+          {t('home.hello', { name: auth.me.given_name })}
+        </p>
+      )}
       <p class="lead">{t('home.intro')}</p>
       {/* Shown only once the browser offers installation: below the first card, it moves less. */}
       <InstallBanner />
