@@ -42,6 +42,7 @@ type Features = (
     accounts::recovery::RecoveryApi,
     accounts::change::PasswordChangeApi,
     accounts::two_factor::TwoFactorApi,
+    accounts::phone_verification::PhoneVerificationApi,
     sessions::devices::DevicesApi,
     security_log::routes::SecurityLogApi,
     secretariat::routes::SecretariatApi,

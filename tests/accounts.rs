@@ -1533,3 +1533,87 @@ async fn an_hour_of_guessing_gets_far_fewer_than_a_hundred_tries() {
     assert!(tried < 30, "{tried} guesses in an hour");
     assert!(tried > 5, "the lock lifts: {tried}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrected_phone_is_verified_again_by_its_holder() {
+    let app = app().await;
+    let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    let student = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&student)).await).await;
+    assert_eq!(me["phone_verification_required"], false);
+    let id = person_id(&app, &secretary, "25000002").await;
+    let path = format!("/api/secretariat/people/{id}/phone");
+    let fixed = call(
+        &app,
+        Method::PUT,
+        &path,
+        Some(json!({"phone": "+33 6 99 00 00 92"})),
+        Some(&secretary),
+    )
+    .await;
+    assert_eq!(fixed.status(), 204);
+    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&student)).await).await;
+    assert_eq!(me["phone_verification_required"], true);
+
+    let challenge = ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/phone-verification",
+            None,
+            Some(&student),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(challenge["masked_phone"], "+33 6 •• •• •• 92");
+    let code = nth_code(&app, "+33699000092", 1).await;
+    // The code works only here, and only for its holder.
+    let activation = post(
+        &app,
+        "/api/activation/verification",
+        json!({"challenge": challenge["challenge"], "code": code}),
+    )
+    .await;
+    problem(activation, 410, "code-expired").await;
+    let teacher = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
+    let submission = json!({"challenge": challenge["challenge"], "code": code});
+    let stolen = call(
+        &app,
+        Method::POST,
+        "/api/me/phone-verification/confirmation",
+        Some(submission.clone()),
+        Some(&teacher),
+    )
+    .await;
+    problem(stolen, 410, "code-expired").await;
+
+    let again = ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/phone-verification",
+            None,
+            Some(&student),
+        )
+        .await,
+    )
+    .await;
+    let code = nth_code(&app, "+33699000092", 2).await;
+    let ok = call(
+        &app,
+        Method::POST,
+        "/api/me/phone-verification/confirmation",
+        Some(json!({"challenge": again["challenge"], "code": code})),
+        Some(&student),
+    )
+    .await;
+    assert_eq!(ok.status(), 204);
+    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&student)).await).await;
+    assert_eq!(me["phone_verification_required"], false);
+    assert!(
+        events(&app, &student)
+            .await
+            .contains(&"phone_verified".to_string())
+    );
+}

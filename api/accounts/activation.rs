@@ -264,12 +264,7 @@ impl ActivationApi {
                 .await?;
                 Ok(Json(ActivationTicket { ticket }))
             }
-            CodeCheck::Wrong { tries_left } => {
-                Err(ApiError::new(CODE_INCORRECT).with_detail(Translated {
-                    fr: format!("Essais restants : {tries_left}"),
-                    en: format!("Tries left: {tries_left}"),
-                }))
-            }
+            CodeCheck::Wrong { tries_left } => Err(wrong_code(tries_left)),
             CodeCheck::Gone => Err(ApiError::new(CODE_EXPIRED)),
         }
     }
@@ -324,7 +319,15 @@ impl ActivationApi {
     }
 }
 
-fn answer(
+/// A wrong code, with the tries left.
+pub fn wrong_code(tries_left: u32) -> ApiError {
+    ApiError::new(CODE_INCORRECT).with_detail(Translated {
+        fr: format!("Essais restants : {tries_left}"),
+        en: format!("Tries left: {tries_left}"),
+    })
+}
+
+pub fn answer(
     c: &codes::Challenge,
     phone: &str,
     now: chrono::DateTime<chrono::Utc>,
@@ -355,7 +358,7 @@ pub async fn limit(
 
 /// Queues the SMS after answering, so that the answer takes the same time whether or not
 /// there is one (an instance that dies in between loses it; the person asks again).
-fn send_later(state: &AppState, sms: Option<Message>) {
+pub fn send_later(state: &AppState, sms: Option<Message>) {
     let Some(sms) = sms else { return };
     let state = state.clone();
     tokio::spawn(async move {

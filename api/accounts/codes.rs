@@ -16,6 +16,8 @@ use crate::{errors::ApiError, redis::Redis, secrets};
 pub enum Purpose {
     Activation,
     Recovery,
+    /// Proving again that one holds the phone on record (after the secretariat changed it).
+    PhoneVerification,
     /// A login waiting for its second factor; `remembered` keeps the "stay signed in" choice.
     SecondFactor {
         remembered: bool,
@@ -27,6 +29,7 @@ impl Purpose {
         match self {
             Purpose::Activation => "activation",
             Purpose::Recovery => "recovery",
+            Purpose::PhoneVerification => "phone-verification",
             Purpose::SecondFactor { remembered: false } => "second-factor",
             Purpose::SecondFactor { remembered: true } => "second-factor-remembered",
         }

@@ -5,6 +5,7 @@ pub mod change;
 pub mod codes;
 pub mod messages;
 pub mod password;
+pub mod phone_verification;
 pub mod policy;
 pub mod recovery;
 pub mod store;

@@ -26,6 +26,8 @@ pub struct Person {
     pub personal_email: Option<String>,
     pub mobile_phone: Option<String>,
     pub enrolment: String,
+    /// When they last proved they hold `mobile_phone` (none: to do again).
+    pub phone_verified_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -217,6 +219,18 @@ pub async fn grant(
             permissions::permission.eq(permission),
         ))
         .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn phone_verified(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    update(people::table.find(person))
+        .set(people::phone_verified_at.eq(now))
         .execute(conn)
         .await
         .map(drop)

@@ -32,6 +32,7 @@ pub enum EventKind {
     AccountReinstated,
     AccountClosed,
     PhoneChanged,
+    PhoneVerified,
     ActivationInvited,
 }
 

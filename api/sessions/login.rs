@@ -95,6 +95,9 @@ pub struct Me {
     /// Beyond the role: `accounts` (secretariat account administration).
     pub permissions: Vec<String>,
     pub two_factor_enabled: bool,
+    /// The secretariat changed the phone on record: the person should prove they hold it
+    /// (`POST /api/me/phone-verification`).
+    pub phone_verification_required: bool,
     /// Send it back as `X-CSRF-Token` on every POST, PUT and DELETE.
     pub csrf_token: String,
 }
@@ -486,6 +489,8 @@ pub async fn me(
         role,
         institutional_email: person.institutional_email,
         permissions,
+        phone_verification_required: person.mobile_phone.is_some()
+            && person.phone_verified_at.is_none(),
         two_factor_enabled: account.is_some_and(|a| a.two_factor_secret.is_some()),
         csrf_token: session.csrf_token.clone(),
     })

@@ -312,6 +312,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/phone-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a code to the phone on record. */
+        post: operations["start_phone_verification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/phone-verification/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the code; the phone counts as verified. */
+        post: operations["confirm_phone_verification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/sessions": {
         parameters: {
             query?: never;
@@ -593,7 +627,7 @@ export interface components {
             remembered: boolean;
         };
         /** @enum {string} */
-        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "activation_invited";
+        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited";
         /** LoginOutcome */
         LoginOutcome: {
             status: components["schemas"]["LoginStatus"];
@@ -618,6 +652,11 @@ export interface components {
             /** @description Beyond the role: `accounts` (secretariat account administration). */
             permissions: string[];
             two_factor_enabled: boolean;
+            /**
+             * @description The secretariat changed the phone on record: the person should prove they hold it
+             *     (`POST /api/me/phone-verification`).
+             */
+            phone_verification_required: boolean;
             /** @description Send it back as `X-CSRF-Token` on every POST, PUT and DELETE. */
             csrf_token: string;
         };
@@ -1431,6 +1470,64 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_phone_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ActivationChallenge"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_phone_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["CodeSubmission"];
+            };
+        };
         responses: {
             204: {
                 headers: {

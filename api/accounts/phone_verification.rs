@@ -1,0 +1,110 @@
+//! Proving again that one holds the phone on record, after the secretariat corrected it: a code
+//! by SMS to the new number, as at activation.
+
+use poem::web::Data;
+use poem_openapi::{ApiResponse, OpenApi, payload::Json};
+
+use super::{
+    activation::{
+        ActivationChallenge, CODE_EXPIRED, CodeSubmission, NO_PHONE, answer, limit, send_later,
+        wrong_code,
+    },
+    codes::{self, CodeCheck, Purpose},
+    messages, store,
+};
+use crate::{
+    errors::{ApiError, ApiResult},
+    i18n::Lang,
+    security_log::{self, Event, EventKind},
+    sessions::{Caller, Client, caller::NOT_SIGNED_IN},
+    state::AppState,
+};
+
+#[derive(ApiResponse)]
+pub enum Verified {
+    #[oai(status = 204)]
+    Verified,
+}
+
+#[derive(Default)]
+pub struct PhoneVerificationApi;
+
+#[OpenApi(tag = "crate::app::Tag::Account")]
+impl PhoneVerificationApi {
+    /// Sends a code to the phone on record.
+    #[oai(
+        path = "/me/phone-verification",
+        method = "post",
+        operation_id = "start_phone_verification"
+    )]
+    async fn start(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        lang: Lang,
+    ) -> ApiResult<Json<ActivationChallenge>> {
+        let now = state.clock.now();
+        let subject = caller.person_id.to_string();
+        limit(&state, "sms-subject", &subject, 5, 3600).await?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (person, _) = store::by_id(&mut conn, caller.person_id)
+            .await
+            .map_err(ApiError::unavailable)?
+            .ok_or(ApiError::new(NOT_SIGNED_IN))?;
+        let phone = person.mobile_phone.ok_or(ApiError::new(NO_PHONE))?;
+        let secret = state.config.accounts.secret.expose();
+        let purpose = Purpose::PhoneVerification;
+        let challenge = codes::issue(
+            &state.redis,
+            secret,
+            purpose,
+            Some(person.id),
+            &subject,
+            now,
+        )
+        .await?;
+        let sms = messages::activation_code(&state.config, lang, &phone, &challenge.code);
+        send_later(&state, Some(sms));
+        Ok(Json(answer(&challenge, &phone, now)))
+    }
+
+    /// Checks the code; the phone counts as verified.
+    #[oai(
+        path = "/me/phone-verification/confirmation",
+        method = "post",
+        operation_id = "confirm_phone_verification"
+    )]
+    async fn confirm(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+        body: Json<CodeSubmission>,
+    ) -> ApiResult<Verified> {
+        let now = state.clock.now();
+        let secret = state.config.accounts.secret.expose();
+        let purpose = Purpose::PhoneVerification;
+        let check = codes::check(
+            &state.redis,
+            secret,
+            purpose,
+            &body.challenge,
+            &body.code,
+            now,
+        );
+        match check.await? {
+            CodeCheck::Accepted(person) if person == caller.person_id => {}
+            CodeCheck::Accepted(_) | CodeCheck::Gone => return Err(ApiError::new(CODE_EXPIRED)),
+            CodeCheck::Wrong { tries_left } => return Err(wrong_code(tries_left)),
+        }
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        store::phone_verified(&mut conn, caller.person_id, now)
+            .await
+            .map_err(ApiError::unavailable)?;
+        let event = Event::of(caller.person_id, EventKind::PhoneVerified, &client);
+        security_log::record(&mut conn, event, now)
+            .await
+            .map_err(ApiError::unavailable)?;
+        Ok(Verified::Verified)
+    }
+}
