@@ -2,7 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{errors::ApiError, redis::Redis};
+use crate::{
+    errors::{ApiError, TOO_MANY_REQUESTS},
+    redis::Redis,
+    state::AppState,
+};
 
 /// The outcome of counting one more request.
 #[derive(Debug, PartialEq, Eq)]
@@ -45,4 +49,29 @@ pub async fn hit(
     } else {
         Verdict::Allowed
     })
+}
+
+/// Counts one event and refuses it beyond `limit` per window: 429 with `Retry-After`.
+pub async fn enforce(
+    state: &AppState,
+    name: &str,
+    subject: &str,
+    limit: u32,
+    window_secs: u64,
+) -> Result<(), ApiError> {
+    match hit(
+        &state.redis,
+        name,
+        subject,
+        limit,
+        window_secs,
+        state.clock.now(),
+    )
+    .await?
+    {
+        Verdict::Allowed => Ok(()),
+        Verdict::Refused { retry_after } => {
+            Err(ApiError::new(TOO_MANY_REQUESTS).with_retry_after(retry_after))
+        }
+    }
 }

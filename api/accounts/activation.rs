@@ -19,8 +19,7 @@ use crate::{
     couriers::{self, Message},
     errors::{ApiError, ApiResult, TOO_MANY_REQUESTS},
     i18n::{Lang, Translated},
-    limits::{self, Verdict},
-    phone, secrets,
+    limits, phone, secrets,
     security_log::{self, Event, EventKind},
     sessions::Client,
     state::AppState,
@@ -131,9 +130,9 @@ impl ActivationApi {
         body: Json<ActivationRequest>,
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
-        limit(&state, "activation-ip", &client.ip, 20, 3600).await?;
+        limits::enforce(&state, "activation-ip", &client.ip, 20, 3600).await?;
         let subject = body.number.trim().to_lowercase();
-        limit(&state, "sms-subject", &subject, 5, 3600).await?;
+        limits::enforce(&state, "sms-subject", &subject, 5, 3600).await?;
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let holder = store::by_number_and_birth_date(&mut conn, &subject, body.birth_date)
             .await
@@ -191,7 +190,7 @@ impl ActivationApi {
         body: Json<ChallengeRef>,
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
-        limit(&state, "activation-ip", &client.ip, 20, 3600).await?;
+        limits::enforce(&state, "activation-ip", &client.ip, 20, 3600).await?;
         let secret = state.config.accounts.secret.expose();
         let challenge = match codes::reissue(
             &state.redis,
@@ -208,7 +207,7 @@ impl ActivationApi {
             }
             Resend::Gone => return Err(ApiError::new(CODE_EXPIRED)),
         };
-        limit(&state, "sms-subject", &challenge.subject, 5, 3600).await?;
+        limits::enforce(&state, "sms-subject", &challenge.subject, 5, 3600).await?;
         let phone = match challenge.person {
             Some(id) => {
                 let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
@@ -241,7 +240,7 @@ impl ActivationApi {
         body: Json<CodeSubmission>,
     ) -> ApiResult<Json<ActivationTicket>> {
         let now = state.clock.now();
-        limit(&state, "code-ip", &client.ip, 60, 3600).await?;
+        limits::enforce(&state, "code-ip", &client.ip, 60, 3600).await?;
         let secret = state.config.accounts.secret.expose();
         match codes::check(
             &state.redis,
@@ -337,22 +336,6 @@ pub fn answer(
         masked_phone: phone::mask(phone),
         resend_in: (c.resend_at - now).num_seconds().max(0) as u32,
         expires_in: (c.expires_at - now).num_seconds().max(0) as u32,
-    }
-}
-
-/// A per-subject rate limit as a 429 with `Retry-After`.
-pub async fn limit(
-    state: &AppState,
-    name: &str,
-    subject: &str,
-    max: u32,
-    window: u64,
-) -> Result<(), ApiError> {
-    match limits::hit(&state.redis, name, subject, max, window, state.clock.now()).await? {
-        Verdict::Allowed => Ok(()),
-        Verdict::Refused { retry_after } => {
-            Err(ApiError::new(TOO_MANY_REQUESTS).with_retry_after(retry_after))
-        }
     }
 }
 

@@ -6,8 +6,7 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
     activation::{
-        ActivationChallenge, CODE_EXPIRED, CodeSubmission, NO_PHONE, answer, limit, send_later,
-        wrong_code,
+        ActivationChallenge, CODE_EXPIRED, CodeSubmission, NO_PHONE, answer, send_later, wrong_code,
     },
     codes::{self, CodeCheck, Purpose},
     messages, store,
@@ -15,6 +14,7 @@ use super::{
 use crate::{
     errors::{ApiError, ApiResult},
     i18n::Lang,
+    limits,
     security_log::{self, Event, EventKind},
     sessions::{Caller, Client, caller::NOT_SIGNED_IN},
     state::AppState,
@@ -45,7 +45,7 @@ impl PhoneVerificationApi {
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
         let subject = caller.person_id.to_string();
-        limit(&state, "sms-subject", &subject, 5, 3600).await?;
+        limits::enforce(&state, "sms-subject", &subject, 5, 3600).await?;
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let (person, _) = store::by_id(&mut conn, caller.person_id)
             .await

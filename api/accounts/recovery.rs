@@ -92,7 +92,7 @@ impl RecoveryApi {
         lang: Lang,
         body: Json<RecoveryRequest>,
     ) -> ApiResult<Accepted> {
-        super::activation::limit(&state, "recovery-ip", &client.ip, 10, 3600).await?;
+        limits::enforce(&state, "recovery-ip", &client.ip, 10, 3600).await?;
         let email = body.email.trim().to_lowercase();
         let state = state.0.clone();
         tokio::spawn(async move {

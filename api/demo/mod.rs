@@ -73,13 +73,10 @@ async fn activate_demo_accounts(
             let hash = password::hash(&cpu, DEMO_PASSWORD)
                 .await
                 .map_err(|e| ImportError::DemoAccounts(e.to_string()))?;
-            let email = person.institutional_email.clone().unwrap_or_else(|| {
-                format!(
-                    "{}.{}@etu.univ-tours.fr",
-                    person.given_name, person.family_name
-                )
-                .to_lowercase()
-            });
+            let email = person
+                .institutional_email
+                .clone()
+                .ok_or_else(|| ImportError::DemoAccounts(format!("{number} has no address")))?;
             accounts::create(conn, &person, &email, &hash, now).await?;
         }
         for permission in permissions {

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     accounts::{
-        activation::{CODE_EXPIRED, limit},
+        activation::CODE_EXPIRED,
         codes::{self, Purpose},
         password,
         store::{self as accounts, Account, Holder},
@@ -22,7 +22,7 @@ use crate::{
     },
     errors::{ApiError, ApiResult},
     i18n::Translated,
-    secrets,
+    limits, secrets,
     security_log::{self, Event, EventKind},
     state::AppState,
 };
@@ -175,7 +175,7 @@ impl SessionApi {
     ) -> ApiResult<LoginResponse> {
         let now = state.clock.now();
         let per_minute = state.config.limits.logins_per_address_per_minute;
-        limit(&state, "login-ip", &client.ip, per_minute, 60).await?;
+        limits::enforce(&state, "login-ip", &client.ip, per_minute, 60).await?;
         let login = body.identifier.trim().to_lowercase();
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let holder = accounts::by_login(&mut conn, &login)
