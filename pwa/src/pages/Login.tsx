@@ -132,7 +132,7 @@ export function Login() {
       <h1>{t('login.title')}</h1>
       <p class="lead">{t('login.intro')}</p>
       {notice && <Notice testId="login-notice">{notice}</Notice>}
-      <form class="card form" onSubmit={(e) => void submitPassword(e)} data-testid="login-form" method="post" action="/login">
+      <form class="card form" onSubmit={(e) => void submitPassword(e)} data-testid="login-form">
         <Field
           label={t('login.identifier')}
           hint={t('login.identifierHint')}
