@@ -12,7 +12,7 @@ import { Login } from './pages/Login';
 import { More } from './pages/More';
 import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
 import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
-import { Activity, ChangePassword, Devices, SecurityHome, TwoFactor } from './pages/Security';
+import { Activity, ChangePassword, Devices, PhoneBanner, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
 import { NotFound, Soon } from './pages/Soon';
 import { matchRoute, matchScreen, navigate, PUBLIC_SCREENS, usePath, type Screen } from './router';
 
@@ -49,6 +49,8 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
       return <Activity />;
     case 'security-two-factor':
       return <TwoFactor />;
+    case 'security-phone':
+      return <PhoneVerification />;
     case 'secretariat':
       return signedIn && auth.me.permissions.includes('accounts') ? <SecretariatSearch /> : <NotFound />;
     case 'secretariat-person':
@@ -112,6 +114,7 @@ export function App() {
       </header>
       <OfflineBanner />
       <main id="main" ref={main} tabIndex={-1} aria-busy={auth.status === 'loading' ? true : undefined}>
+        {screen.id !== 'security-phone' && <PhoneBanner />}
         {auth.status === 'loading' || gated ? null : <Page screen={screen} auth={auth} />}
       </main>
       {showNav && <BottomNav active={matchRoute(path)} />}

@@ -33,7 +33,7 @@ export type Screen =
   | { id: RouteId }
   | { id: 'login' | 'activation' | 'recovery' | 'contacts' }
   | { id: 'recovery-link'; token: string }
-  | { id: 'security' | 'security-password' | 'security-devices' | 'security-activity' | 'security-two-factor' }
+  | { id: 'security' | 'security-password' | 'security-devices' | 'security-activity' | 'security-two-factor' | 'security-phone' }
   | { id: 'secretariat' }
   | { id: 'secretariat-person'; personId: string };
 
@@ -46,6 +46,7 @@ const SECURITY: Record<string, Screen> = {
   devices: { id: 'security-devices' },
   activity: { id: 'security-activity' },
   'two-factor': { id: 'security-two-factor' },
+  phone: { id: 'security-phone' },
 };
 
 /** Which screen a pathname shows (the tabs' sections, the account screens, not-found). */

@@ -83,6 +83,9 @@ export const accounts = {
   changePassword: (current_password: string, new_password: string, end_other_sessions: boolean) =>
     typed(() => api.PUT('/me/password', { body: { current_password, new_password, end_other_sessions } })),
   securityEvents: () => typed(() => api.GET('/me/security-events')),
+  startPhoneVerification: () => typed(() => api.POST('/me/phone-verification')),
+  confirmPhoneVerification: (challenge: string, code: string) =>
+    typed(() => api.POST('/me/phone-verification/confirmation', { body: { challenge, code } })),
   enrolTwoFactor: () => typed(() => api.POST('/me/two-factor/enrolment')),
   confirmTwoFactor: (code: string) => typed(() => api.POST('/me/two-factor/confirmation', { body: { code } })),
   disableTwoFactor: () => typed(() => api.DELETE('/me/two-factor')),

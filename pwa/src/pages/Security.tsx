@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { accounts, type DeviceSession, type Me, type SecurityEvent, type TwoFactorEnrolment } from '../api/accounts';
+import { receiveSmsCode } from '../accounts/countdown';
+import { accounts, type ActivationChallenge, type DeviceSession, type Me, type SecurityEvent, type TwoFactorEnrolment } from '../api/accounts';
 import type { Failure } from '../api/problems';
 import { NewPasswordField, useNewPassword } from '../accounts/NewPassword';
 import { withReauth } from '../accounts/reauth';
@@ -436,6 +437,98 @@ export function TwoFactor() {
             </Button>
           </div>
         </Dialog>
+      )}
+    </>
+  );
+}
+
+/** Shown to a signed-in person whose phone the secretariat changed, until they confirm it. */
+export function PhoneBanner() {
+  const { t } = useI18n();
+  const me = useMe();
+  if (!me?.phone_verification_required) return null;
+  return (
+    <div class="alert alert-info" data-testid="phone-banner">
+      <p>{t('phone.banner')}</p>
+      <a class="button button-secondary" href="/more/security/phone">
+        {t('phone.bannerLink')}
+      </a>
+    </div>
+  );
+}
+
+/** Prove one holds the phone on record again: a code by SMS, as at activation. */
+export function PhoneVerification() {
+  const { t } = useI18n();
+  const me = useMe();
+  const [challenge, setChallenge] = useState<ActivationChallenge | null>(null);
+  const [code, setCode] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [done, setDone] = useState(false);
+
+  const send = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await accounts.startPhoneVerification();
+    setBusy(false);
+    if (outcome.ok) setChallenge(outcome.data);
+    else setFailure(outcome.failure);
+  };
+  const verify = async (value: string) => {
+    if (busy || !challenge) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await accounts.confirmPhoneVerification(challenge.challenge, value.trim());
+    setBusy(false);
+    if (outcome.ok) {
+      setDone(true);
+      updateMe({ phone_verification_required: false });
+    } else {
+      setFailure(outcome.failure);
+      if (outcome.failure.slug === 'code-expired') setChallenge(null);
+    }
+  };
+  const challengeId = challenge?.challenge;
+  useEffect(() => {
+    if (!challengeId) return undefined;
+    const controller = new AbortController();
+    void receiveSmsCode(controller.signal).then((received) => {
+      if (received && !controller.signal.aborted) {
+        setCode(received);
+        void verify(received);
+      }
+    });
+    return () => controller.abort();
+  }, [challengeId]);
+
+  return (
+    <>
+      <BackLink />
+      <h1>{t('phone.title')}</h1>
+      {done || (me && !me.phone_verification_required) ? (
+        <Notice testId="phone-done">{t('phone.done')}</Notice>
+      ) : challenge ? (
+        <form class="card form" onSubmit={(e) => (e.preventDefault(), void verify(code))} data-testid="phone-code-form">
+          <p>{t('phone.sent', { phone: challenge.masked_phone })}</p>
+          <CodeField label={t('activation.code')} name="code" value={code} onValue={setCode} required autoFocus />
+          <ProblemAlert failure={failure} />
+          <Button busy={busy} disabled={code.trim() === ''}>
+            {t('phone.verify')}
+          </Button>
+          <Button type="button" variant="secondary" disabled={busy} onClick={() => void send()}>
+            {t('activation.resend')}
+          </Button>
+        </form>
+      ) : (
+        <section class="card form">
+          <p>{t('phone.intro')}</p>
+          <ProblemAlert failure={failure} />
+          <Button type="button" busy={busy} onClick={() => void send()} testId="phone-send">
+            {t('phone.send')}
+          </Button>
+        </section>
       )}
     </>
   );

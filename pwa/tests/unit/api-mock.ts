@@ -57,6 +57,7 @@ export const ME = {
   institutional_email: 'chloe.lefevre@etu.univ-tours.fr',
   permissions: [] as string[],
   two_factor_enabled: false,
+  phone_verification_required: false,
   csrf_token: 'csrf-123',
 };
 

@@ -290,6 +290,29 @@ describe('Sécurité', () => {
   });
 });
 
+describe('Phone re-verification', () => {
+  it('asks a person whose phone the secretariat changed to confirm it by SMS code', async () => {
+    const { requests } = await start('/', {
+      'GET /api/session': { body: { ...ME, phone_verification_required: true } },
+      'POST /api/me/phone-verification': { body: CHALLENGE },
+      'POST /api/me/phone-verification/confirmation': { status: 204 },
+    });
+    expect($('[data-testid="phone-banner"]')?.textContent).toContain('Le secrétariat a modifié votre numéro');
+    await click('[data-testid="phone-banner"] a');
+    expect(location.pathname).toBe('/more/security/phone');
+    expect($('[data-testid="phone-banner"]')).toBeNull();
+    await click('[data-testid="phone-send"]');
+    expect(text()).toContain('+33 6 •• •• •• 01');
+    expect($('input[name="code"]')?.getAttribute('autocomplete')).toBe('one-time-code');
+    await type('input[name="code"]', '123456');
+    await submit('[data-testid="phone-code-form"]');
+    expect(requests.at(-1)?.body).toEqual({ challenge: 'ch-1', code: '123456' });
+    expect($('[data-testid="phone-done"]')).not.toBeNull();
+    await act(() => navigate('/'));
+    expect($('[data-testid="phone-banner"]')).toBeNull();
+  });
+});
+
 describe('Secretariat', () => {
   const STAFF = { ...ME, permissions: ['accounts'] };
   const PERSON = {
