@@ -4,7 +4,8 @@
 // authentication on and signs in with a recovery code.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
+import { startInbox } from './inbox.mjs';
 import { openPhone, TEST_TIMEOUT, withPhone, EXPECTED_401 } from './support.mjs';
 import { totp } from './totp.mjs';
 
@@ -49,7 +50,15 @@ async function reauthenticateIfAsked(page, password) {
   }
 }
 
-test('a secretariat agent suspends a student, who is told why, then reinstates the account', { timeout: 3 * TEST_TIMEOUT }, async () => {
+let inbox;
+before(async () => {
+  inbox = await startInbox();
+});
+after(async () => {
+  await inbox?.close();
+});
+
+test('a secretariat agent suspends a student, who is told why, reinstates the account, then corrects the phone, which the student confirms by SMS code', { timeout: 3 * TEST_TIMEOUT }, async () => {
   const password = await demoPassword();
   const agent = await demoPerson('P2001');
   const student = await demoPerson('25000002');
@@ -97,6 +106,35 @@ test('a secretariat agent suspends a student, who is told why, then reinstates t
     await page.getByTestId('action-dialog').getByTestId('action-confirm').tap();
     await reauthenticateIfAsked(page, password);
     await page.getByTestId('account-state').getByText('actif').waitFor();
+
+    // Correct the mobile number: the student is then asked to confirm it by SMS code.
+    const newPhone = '+33 6 99 00 00 42';
+    await page.getByRole('button', { name: 'Corriger le numéro de portable' }).tap();
+    await page.getByTestId('action-dialog').getByLabel('Nouveau numéro de portable').fill(newPhone);
+    await page.getByTestId('action-dialog').getByTestId('action-confirm').tap();
+    await reauthenticateIfAsked(page, password);
+    await page.getByTestId('action-done').waitFor();
+
+    const again = await openPhone();
+    try {
+      await signIn(again.page, base, email(student), password);
+      const banner = again.page.getByTestId('phone-banner');
+      await banner.waitFor();
+      await banner.getByRole('link', { name: 'Confirmer mon numéro' }).tap();
+      const sentAfter = Date.now();
+      await again.page.getByTestId('phone-send').tap();
+      await again.page.getByTestId('phone-code-form').waitFor();
+      const sms = await inbox.sms(newPhone.replace(/\s/g, ''), sentAfter);
+      const code = /@\S+ #(\d{6})\s*$/.exec(sms.text);
+      assert.ok(code, `no WebOTP line in ${JSON.stringify(sms.text)}`);
+      await again.page.locator('input[name="code"]').fill(code[1]);
+      await again.page.getByRole('button', { name: 'Confirmer' }).tap();
+      await again.page.getByTestId('phone-done').waitFor();
+      assert.equal(await banner.count(), 0, 'the banner is gone once the number is confirmed');
+      assert.deepEqual(again.problems([EXPECTED_401]), []);
+    } finally {
+      await again.close();
+    }
   });
 });
 
