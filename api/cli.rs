@@ -14,6 +14,7 @@ use crate::{
         import::{self, ImportError},
         model::Rules,
     },
+    push::worker::Pusher,
     secretariat::{self, command::AccountCommand},
     server,
 };
@@ -48,6 +49,8 @@ enum Command {
     CheckConfig,
     /// Print the OpenAPI document (the PWA's API types are generated from it).
     Openapi,
+    /// Generate a VAPID key pair for Web Push, printed as the `[push]` configuration wants it.
+    VapidKeys,
     /// Account administration for scripts: find, suspend, reinstate, close, invite, set-phone,
     /// end-sessions, grant.
     #[command(subcommand)]
@@ -72,9 +75,19 @@ enum ImportKind {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let source = Source::from_env();
-    if let Command::Openapi = cli.command {
-        println!("{}", crate::app::openapi_json());
-        return Ok(());
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", crate::app::openapi_json());
+            return Ok(());
+        }
+        Command::VapidKeys => {
+            let (private, public) = crate::push::vapid::generate();
+            println!(
+                "[push]\nvapid_private_key = \"{private}\"\n# public key (served at /api/push/vapid-public-key): {public}"
+            );
+            return Ok(());
+        }
+        _ => {}
     }
     let config = Config::load(&source)?;
     init_logs(&config);
@@ -106,25 +119,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let state = server::state(config, Arc::new(SystemClock))?;
             secretariat::command::run(&state, command).await?;
         }
-        Command::Openapi => unreachable!("answered before reading the configuration"),
+        Command::Openapi | Command::VapidKeys => {
+            unreachable!("answered before reading the configuration")
+        }
     }
     Ok(())
 }
 
-/// The HTTP server and one outbox worker, both stopped by SIGINT/SIGTERM: the server drains its
-/// requests first, then the worker finishes the pass it is in.
+/// The HTTP server, one courier worker and one push worker, stopped by SIGINT/SIGTERM: the
+/// server drains its requests first, then each worker finishes the pass it is in.
 async fn serve(config: Config) -> anyhow::Result<()> {
     let state = server::state(config, Arc::new(SystemClock))?;
     let couriers = Couriers::new(&state)?;
+    let pusher = Pusher::new(&state)?;
     let bound = server::bind(state).await?;
     println!("listening on http://{}", bound.addr);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let worker = couriers.spawn(async {
-        let _ = stopped.await;
-    });
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let workers = [
+        couriers.spawn(until_stopped(stopped.clone())),
+        pusher.spawn(until_stopped(stopped)),
+    ];
     let served = bound.run(shutdown_signal()).await;
-    let _ = stop.send(());
-    worker.await?;
+    let _ = stop.send(true);
+    for worker in workers {
+        worker.await?;
+    }
     Ok(served?)
 }
 

@@ -32,6 +32,7 @@ pub struct Config {
     pub sms: Sms,
     pub email: Email,
     pub couriers: Couriers,
+    pub push: Push,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -220,6 +221,36 @@ pub struct Couriers {
     pub max_backoff_seconds: u32,
     /// How often an idle worker looks at the outbox.
     pub poll_ms: u64,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Push {
+    /// VAPID private key: 32 bytes, base64url (`ent vapid-keys` makes a pair).
+    pub vapid_private_key: Secret,
+    /// Who push services may contact about our traffic: `mailto:…` or `https://…`.
+    pub subject: NonEmpty,
+    /// Push services the server may post to (`*.push.apple.com` matches subdomains). Endpoints
+    /// elsewhere are refused at subscription: the server never posts where a user chose.
+    pub allowed_hosts: Vec<NonEmpty>,
+    /// Accept `http://127.0.0.1…` endpoints (tests' local push service only).
+    #[serde(default)]
+    pub allow_loopback: bool,
+    pub timeout_ms: u64,
+    /// Pushes in flight at once per worker.
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    pub first_backoff_seconds: u32,
+    pub max_backoff_seconds: u32,
+    pub poll_ms: u64,
+}
+
+impl fmt::Debug for Push {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Push")
+            .field("allowed_hosts", &self.allowed_hosts)
+            .finish_non_exhaustive()
+    }
 }
 
 fn default_method() -> NonEmpty {
@@ -414,6 +445,16 @@ impl Config {
             return Err(ConfigError(
                 "passwords: need 8 ≤ min_length ≤ max_length and min_strength ≤ 4".into(),
             ));
+        }
+        let push = &self.push;
+        let subject = push.subject.as_str();
+        if !(subject.starts_with("mailto:") || subject.starts_with("https://")) {
+            return Err(ConfigError(
+                "push.subject: must be a mailto: or https:// address".into(),
+            ));
+        }
+        if push.concurrency == 0 {
+            return Err(ConfigError("push.concurrency: must be at least 1".into()));
         }
         if self.database.pool_size == 0 {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));

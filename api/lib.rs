@@ -23,6 +23,7 @@ pub mod accounts;
 pub mod client_errors;
 pub mod demo;
 pub mod people;
+pub mod push;
 pub mod secretariat;
 pub mod security_log;
 pub mod sessions;

@@ -111,7 +111,9 @@ impl Couriers {
                 "given_up"
             }
             Err(error) => {
-                let retry_at = now + backoff(&self.settings, attempts);
+                let s = &self.settings;
+                let retry_at =
+                    now + backoff(s.first_backoff_seconds, s.max_backoff_seconds, attempts);
                 outbox::retry_later(conn, message, &error, retry_at).await?;
                 tracing::warn!(id, channel, attempts, %error, %retry_at, "message not sent yet");
                 "failed"
@@ -122,12 +124,11 @@ impl Couriers {
     }
 }
 
-/// The wait after the `failures`-th failed try: `first_backoff_seconds`, doubling each time, at
-/// most `max_backoff_seconds`.
-fn backoff(settings: &config::Couriers, failures: u32) -> chrono::Duration {
+/// The wait after the `failures`-th failed try: `first` seconds, doubling each time, at most
+/// `max` (push deliveries use it too).
+pub fn backoff(first: u32, max: u32, failures: u32) -> chrono::Duration {
     let doublings = failures.saturating_sub(1).min(32);
-    let seconds = (u64::from(settings.first_backoff_seconds) << doublings)
-        .min(u64::from(settings.max_backoff_seconds));
+    let seconds = (u64::from(first) << doublings).min(u64::from(max));
     chrono::Duration::seconds(seconds as i64)
 }
 
@@ -137,16 +138,10 @@ mod tests {
 
     #[test]
     fn backoff_doubles_up_to_the_cap() {
-        let settings = config::Couriers {
-            max_attempts: 8,
-            first_backoff_seconds: 10,
-            max_backoff_seconds: 3600,
-            poll_ms: 1000,
-        };
         let waits: Vec<i64> = (1..=10)
-            .map(|n| backoff(&settings, n).num_seconds())
+            .map(|n| backoff(10, 3600, n).num_seconds())
             .collect();
         assert_eq!(waits, [10, 20, 40, 80, 160, 320, 640, 1280, 2560, 3600]);
-        assert_eq!(backoff(&settings, u32::MAX).num_seconds(), 3600);
+        assert_eq!(backoff(10, 3600, u32::MAX).num_seconds(), 3600);
     }
 }

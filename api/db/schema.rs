@@ -113,6 +113,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    push_subscriptions (id) {
+        id -> Int8,
+        person_id -> Uuid,
+        session_key -> Text,
+        endpoint -> Text,
+        p256dh -> Text,
+        auth -> Text,
+        security_muted -> Bool,
+        language -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    push_preferences (person_id) {
+        person_id -> Uuid,
+        disabled_categories -> Array<Text>,
+        quiet_start -> Nullable<Time>,
+        quiet_end -> Nullable<Time>,
+    }
+}
+
+diesel::table! {
+    push_outbox (id) {
+        id -> Int8,
+        subscription_id -> Int8,
+        category -> Text,
+        payload -> Text,
+        topic -> Nullable<Text>,
+        urgency -> Text,
+        ttl -> Int4,
+        created_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        given_up_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(push_outbox -> push_subscriptions (subscription_id));
 diesel::joinable!(accounts -> people (person_id));
 diesel::joinable!(permissions -> people (person_id));
 diesel::joinable!(people -> campuses (campus_code));
@@ -133,4 +175,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     permissions,
     security_events,
     outbox,
+    push_subscriptions,
+    push_preferences,
+    push_outbox,
 );

@@ -1,0 +1,3 @@
+DROP TABLE push_outbox;
+DROP TABLE push_preferences;
+DROP TABLE push_subscriptions;
