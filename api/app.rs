@@ -8,7 +8,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     accounts, client_errors,
     http::{edge, guard, ops, pwa::Pwa},
-    secretariat, security_log, sessions,
+    push, secretariat, security_log, sessions,
     state::AppState,
     university,
 };
@@ -28,6 +28,8 @@ pub enum Tag {
     Recovery,
     /// Account administration by the secretariat
     Secretariat,
+    /// Push notifications: subscriptions and preferences
+    Notifications,
     /// What the app reports about itself
     Diagnostics,
 }
@@ -36,16 +38,11 @@ pub enum Tag {
 type Features = (
     university::UniversityApi,
     client_errors::ClientErrorsApi,
-    accounts::policy::PasswordPolicyApi,
-    accounts::activation::ActivationApi,
-    sessions::login::SessionApi,
-    accounts::recovery::RecoveryApi,
-    accounts::change::PasswordChangeApi,
-    accounts::two_factor::TwoFactorApi,
-    accounts::phone_verification::PhoneVerificationApi,
-    sessions::devices::DevicesApi,
+    accounts::Api,
+    sessions::Api,
     security_log::routes::SecurityLogApi,
     secretariat::routes::SecretariatApi,
+    push::routes::PushApi,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

@@ -9,9 +9,8 @@ use crate::{
     errors::{ApiError, ApiResult},
     security_log::{self, Event, EventKind},
     sessions::{
-        Caller, Client,
+        self, Caller, Client,
         login::{confirm_password, renew},
-        store as sessions,
     },
     state::AppState,
 };
@@ -71,7 +70,7 @@ impl PasswordChangeApi {
         .await
         .map_err(ApiError::unavailable)?;
         if body.end_other_sessions {
-            sessions::remove_all(&state.redis, person.id, Some(&caller.key)).await?;
+            sessions::end_all(&state, person.id, Some(&caller.key)).await?;
         }
         Ok(Changed::Changed(renew(&state, caller).await?))
     }

@@ -10,3 +10,13 @@ pub mod policy;
 pub mod recovery;
 pub mod store;
 pub mod two_factor;
+
+/// This feature's operations in the API document.
+pub type Api = (
+    policy::PasswordPolicyApi,
+    activation::ActivationApi,
+    recovery::RecoveryApi,
+    change::PasswordChangeApi,
+    two_factor::TwoFactorApi,
+    phone_verification::PhoneVerificationApi,
+);

@@ -20,7 +20,7 @@ use crate::{
     i18n::Lang,
     limits::{self, Verdict},
     security_log::{self, Event, EventKind},
-    sessions::{Client, store as sessions},
+    sessions::{self, Client},
     state::AppState,
 };
 
@@ -151,7 +151,7 @@ impl RecoveryApi {
         })
         .await
         .map_err(ApiError::unavailable)?;
-        sessions::remove_all(&state.redis, person.id, None).await?;
+        sessions::end_all(&state, person.id, None).await?;
         Ok(Reset::Reset)
     }
 }

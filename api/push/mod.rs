@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod notify;
+pub mod routes;
 pub mod store;
 pub mod vapid;
 pub mod worker;

@@ -11,13 +11,14 @@ use super::{
     model::{Category, Notification},
     store::{self, Queued},
 };
-use crate::{config::Config, i18n::Lang};
+use crate::i18n::Lang;
 
 /// Queues `notification` for each of the person's devices (in the transaction of the event that
-/// causes it); returns how many pushes were queued.
+/// causes it); returns how many pushes were queued. Quiet hours are read in `tz`, the
+/// university's time zone (security alerts ignore them).
 pub async fn notify(
     conn: &mut AsyncPgConnection,
-    config: &Config,
+    tz: Tz,
     person: Uuid,
     notification: &Notification,
     now: DateTime<Utc>,
@@ -28,9 +29,7 @@ pub async fn notify(
         return Ok(0);
     }
     let not_before = match (category.can_disable(), prefs.quiet_start, prefs.quiet_end) {
-        (true, Some(start), Some(end)) => {
-            after_quiet_hours(start, end, config.university.time_zone.tz(), now)
-        }
+        (true, Some(start), Some(end)) => after_quiet_hours(start, end, tz, now),
         _ => now,
     };
     let mut queued = 0;

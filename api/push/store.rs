@@ -83,6 +83,19 @@ pub async fn forget_sessions(
         .await
 }
 
+/// A renewed session keeps its device's subscription.
+pub async fn move_session(
+    conn: &mut AsyncPgConnection,
+    from: &str,
+    to: &str,
+) -> diesel::QueryResult<()> {
+    update(subs::table.filter(subs::session_key.eq(from)))
+        .set(subs::session_key.eq(to))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
 pub async fn forget(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<()> {
     delete(subs::table.find(id)).execute(conn).await.map(drop)
 }

@@ -13,7 +13,7 @@ use crate::{
     i18n::{Lang, Translated},
     phone::{self, MobilePhone},
     security_log::{self, Event, EventKind},
-    sessions::{Client, store as sessions},
+    sessions::{self, Client},
     state::AppState,
 };
 
@@ -169,7 +169,7 @@ pub async fn apply(
         });
     }
     if ends_sessions {
-        sessions::remove_all(&state.redis, person, None).await?;
+        sessions::end_all(state, person, None).await?;
     }
     Ok(())
 }
@@ -201,7 +201,7 @@ pub async fn close_former_accounts(state: &AppState, client: &Client) -> Result<
         .await
         .map_err(ApiError::unavailable)?;
     for person in &closed {
-        sessions::remove_all(&state.redis, *person, None).await?;
+        sessions::end_all(state, *person, None).await?;
     }
     Ok(closed.len())
 }

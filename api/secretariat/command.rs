@@ -142,7 +142,7 @@ async fn grant(state: &AppState, number: &str, permission: &str) -> anyhow::Resu
     let mut conn = state.db.get().await.map_err(crate::db::unreachable)?;
     accounts::grant(&mut conn, person, permission).await?;
     // A privilege change: the person logs in again, under a new session id.
-    crate::sessions::store::remove_all(&state.redis, person, None)
+    crate::sessions::end_all(state, person, None)
         .await
         .map_err(explain)?;
     println!("{number} now has the permission {permission}");

@@ -12,7 +12,12 @@ use poem_openapi::{
 };
 use uuid::Uuid;
 
-use crate::{db::schema::security_events as ev, sessions::Client};
+use crate::{
+    db::schema::security_events as ev,
+    i18n::Translated,
+    push::{self, Category, Notification},
+    sessions::Client,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "snake_case")]
@@ -89,12 +94,24 @@ impl<'a> Event<'a> {
     }
 }
 
-/// Writes the event; call it in the transaction of the change it records.
+/// Writes the event, and queues its alert to the person's devices; call it in the transaction
+/// of the change it records.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     event: Event<'_>,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    let device = describe_device(&event.client.user_agent);
+    if let Some(person) = event.person_id.filter(|_| event.success) {
+        let alert = match event.kind {
+            EventKind::Login if !new_device(conn, person, &device).await? => None,
+            kind => alert(kind, &device),
+        };
+        if let Some(alert) = alert {
+            // Security alerts ignore quiet hours: the time zone does not matter.
+            push::notify(conn, chrono_tz::UTC, person, &alert, now).await?;
+        }
+    }
     tracing::info!(
         security.kind = %event.kind.as_str(), security.success = event.success,
         person = ?event.person_id, actor = ?event.actor_id, ip = %event.client.ip, "security event"
@@ -106,13 +123,103 @@ pub async fn record(
             ev::success.eq(event.success),
             ev::at.eq(now),
             ev::ip.eq(&event.client.ip),
-            ev::device.eq(describe_device(&event.client.user_agent)),
+            ev::device.eq(device),
             ev::actor_id.eq(event.actor_id),
             ev::detail.eq(event.detail),
         ))
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// Whether no earlier login of the person came from this device.
+async fn new_device(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    device: &str,
+) -> diesel::QueryResult<bool> {
+    let earlier: i64 = ev::table
+        .filter(ev::person_id.eq(person))
+        .filter(ev::kind.eq("login"))
+        .filter(ev::success.eq(true))
+        .filter(ev::device.eq(device))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(earlier == 0)
+}
+
+/// The push alert an event deserves, if any.
+fn alert(kind: EventKind, device: &str) -> Option<Notification> {
+    use EventKind::*;
+    let (fr, en, body_fr, body_en): (&str, &str, String, String) = match kind {
+        Login => (
+            "Nouvelle connexion",
+            "New sign-in",
+            format!(
+                "Connexion depuis un nouvel appareil : {device}. Si ce n’est pas vous, changez votre mot de passe."
+            ),
+            format!(
+                "Signed in from a new device: {device}. If it was not you, change your password."
+            ),
+        ),
+        PasswordChanged => (
+            "Mot de passe modifié",
+            "Password changed",
+            "Le mot de passe de votre compte a été modifié.".into(),
+            "Your account's password was changed.".into(),
+        ),
+        PasswordReset => (
+            "Mot de passe réinitialisé",
+            "Password reset",
+            "Votre mot de passe a été réinitialisé par le lien reçu par e-mail.".into(),
+            "Your password was reset with the link sent by e-mail.".into(),
+        ),
+        TwoFactorEnabled => (
+            "Double authentification activée",
+            "Two-factor turned on",
+            "La double authentification protège désormais votre compte.".into(),
+            "Two-factor authentication now protects your account.".into(),
+        ),
+        TwoFactorDisabled => (
+            "Double authentification désactivée",
+            "Two-factor turned off",
+            "La double authentification a été désactivée sur votre compte.".into(),
+            "Two-factor authentication was turned off on your account.".into(),
+        ),
+        AccountLocked => (
+            "Compte bloqué quelques instants",
+            "Account locked for a moment",
+            "Plusieurs mots de passe erronés ont été essayés sur votre compte.".into(),
+            "Several wrong passwords were tried on your account.".into(),
+        ),
+        SessionRevoked => (
+            "Appareil déconnecté",
+            "Device signed out",
+            "Une session de votre compte a été fermée.".into(),
+            "A session of your account was ended.".into(),
+        ),
+        Activation => (
+            "Compte activé",
+            "Account activated",
+            "Votre compte ENT est activé.".into(),
+            "Your ENT account is activated.".into(),
+        ),
+        _ => return None,
+    };
+    Some(Notification {
+        category: Category::Security,
+        title: Translated {
+            fr: fr.into(),
+            en: en.into(),
+        },
+        body: Translated {
+            fr: body_fr,
+            en: body_en,
+        },
+        url: "/more/security".into(),
+        tag: format!("security-{}", kind.as_str()),
+    })
 }
 
 /// One line of a person's security history.

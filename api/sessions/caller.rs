@@ -70,7 +70,7 @@ impl<'a> FromRequest<'a> for Caller {
             .ok_or(ApiError::new(NOT_SIGNED_IN))?;
         let now = state.clock.now();
         if !alive(config, &session, now) {
-            store::remove(&state.redis, session.person_id, &[key]).await?;
+            super::end(state, session.person_id, &[key]).await?;
             return Err(ApiError::new(NOT_SIGNED_IN).into());
         }
         if !req.method().is_safe() {

@@ -7,6 +7,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 use super::{Caller, Client, login::confirm_password, store};
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
+    push,
     security_log::{self, Event, EventKind, describe_device},
     state::AppState,
 };
@@ -23,6 +24,8 @@ pub struct DeviceSession {
     pub last_seen_at: DateTime<Utc>,
     /// The session of this request.
     pub current: bool,
+    /// This device receives push notifications.
+    pub push: bool,
     pub remembered: bool,
 }
 
@@ -54,11 +57,19 @@ impl DevicesApi {
         caller: Caller,
     ) -> ApiResult<Json<Vec<DeviceSession>>> {
         let sessions = store::list(&state.redis, caller.person_id).await?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let subscribed: Vec<String> = push::store::of_person(&mut conn, caller.person_id)
+            .await
+            .map_err(ApiError::unavailable)?
+            .into_iter()
+            .map(|s| s.session_key)
+            .collect();
         Ok(Json(
             sessions
                 .into_iter()
                 .map(|(key, s)| DeviceSession {
                     current: key == caller.key,
+                    push: subscribed.contains(&key),
                     id: key,
                     device: describe_device(&s.user_agent),
                     ip: s.ip,
@@ -90,10 +101,10 @@ impl DevicesApi {
                 if !mine.iter().any(|(k, _)| k == id) {
                     return Err(ApiError::new(NOT_FOUND));
                 }
-                store::remove(&state.redis, caller.person_id, std::slice::from_ref(id)).await?;
+                super::end(&state, caller.person_id, std::slice::from_ref(id)).await?;
                 1
             }
-            None => store::remove_all(&state.redis, caller.person_id, Some(&caller.key)).await?,
+            None => super::end_all(&state, caller.person_id, Some(&caller.key)).await?,
         };
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let event = Event::of(caller.person_id, EventKind::SessionRevoked, &client);

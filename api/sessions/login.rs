@@ -270,7 +270,7 @@ impl SessionApi {
     /// "Se déconnecter": ends this session on the server.
     #[oai(path = "/session", method = "delete", operation_id = "logout")]
     async fn logout(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Ended> {
-        store::remove(&state.redis, caller.person_id, &[caller.key]).await?;
+        super::end(&state, caller.person_id, &[caller.key]).await?;
         Ok(Ended::Ended(caller::expired_cookie(&state.config)))
     }
 
@@ -354,7 +354,17 @@ pub async fn renew(state: &AppState, caller: Caller) -> Result<String, ApiError>
     let remembered = session.remembered;
     let expiry = caller::expiry(&state.config, &session, now);
     let id = store::create(&state.redis, &session, expiry).await?;
-    store::remove(&state.redis, caller.person_id, &[caller.key]).await?;
+    store::remove(
+        &state.redis,
+        caller.person_id,
+        std::slice::from_ref(&caller.key),
+    )
+    .await?;
+    // The device keeps its push subscription under the new id.
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    crate::push::store::move_session(&mut conn, &caller.key, &secrets::token_hash(&id))
+        .await
+        .map_err(ApiError::unavailable)?;
     Ok(session_cookie(&state.config, &id, remembered))
 }
 

@@ -2,8 +2,13 @@
 
 pub mod caller;
 pub mod devices;
+pub mod end;
 pub mod lockout;
 pub mod login;
 pub mod store;
 
 pub use caller::{Caller, Client};
+pub use end::{end, end_all};
+
+/// This feature's operations in the API document.
+pub type Api = (login::SessionApi, devices::DevicesApi);

@@ -151,19 +151,3 @@ pub async fn remove(redis: &Redis, person: Uuid, keys: &[SessionKey]) -> Result<
         })
         .await
 }
-
-/// Ends every session of `person` but `keep`; returns how many ended.
-pub async fn remove_all(
-    redis: &Redis,
-    person: Uuid,
-    keep: Option<&str>,
-) -> Result<usize, ApiError> {
-    let ending: Vec<SessionKey> = list(redis, person)
-        .await?
-        .into_iter()
-        .map(|(k, _)| k)
-        .filter(|k| Some(k.as_str()) != keep)
-        .collect();
-    remove(redis, person, &ending).await?;
-    Ok(ending.len())
-}

@@ -140,59 +140,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/session": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The signed-in person (401 `not-signed-in` otherwise). */
-        get: operations["current_session"];
-        put?: never;
-        /** Logs in with identifier (or institutional e-mail) and password. */
-        post: operations["login"];
-        /** "Se déconnecter": ends this session on the server. */
-        delete: operations["logout"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/session/two-factor": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Completes a login with the two-factor code (or a recovery code). */
-        post: operations["login_second_factor"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/session/reauthentication": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Confirms the password before a sensitive setting (valid 10 minutes); renews the session id. */
-        post: operations["reauthenticate"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/recovery": {
         parameters: {
             query?: never;
@@ -340,6 +287,59 @@ export interface paths {
         put?: never;
         /** Checks the code; the phone counts as verified. */
         post: operations["confirm_phone_verification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in person (401 `not-signed-in` otherwise). */
+        get: operations["current_session"];
+        put?: never;
+        /** Logs in with identifier (or institutional e-mail) and password. */
+        post: operations["login"];
+        /** "Se déconnecter": ends this session on the server. */
+        delete: operations["logout"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/two-factor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Completes a login with the two-factor code (or a recovery code). */
+        post: operations["login_second_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/reauthentication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirms the password before a sensitive setting (valid 10 minutes); renews the session id. */
+        post: operations["reauthenticate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -517,6 +517,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/push/vapid-public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's VAPID public key. */
+        get: operations["vapid_public_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether this device receives notifications. */
+        get: operations["my_push_subscription"];
+        /** Registers this device's push subscription (it ends with the session). */
+        put: operations["subscribe_push"];
+        post?: never;
+        /** Stops notifications on this device. */
+        delete: operations["unsubscribe_push"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-subscription/security-mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mutes (or unmutes) security alerts on this device only. */
+        put: operations["mute_security_push"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's notification preferences. */
+        get: operations["my_push_preferences"];
+        /** Changes the preferences. */
+        put: operations["set_push_preferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/push-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** "Send me a test notification": to this device, now. */
+        post: operations["test_push"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -576,6 +664,15 @@ export interface components {
             name: string;
             city: string;
         };
+        /** @enum {string} */
+        Category: "security" | "timetable" | "messages" | "help_requests" | "news";
+        /** CategoryPreference */
+        CategoryPreference: {
+            category: components["schemas"]["Category"];
+            enabled: boolean;
+            /** @description False for security: it can only be muted per device. */
+            can_disable: boolean;
+        };
         /** ChallengeRef */
         ChallengeRef: {
             challenge: string;
@@ -624,7 +721,16 @@ export interface components {
             last_seen_at: string;
             /** @description The session of this request. */
             current: boolean;
+            /** @description This device receives push notifications. */
+            push: boolean;
             remembered: boolean;
+        };
+        /** DeviceSubscription */
+        DeviceSubscription: {
+            /** @description This device receives notifications. */
+            subscribed: boolean;
+            /** @description Security alerts are muted on this device. */
+            security_muted: boolean;
         };
         /** @enum {string} */
         EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited";
@@ -764,6 +870,32 @@ export interface components {
             /** @description Whom to contact when one cannot log in. */
             secretariat: components["schemas"]["SecretariatContact"][];
         };
+        /** PushPreferences */
+        PushPreferences: {
+            categories: components["schemas"]["CategoryPreference"][];
+            /** @description Notifications other than security wait until they end. */
+            quiet_hours?: components["schemas"]["QuietHours"] & unknown;
+        };
+        /** PushPreferencesUpdate */
+        PushPreferencesUpdate: {
+            /** @description Categories turned off (security cannot be). */
+            disabled: components["schemas"]["Category"][];
+            quiet_hours?: components["schemas"]["QuietHours"];
+        };
+        /**
+         * PushSubscriptionBody
+         * @description `PushSubscription.toJSON()`, as the browser gives it.
+         */
+        PushSubscriptionBody: {
+            endpoint: string;
+            keys: components["schemas"]["SubscriptionKeys"];
+        };
+        /** QuietHours */
+        QuietHours: {
+            /** @description `22:00`, the university's local time. */
+            start: string;
+            end: string;
+        };
         /** RecoveryCodes */
         RecoveryCodes: {
             /** @description Shown once: each opens the account once when the authenticator is lost. */
@@ -835,8 +967,17 @@ export interface components {
             ip: string;
             device: string;
         };
+        /** SecurityMute */
+        SecurityMute: {
+            muted: boolean;
+        };
         /** @enum {string} */
         Severity: "error" | "warning";
+        /** SubscriptionKeys */
+        SubscriptionKeys: {
+            p256dh: string;
+            auth: string;
+        };
         /** Suspension */
         Suspension: {
             reason: components["schemas"]["SuspensionReason"];
@@ -863,6 +1004,11 @@ export interface components {
             name: string;
             short_name: string;
             website: string;
+        };
+        /** VapidPublicKey */
+        VapidPublicKey: {
+            /** @description base64url, for `PushManager.subscribe({applicationServerKey})`. */
+            key: string;
         };
     };
     responses: never;
@@ -1108,162 +1254,6 @@ export interface operations {
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["ActivatedAccount"];
                 };
-            };
-            /** @description A problem (RFC 9457), with a translated title */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    current_session: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["Me"];
-                };
-            };
-            /** @description A problem (RFC 9457), with a translated title */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    login: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json; charset=utf-8": components["schemas"]["Credentials"];
-            };
-        };
-        responses: {
-            /** @description Signed in (a new session cookie), or a second factor is needed. */
-            200: {
-                headers: {
-                    "SET-COOKIE"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
-                };
-            };
-            /** @description A problem (RFC 9457), with a translated title */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    logout: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The session ended; the cookie is cleared. */
-            204: {
-                headers: {
-                    "SET-COOKIE": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description A problem (RFC 9457), with a translated title */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    login_second_factor: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json; charset=utf-8": components["schemas"]["SecondFactor"];
-            };
-        };
-        responses: {
-            /** @description Signed in (a new session cookie), or a second factor is needed. */
-            200: {
-                headers: {
-                    "SET-COOKIE"?: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
-                };
-            };
-            /** @description A problem (RFC 9457), with a translated title */
-            default: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    reauthenticate: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json; charset=utf-8": components["schemas"]["PasswordConfirmation"];
-            };
-        };
-        responses: {
-            /** @description Password confirmed; the session id changed (new cookie). */
-            204: {
-                headers: {
-                    "SET-COOKIE": string;
-                    [name: string]: unknown;
-                };
-                content?: never;
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {
@@ -1531,6 +1521,162 @@ export interface operations {
         responses: {
             204: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    current_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Me"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Signed in (a new session cookie), or a second factor is needed. */
+            200: {
+                headers: {
+                    "SET-COOKIE"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session ended; the cookie is cleared. */
+            204: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    login_second_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SecondFactor"];
+            };
+        };
+        responses: {
+            /** @description Signed in (a new session cookie), or a second factor is needed. */
+            200: {
+                headers: {
+                    "SET-COOKIE"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reauthenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasswordConfirmation"];
+            };
+        };
+        responses: {
+            /** @description Password confirmed; the session id changed (new cookie). */
+            204: {
+                headers: {
+                    "SET-COOKIE": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1852,6 +1998,233 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    vapid_public_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["VapidPublicKey"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_push_subscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DeviceSubscription"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    subscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PushSubscriptionBody"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mute_security_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SecurityMute"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_push_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PushPreferences"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_push_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PushPreferencesUpdate"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    test_push: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The test notification is on its way. */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
