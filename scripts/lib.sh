@@ -85,18 +85,24 @@ need_test_peers() {
     "$python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
   fi
   export ENTMOBILE_TEST_PYTHON=$python
+  # A Web Push service that decrypts and checks VAPID (npm web-push-testing).
+  npm_ci_once "$ROOT/tests/peers" "the test peers (web-push-testing)"
+  export ENTMOBILE_TEST_PUSH_SERVICE=$ROOT/tests/peers/node_modules/web-push-testing/src/bin/server.js
 }
 
 # npm ci only when package-lock.json changed since the last install.
-pwa_install() {
-  cd "$ROOT/pwa"
-  if ! cmp -s package-lock.json node_modules/.package-lock.json 2>/dev/null && \
-     ! [ node_modules/.ent-lock -nt package-lock.json ]; then
-    say "installing the PWA's packages"
-    npm ci --no-audit --no-fund --loglevel=error
-    touch node_modules/.ent-lock
+npm_ci_once() {
+  local dir=$1 what=$2
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json" 2>/dev/null && \
+     ! [ "$dir/node_modules/.ent-lock" -nt "$dir/package-lock.json" ]; then
+    say "installing $what"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$dir/node_modules/.ent-lock"
   fi
-  cd "$ROOT"
+}
+
+pwa_install() {
+  npm_ci_once "$ROOT/pwa" "the PWA's packages"
 }
 
 # $1 distinct free TCP ports on 127.0.0.1, one a line (asked of the kernel, held together, released).

@@ -7,70 +7,17 @@ mod common;
 use std::collections::BTreeSet;
 
 use chrono::Duration;
-use common::{TestApp, problem};
+use common::{
+    TestApp, problem,
+    session::{Signed, app, app_with, call, login, ok_json, post, signed_in},
+};
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
-use ent::{cli, db::schema::outbox, demo};
-use reqwest::{Method, Response};
+use ent::{db::schema::outbox, demo};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Vélo#Tanneurs-1987-gris";
-
-/// A signed-in client: its cookie and CSRF token.
-#[derive(Clone)]
-struct Signed {
-    cookie: String,
-    csrf: String,
-}
-
-async fn app() -> TestApp {
-    app_with(|_| {}).await
-}
-
-/// A server on the demo university, its configuration changed by `adjust`.
-async fn app_with(adjust: impl FnOnce(&mut ent::config::Config)) -> TestApp {
-    let app = TestApp::start_with(adjust).await;
-    let mut conn = app.db.conn().await;
-    let rules = cli::rules(&app.db.config, app.clock.as_ref());
-    demo::seed(
-        &mut conn,
-        &rules,
-        ent::clock::Clock::now(app.clock.as_ref()),
-    )
-    .await
-    .expect("demo seeded");
-    app
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    who: Option<&Signed>,
-) -> Response {
-    let mut req = app.http.request(method, app.url(path));
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    if let Some(s) = who {
-        req = req
-            .header("cookie", &s.cookie)
-            .header("x-csrf-token", &s.csrf);
-    }
-    req.send().await.expect("request")
-}
-
-async fn post(app: &TestApp, path: &str, body: Value) -> Response {
-    call(app, Method::POST, path, Some(body), None).await
-}
-
-async fn ok_json(resp: Response) -> Value {
-    let status = resp.status();
-    let body: Value = resp.json().await.expect("JSON body");
-    assert!(status.is_success(), "{status}: {body}");
-    body
-}
 
 /// (subject, body) of the messages queued for `recipient`, oldest first, once there are at
 /// least `at_least` (activation and recovery queue theirs after answering).
@@ -112,25 +59,6 @@ async fn nth_code(app: &TestApp, phone: &str, nth: usize) -> String {
         .1
         .trim()
         .to_string()
-}
-
-async fn login(app: &TestApp, identifier: &str, password: &str, remember: bool) -> Response {
-    post(
-        app,
-        "/api/session",
-        json!({"identifier": identifier, "password": password, "remember": remember}),
-    )
-    .await
-}
-
-async fn signed_in(app: &TestApp, identifier: &str, password: &str, remember: bool) -> Signed {
-    let resp = login(app, identifier, password, remember).await;
-    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
-    let body = ok_json(resp).await;
-    Signed {
-        cookie: cookie.split(';').next().unwrap().to_string(),
-        csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
-    }
 }
 
 async fn events(app: &TestApp, who: &Signed) -> Vec<String> {
