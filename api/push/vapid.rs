@@ -98,4 +98,35 @@ mod tests {
             "https://fcm.googleapis.com"
         );
     }
+
+    #[test]
+    fn one_token_per_push_service_is_reused() {
+        let (private, public) = generate();
+        let cfg = config::Push {
+            vapid_private_key: private.try_into().unwrap(),
+            subject: "mailto:x@example.org".to_string().try_into().unwrap(),
+            allowed_hosts: vec![],
+            allow_loopback: false,
+            timeout_ms: 1000,
+            concurrency: 1,
+            max_attempts: 1,
+            first_backoff_seconds: 1,
+            max_backoff_seconds: 1,
+            poll_ms: 1,
+        };
+        let signer = Signer::new(&cfg).unwrap();
+        assert_eq!(signer.public_key(), public);
+        let device = |url: &str| SubscriptionInfo::new(url, &public, "AAAAAAAAAAAAAAAAAAAAAA");
+        let a = signer
+            .sign(&device("https://fcm.googleapis.com/fcm/send/a"))
+            .unwrap();
+        let b = signer
+            .sign(&device("https://fcm.googleapis.com/fcm/send/b"))
+            .unwrap();
+        let c = signer
+            .sign(&device("https://web.push.apple.com/c"))
+            .unwrap();
+        assert_eq!(a.auth_t, b.auth_t);
+        assert_ne!(a.auth_t, c.auth_t);
+    }
 }
