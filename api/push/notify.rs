@@ -32,29 +32,26 @@ pub async fn notify(
         (true, Some(start), Some(end)) => after_quiet_hours(start, end, tz, now),
         _ => now,
     };
-    let mut queued = 0;
-    for sub in store::of_person(conn, person).await? {
-        if category == Category::Security && sub.security_muted {
-            continue;
-        }
-        let lang = if sub.language == "en" {
-            Lang::En
-        } else {
-            Lang::Fr
-        };
-        let push = Queued {
+    let pushes: Vec<Queued> = store::of_person(conn, person)
+        .await?
+        .into_iter()
+        .filter(|sub| category != Category::Security || !sub.security_muted)
+        .map(|sub| Queued {
             subscription: sub.id,
             category: category.as_str(),
-            payload: notification.payload(lang),
+            payload: notification.payload(if sub.language == "en" {
+                Lang::En
+            } else {
+                Lang::Fr
+            }),
             topic: notification.topic(),
             urgency: category.urgency().as_str(),
             ttl: category.ttl(),
             not_before,
-        };
-        store::enqueue(conn, push, now).await?;
-        queued += 1;
-    }
-    Ok(queued)
+        })
+        .collect();
+    store::enqueue(conn, &pushes, now).await?;
+    Ok(pushes.len())
 }
 
 /// `now` outside quiet hours; else the moment they end (local time of the university). Hours

@@ -328,7 +328,7 @@ impl PushApi {
             ttl: 300,
             not_before: now,
         };
-        store::enqueue(&mut conn, push, now)
+        store::enqueue(&mut conn, &[push], now)
             .await
             .map_err(ApiError::unavailable)?;
         Ok(Queued202::Queued)

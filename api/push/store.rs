@@ -195,22 +195,32 @@ pub struct Queued<'a> {
     pub not_before: DateTime<Utc>,
 }
 
+/// Queues pushes in one statement.
 pub async fn enqueue(
     conn: &mut AsyncPgConnection,
-    q: Queued<'_>,
+    pushes: &[Queued<'_>],
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    let rows: Vec<_> = pushes
+        .iter()
+        .map(|q| {
+            (
+                outbox::subscription_id.eq(q.subscription),
+                outbox::category.eq(q.category),
+                outbox::payload.eq(&q.payload),
+                outbox::topic.eq(Some(&q.topic).filter(|t| !t.is_empty())),
+                outbox::urgency.eq(q.urgency),
+                outbox::ttl.eq(q.ttl as i32),
+                outbox::created_at.eq(now),
+                outbox::next_attempt_at.eq(q.not_before),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
     insert_into(outbox::table)
-        .values((
-            outbox::subscription_id.eq(q.subscription),
-            outbox::category.eq(q.category),
-            outbox::payload.eq(q.payload),
-            outbox::topic.eq(Some(q.topic).filter(|t| !t.is_empty())),
-            outbox::urgency.eq(q.urgency),
-            outbox::ttl.eq(q.ttl as i32),
-            outbox::created_at.eq(now),
-            outbox::next_attempt_at.eq(q.not_before),
-        ))
+        .values(rows)
         .execute(conn)
         .await
         .map(drop)
@@ -267,12 +277,13 @@ pub async fn claim(
     .await
 }
 
+/// Records deliveries, several in one statement.
 pub async fn sent(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    ids: &[i64],
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    update(outbox::table.find(id))
+    update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::sent_at.eq(now),
             outbox::last_error.eq(None::<String>),

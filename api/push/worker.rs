@@ -30,6 +30,7 @@ pub enum Outcome {
     },
 }
 
+#[derive(Clone)]
 pub struct Pusher {
     db: db::Pool,
     clock: SharedClock,
@@ -71,14 +72,30 @@ impl Pusher {
         let batch = Self::batch(&self.settings);
         let claimed = store::claim(&mut conn, batch as i64, now, now + self.lease).await?;
         let count = claimed.len();
+        // Sends run as tasks (encryption spreads over the runtime's threads); outcomes are
+        // recorded as they come, the deliveries ready together in one statement.
         let mut results = futures_util::stream::iter(claimed)
-            .map(|due| async move {
-                let outcome = self.send(&due).await;
-                (due, outcome)
+            .map(|due| {
+                let pusher = self.clone();
+                tokio::spawn(async move {
+                    let outcome = pusher.send(&due).await;
+                    (due, outcome)
+                })
             })
-            .buffer_unordered(self.settings.concurrency);
-        while let Some((due, outcome)) = results.next().await {
-            self.record(&mut conn, &due, outcome).await?;
+            .buffer_unordered(self.settings.concurrency)
+            .ready_chunks(self.settings.concurrency);
+        while let Some(chunk) = results.next().await {
+            let mut delivered = Vec::new();
+            for joined in chunk {
+                match joined? {
+                    (due, Outcome::Delivered) => delivered.push(due.id),
+                    (due, outcome) => self.record(&mut conn, &due, outcome).await?,
+                }
+            }
+            store::sent(&mut conn, &delivered, self.clock.now()).await?;
+            for _ in &delivered {
+                self.metrics.courier("push", "sent");
+            }
         }
         Ok(count)
     }
@@ -168,7 +185,7 @@ impl Pusher {
         let now = self.clock.now();
         let label = match outcome {
             Outcome::Delivered => {
-                store::sent(conn, due.id, now).await?;
+                store::sent(conn, &[due.id], now).await?;
                 "sent"
             }
             Outcome::Expired => {
