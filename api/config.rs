@@ -453,6 +453,17 @@ impl Config {
                 "push.subject: must be a mailto: or https:// address".into(),
             ));
         }
+        let vapid_ok = base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            push.vapid_private_key.expose(),
+        )
+        .is_ok_and(|k| k.len() == 32);
+        if !vapid_ok {
+            return Err(ConfigError(
+                "push.vapid_private_key: must be 32 bytes in base64url (ent vapid-keys makes one)"
+                    .into(),
+            ));
+        }
         if push.concurrency == 0 {
             return Err(ConfigError("push.concurrency: must be at least 1".into()));
         }

@@ -104,7 +104,15 @@ async fn count(db: &TestDb, sql: &str) -> i64 {
 #[test]
 fn help_lists_the_commands_and_explains_the_people_file() {
     let r = run(&mut ent(&["--help"])).ok();
-    for command in ["serve", "migrate", "seed-demo", "import", "check-config"] {
+    for command in [
+        "serve",
+        "migrate",
+        "seed-demo",
+        "import",
+        "check-config",
+        "account",
+        "vapid-keys",
+    ] {
         assert!(
             r.stdout
                 .lines()
@@ -469,4 +477,29 @@ async fn account_commands_act_like_the_secretariat_and_import_closes_former_acco
     ))
     .ok();
     assert!(!again.stdout.contains("closed"), "{}", again.stdout);
+}
+
+#[test]
+fn vapid_keys_prints_a_pair_the_configuration_accepts() {
+    let r = run(&mut ent(&["vapid-keys"])).ok();
+    let private = r
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("vapid_private_key = \""))
+        .and_then(|l| l.strip_suffix('"'))
+        .expect("a vapid_private_key line");
+    assert!(r.stdout.starts_with("[push]\n"), "{}", r.stdout);
+    let checked = run(ent(&["check-config"]).env("ENT_PUSH__VAPID_PRIVATE_KEY", private)).ok();
+    assert!(
+        checked.stdout.starts_with("configuration OK"),
+        "{}",
+        checked.stdout
+    );
+    let wrong = run(ent(&["check-config"]).env("ENT_PUSH__VAPID_PRIVATE_KEY", "not-a-key"));
+    assert_one_line_error(
+        &wrong,
+        "error: configuration error: push.vapid_private_key:",
+    );
+    let again = run(&mut ent(&["vapid-keys"])).ok();
+    assert_ne!(again.stdout, r.stdout, "a new pair each time");
 }
