@@ -10,7 +10,7 @@ pub mod worker;
 use std::{error::Error, fmt, str::FromStr};
 
 pub use outbox::enqueue;
-pub use worker::{Couriers, backoff};
+pub use worker::{Couriers, backoff, every_pass};
 
 /// How a message travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -62,24 +62,11 @@ impl Couriers {
     /// Drains the outbox every `couriers.poll_ms` (at once again after a full batch) until
     /// `shutdown` completes; a pass under way is finished first.
     pub fn spawn(self, shutdown: impl Future<Output = ()> + Send + 'static) -> JoinHandle<()> {
-        tokio::spawn(async move {
-            let poll = Duration::from_millis(self.settings.poll_ms);
-            tokio::pin!(shutdown);
-            loop {
-                let pause = match self.drain_once().await {
-                    Ok(n) if n == BATCH => Duration::ZERO,
-                    Ok(_) => poll,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "outbox pass failed");
-                        poll
-                    }
-                };
-                tokio::select! {
-                    biased;
-                    () = &mut shutdown => break,
-                    () = tokio::time::sleep(pause) => {}
-                }
-            }
+        let poll = Duration::from_millis(self.settings.poll_ms);
+        let this = std::sync::Arc::new(self);
+        every_pass("outbox", poll, BATCH, shutdown, move || {
+            let this = this.clone();
+            async move { this.drain_once().await }
         })
     }
 
@@ -122,6 +109,39 @@ impl Couriers {
         self.metrics.courier(channel, outcome);
         Ok(())
     }
+}
+
+/// Runs `pass` again and again until `shutdown`: at once after a full batch (there is more),
+/// after `poll` otherwise; a pass under way is finished first. (Push delivery uses it too.)
+pub fn every_pass<P, F>(
+    name: &'static str,
+    poll: Duration,
+    batch: usize,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    pass: P,
+) -> JoinHandle<()>
+where
+    P: Fn() -> F + Send + 'static,
+    F: Future<Output = anyhow::Result<usize>> + Send,
+{
+    tokio::spawn(async move {
+        tokio::pin!(shutdown);
+        loop {
+            let pause = match pass().await {
+                Ok(n) if n == batch => Duration::ZERO,
+                Ok(_) => poll,
+                Err(e) => {
+                    tracing::warn!(error = %e, worker = name, "pass failed");
+                    poll
+                }
+            };
+            tokio::select! {
+                biased;
+                () = &mut shutdown => break,
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+    })
 }
 
 /// The wait after the `failures`-th failed try: `first` seconds, doubling each time, at most

@@ -11,7 +11,14 @@ use tokio::task::JoinHandle;
 use web_push::{ContentEncoding, SubscriptionInfo, WebPushMessageBuilder};
 
 use super::{store, store::Due, vapid::Signer};
-use crate::{clock::SharedClock, config, couriers::backoff, db, metrics::Metrics, state::AppState};
+use crate::{
+    clock::SharedClock,
+    config,
+    couriers::{backoff, every_pass},
+    db,
+    metrics::Metrics,
+    state::AppState,
+};
 
 /// What a push service's answer means for the message.
 #[derive(Debug, PartialEq, Eq)]
@@ -102,24 +109,11 @@ impl Pusher {
 
     /// Passes every `push.poll_ms` (at once again after a full batch) until `shutdown`.
     pub fn spawn(self, shutdown: impl Future<Output = ()> + Send + 'static) -> JoinHandle<()> {
-        tokio::spawn(async move {
-            let poll = Duration::from_millis(self.settings.poll_ms);
-            tokio::pin!(shutdown);
-            loop {
-                let pause = match self.drain_once().await {
-                    Ok(n) if n == Self::batch(&self.settings) => Duration::ZERO,
-                    Ok(_) => poll,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "push pass failed");
-                        poll
-                    }
-                };
-                tokio::select! {
-                    biased;
-                    () = &mut shutdown => break,
-                    () = tokio::time::sleep(pause) => {}
-                }
-            }
+        let poll = Duration::from_millis(self.settings.poll_ms);
+        let batch = Self::batch(&self.settings);
+        every_pass("push", poll, batch, shutdown, move || {
+            let this = self.clone();
+            async move { this.drain_once().await }
         })
     }
 
