@@ -5,11 +5,13 @@ import { BottomNav } from './components/BottomNav';
 import { OfflineBanner } from './components/OfflineBanner';
 import { sameOriginPath, useConfig } from './config';
 import { useI18n } from './i18n';
+import { syncPush } from './push/device';
 import { Activation } from './pages/Activation';
 import { Contacts } from './pages/Contacts';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { More } from './pages/More';
+import { Notifications } from './pages/Notifications';
 import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
 import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
 import { Activity, ChangePassword, Devices, PhoneBanner, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
@@ -51,6 +53,8 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
       return <TwoFactor />;
     case 'security-phone':
       return <PhoneVerification />;
+    case 'notifications':
+      return <Notifications />;
     case 'secretariat':
       return signedIn && auth.me.permissions.includes('accounts') ? <SecretariatSearch /> : <NotFound />;
     case 'secretariat-person':
@@ -88,6 +92,12 @@ export function App() {
       navigate('/', { replace: true });
     }
   }, [gated, screen.id, auth.status]);
+
+  // Signed in: make the server's view of this device's notifications match the browser's.
+  const personId = auth.status === 'signed-in' ? auth.me.person_id : null;
+  useEffect(() => {
+    if (personId) void syncPush(personId);
+  }, [personId]);
 
   // Move focus to the new page for screen readers (not on first load).
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
+import { forgetPushOnSignOut } from './push/device';
 import { navigate, normalisePath } from './router';
 
 /**
@@ -64,9 +65,12 @@ export function updateMe(patch: Partial<Me>): void {
   if (state.status === 'signed-in') set({ status: 'signed-in', me: { ...state.me, ...patch } });
 }
 
-/** DELETE /api/session, then the login screen (signed out locally even if the call fails). */
+/**
+ * DELETE /api/session (the server forgets this device's push subscription with it) and drop the
+ * browser's subscription, then the login screen (signed out locally even if the call fails).
+ */
 export async function signOut(): Promise<void> {
-  await accounts.logout();
+  await Promise.all([accounts.logout(), forgetPushOnSignOut()]);
   set({ status: 'signed-out', reason: 'signed-out' });
   navigate('/login', { replace: true });
 }

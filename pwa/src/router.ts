@@ -34,6 +34,7 @@ export type Screen =
   | { id: 'login' | 'activation' | 'recovery' | 'contacts' }
   | { id: 'recovery-link'; token: string }
   | { id: 'security' | 'security-password' | 'security-devices' | 'security-activity' | 'security-two-factor' | 'security-phone' }
+  | { id: 'notifications' }
   | { id: 'secretariat' }
   | { id: 'secretariat-person'; personId: string };
 
@@ -58,6 +59,7 @@ export function matchScreen(pathname: string): Screen {
     '/recovery': { id: 'recovery' },
     '/contacts': { id: 'contacts' },
     '/more/secretariat': { id: 'secretariat' },
+    '/more/notifications': { id: 'notifications' },
   };
   if (fixed[path]) return fixed[path];
   let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);

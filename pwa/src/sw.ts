@@ -3,6 +3,17 @@ import { ExpirationPlugin } from 'workbox-expiration';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { StaleWhileRevalidate } from 'workbox-strategies';
+import {
+  base64UrlToBytes,
+  messageOf,
+  MESSAGE,
+  notificationFor,
+  openNotificationTarget,
+  parsePayload,
+  registerFromWorker,
+  SERVER_AREAS,
+  type ClickOutcome,
+} from './push/notification';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | { url: string; revision: string | null })[] };
 
@@ -16,7 +27,7 @@ void self.skipWaiting();
 clientsClaim();
 
 /** Server-side areas: never answered with the app shell. */
-const NAVIGATION_DENYLIST = [/^\/api(\/|$)/, /^\/cas(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
+const NAVIGATION_DENYLIST = [...SERVER_AREAS];
 
 const shell = createHandlerBoundToURL('index.html');
 registerRoute(
@@ -46,3 +57,109 @@ registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname === '/manifest.webmanifest',
   new StaleWhileRevalidate({ cacheName: 'ent-manifest', plugins: [new ExpirationPlugin({ maxEntries: 2 })] }),
 );
+
+// ---- Push notifications ----------------------------------------------------------------------
+// The payload is the server's JSON {title, body, url, category, tag}, already in the person's
+// language; the checks and choices live in ./push/notification.ts (unit-tested).
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(event.data));
+});
+
+async function showPush(data: PushMessageData | null): Promise<void> {
+  let text: string | null = null;
+  try {
+    text = data?.text() ?? null;
+  } catch {
+    // unreadable: the generic notification below
+  }
+  const { title, options } = notificationFor(parsePayload(text, self.location.origin), self.navigator.language);
+  await self.registration.showNotification(title, options);
+}
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(activate(event.notification.data));
+});
+
+/** Ask a page to go to `path` with its router; false when it does not answer within 1.5 s. */
+function askPageToRoute(client: WindowClient, path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(false), 1500);
+    channel.port1.onmessage = (event: MessageEvent<unknown>) => {
+      clearTimeout(timer);
+      resolve(messageOf(event.data)?.type === 'ok');
+    };
+    client.postMessage({ type: MESSAGE.navigate, path }, [channel.port2]);
+  });
+}
+
+function activate(data: unknown): Promise<ClickOutcome> {
+  return openNotificationTarget<WindowClient>(data, {
+    origin: self.location.origin,
+    windows: () => self.clients.matchAll({ type: 'window', includeUncontrolled: true }),
+    focus: (client) => client.focus(),
+    route: askPageToRoute,
+    navigate: (client, url) => client.navigate(url),
+    open: (url) => self.clients.openWindow(url),
+  });
+}
+
+// A page may ask to run the tap handler on a notification it shows (see MESSAGE.activate):
+// headless Chromium, in the browser tests, cannot tap a system notification.
+self.addEventListener('message', (event) => {
+  const message = messageOf(event.data);
+  if (message?.type !== MESSAGE.activate || typeof message.tag !== 'string') return;
+  const tag = message.tag;
+  const reply = event.ports[0];
+  event.waitUntil(
+    (async () => {
+      const [shown] = await self.registration.getNotifications({ tag });
+      let outcome: ClickOutcome | 'none' = 'none';
+      if (shown) {
+        shown.close();
+        outcome = await activate(shown.data);
+      }
+      reply?.postMessage({ type: 'outcome', outcome });
+    })(),
+  );
+});
+
+// The push service renewed or dropped the subscription (Firefox does this; Chromium rarely).
+// The worker re-subscribes with the server's current key and registers the new subscription
+// itself: usually no page is open, and the session cookie goes with its requests (the CSRF
+// token comes from GET /api/session). Open pages are then told, and re-check (syncPush);
+// if the worker could not register it (offline, signed out), the page's check at its next
+// start sees that this browser's endpoint is not the one it registered last, and sends it.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil(renewSubscription(event.oldSubscription, event.newSubscription));
+});
+
+async function serverKey(): Promise<Uint8Array<ArrayBuffer> | null> {
+  try {
+    const response = await fetch(`${self.location.origin}/api/push/vapid-public-key`, { credentials: 'same-origin' });
+    if (!response.ok) return null;
+    const body = (await response.json()) as { key?: unknown };
+    return typeof body.key === 'string' ? base64UrlToBytes(body.key) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function renewSubscription(old: PushSubscription | null, fresh: PushSubscription | null): Promise<void> {
+  if (Notification.permission !== 'granted') return;
+  let subscription = fresh;
+  if (!subscription) {
+    const key = (await serverKey()) ?? old?.options.applicationServerKey ?? null;
+    if (!key) return;
+    try {
+      subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
+    } catch {
+      return; // the page's start-up check offers to turn notifications on again
+    }
+  }
+  const registered = await registerFromWorker((input, init) => fetch(input, init), self.location.origin, subscription.toJSON());
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const client of windows) client.postMessage({ type: MESSAGE.subscriptionChanged, registered });
+}

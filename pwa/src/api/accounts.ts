@@ -53,7 +53,7 @@ type Success<A> = Extract<A, { error?: never }> extends { data?: infer D } ? Non
 type DataOf<A> = [Success<A>] extends [never] ? void : Success<A>;
 
 /** Run a call typed by the generated document. */
-const typed = <A extends Answer>(call: () => Promise<A>) => run<DataOf<A>>(call);
+export const typed = <A extends Answer>(call: () => Promise<A>) => run<DataOf<A>>(call);
 
 const person = (person_id: string) => ({ path: { person_id } });
 

@@ -73,6 +73,14 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'bad-request': 'problem.invalid',
   'payload-too-large': 'problem.invalid',
   'service-unavailable': 'problem.unavailable',
+  'invalid-subscription': 'problem.invalidSubscription',
+  'invalid-preferences': 'problem.invalidPreferences',
+  // Local to this device (src/push/device.ts): the browser's answers, not the server's.
+  'push-unsupported': 'problem.pushUnsupported',
+  'push-denied': 'problem.pushDenied',
+  'push-dismissed': 'problem.pushDismissed',
+  'push-failed': 'problem.pushFailed',
+  'push-not-subscribed': 'problem.pushNotSubscribed',
   internal: 'problem.internal',
 };
 

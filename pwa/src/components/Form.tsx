@@ -8,13 +8,14 @@ import { EyeIcon, EyeOffIcon } from './Icons';
 interface InputProps {
   id?: string;
   name?: string;
-  type?: 'text' | 'email' | 'date' | 'search' | 'tel' | 'password';
+  type?: 'text' | 'email' | 'date' | 'search' | 'tel' | 'password' | 'time';
   autocomplete?: string;
   inputMode?: 'numeric' | 'text' | 'email' | 'tel' | 'search';
   pattern?: string;
   maxLength?: number;
   min?: string;
   max?: string;
+  step?: number;
   required?: boolean;
   autoFocus?: boolean;
   autocapitalize?: 'none' | 'off' | 'sentences' | 'words';
@@ -33,12 +34,14 @@ interface FieldProps extends InputProps {
   hint?: string;
   value: string;
   onValue: (value: string) => void;
+  /** The value is committed (the `change` event: a time picked, the field left). */
+  onCommit?: (value: string) => void;
   /** Shown under the field and linked with aria-describedby / aria-invalid. */
   error?: string | null;
 }
 
 /** A labelled text input: the label above, a hint and an error below, 44 px high or more. */
-export function Field({ label, hint, value, onValue, error, id, ...rest }: FieldProps) {
+export function Field({ label, hint, value, onValue, onCommit, error, id, ...rest }: FieldProps) {
   const auto = useId();
   const inputId = id ?? `f-${auto}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
@@ -52,6 +55,7 @@ export function Field({ label, hint, value, onValue, error, id, ...rest }: Field
         id={inputId}
         value={value}
         onInput={(e) => onValue(e.currentTarget.value)}
+        onChange={onCommit ? (e) => onCommit(e.currentTarget.value) : undefined}
         aria-describedby={describedBy}
         aria-invalid={error ? true : undefined}
         {...attrs(rest)}
@@ -181,6 +185,52 @@ export function Checkbox({
         aria-describedby={hint ? `${id}-hint` : undefined}
       />
       <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/**
+ * An on/off setting that applies at once: a checkbox with `role="switch"`, the label on the left,
+ * the whole row a touch target; `busy` while its request runs.
+ */
+export function Switch({
+  label,
+  hint,
+  checked,
+  onChange,
+  disabled = false,
+  busy = false,
+  testId,
+}: {
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled?: boolean;
+  busy?: boolean;
+  testId?: string;
+}) {
+  const id = `s-${useId()}`;
+  return (
+    <div class="field field-switch">
+      <label for={id}>{label}</label>
+      <input
+        type="checkbox"
+        role="switch"
+        class="switch"
+        id={id}
+        checked={checked}
+        disabled={disabled || busy}
+        aria-busy={busy ? true : undefined}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        onChange={(e) => onChange(e.currentTarget.checked)}
+        data-testid={testId}
+      />
       {hint && (
         <p class="hint" id={`${id}-hint`}>
           {hint}

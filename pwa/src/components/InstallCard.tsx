@@ -2,7 +2,8 @@ import { useI18n } from '../i18n';
 import { bannerMode, dismissInstall, promptInstall, sectionMode, useInstall, type InstallMode } from '../install';
 import { CloseIcon, ShareIcon } from './Icons';
 
-function IosSteps() {
+/** « Partager » then « Sur l’écran d’accueil » (also shown by the notification screens). */
+export function IosSteps() {
   const { t } = useI18n();
   return (
     <ol class="ios-steps">

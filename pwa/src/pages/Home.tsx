@@ -1,4 +1,6 @@
 import { InstallBanner } from '../components/InstallCard';
+import { NotificationCard } from '../components/NotificationCard';
+import { cardMode, usePushDevice } from '../push/device';
 import { loadConfig, useConfig } from '../config';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
@@ -7,6 +9,9 @@ export function Home() {
   const { t } = useI18n();
   const state = useConfig();
   const auth = useAuth();
+  const device = usePushDevice();
+  // On iOS, the notification card already explains how to add the app to the home screen.
+  const iosInstallInCard = auth.status === 'signed-in' && cardMode(device) === 'ios-install';
   return (
     <>
       {/* Always there, so that the name arriving does not push the page down (layout shift). */}
@@ -20,8 +25,10 @@ export function Home() {
         </p>
       )}
       <p class="lead">{t('home.intro')}</p>
+      {/* After signing in: what notifications are for, and « Activer les notifications ». */}
+      <NotificationCard />
       {/* Shown only once the browser offers installation: below the first card, it moves less. */}
-      <InstallBanner />
+      {!iosInstallInCard && <InstallBanner />}
       {state.status === 'loading' && <p aria-busy="true">{t('home.loading')}</p>}
       {state.status === 'error' && (
         <div class="card" role="alert">

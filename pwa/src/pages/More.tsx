@@ -3,7 +3,7 @@ import { signOut, useAuth } from '../auth';
 import { SecretariatContacts } from '../components/Contacts';
 import { Button } from '../components/Form';
 import { InstallSection } from '../components/InstallCard';
-import { ChevronIcon, ShieldIcon } from '../components/Icons';
+import { BellIcon, ChevronIcon, ShieldIcon } from '../components/Icons';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
 import { useI18n, type MessageKey } from '../i18n';
@@ -35,6 +35,15 @@ function AccountSection() {
             <span class="with-icon">
               <ShieldIcon />
               {t('account.security')}
+            </span>
+            <ChevronIcon />
+          </a>
+        </li>
+        <li>
+          <a class="list-link" href="/more/notifications" data-testid="notifications-link">
+            <span class="with-icon">
+              <BellIcon />
+              {t('account.notifications')}
             </span>
             <ChevronIcon />
           </a>

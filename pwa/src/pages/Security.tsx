@@ -7,23 +7,10 @@ import { withReauth } from '../accounts/reauth';
 import { signOut, updateMe, useAuth } from '../auth';
 import { Dialog } from '../components/Dialog';
 import { Button, Checkbox, CodeField, Notice, PasswordField, ProblemAlert } from '../components/Form';
-import { ChevronIcon } from '../components/Icons';
+import { BellIcon, ChevronIcon } from '../components/Icons';
+import { useLoad } from '../components/useLoad';
 import { formatShortDateTime } from '../i18n/format';
 import { isMessageKey, useI18n, type MessageKey } from '../i18n';
-
-/** Loads once on mount; `reload` fetches again. */
-function useLoad<T>(load: () => Promise<{ ok: true; data: T } | { ok: false; failure: Failure }>) {
-  const [state, setState] = useState<{ data?: T; failure?: Failure; loading: boolean }>({ loading: true });
-  const reload = async () => {
-    setState((s) => ({ ...s, loading: true }));
-    const outcome = await load();
-    setState(outcome.ok ? { data: outcome.data, loading: false } : { failure: outcome.failure, loading: false });
-  };
-  useEffect(() => {
-    void reload();
-  }, []);
-  return { ...state, reload };
-}
 
 function BackLink() {
   const { t } = useI18n();
@@ -210,11 +197,20 @@ export function Devices() {
             <li key={s.id} class="card item" data-current={s.current ? 'true' : undefined}>
               <div class="item-head">
                 <strong>{s.device || t('devices.unknown')}</strong>
-                {s.current && (
-                  <span class="badge badge-brand" data-testid="current-device">
-                    {t('devices.current')}
-                  </span>
-                )}
+                <span>
+                  {s.push && (
+                    <span class="badge" data-testid="push-device" title={t('devices.pushLabel')}>
+                      <BellIcon />
+                      <span aria-hidden="true">{t('devices.push')}</span>
+                      <span class="visually-hidden">{t('devices.pushLabel')}</span>
+                    </span>
+                  )}
+                  {s.current && (
+                    <span class="badge badge-brand" data-testid="current-device">
+                      {t('devices.current')}
+                    </span>
+                  )}
+                </span>
               </div>
               {s.remembered && <p class="muted">{t('devices.remembered')}</p>}
               <dl class="facts facts-compact">
