@@ -10,7 +10,7 @@ use crate::{
     http::{edge, guard, ops, pwa::Pwa},
     push, secretariat, security_log, sessions,
     state::AppState,
-    university,
+    timetable, university,
 };
 
 /// Sections of the API document.
@@ -30,6 +30,8 @@ pub enum Tag {
     Secretariat,
     /// Push notifications: subscriptions and preferences
     Notifications,
+    /// Classes: each person's timetable, staff edits, the personal calendar feed
+    Timetable,
     /// What the app reports about itself
     Diagnostics,
 }
@@ -43,6 +45,7 @@ type Features = (
     security_log::routes::SecurityLogApi,
     secretariat::routes::SecretariatApi,
     push::routes::PushApi,
+    timetable::routes::TimetableApi,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

@@ -16,7 +16,7 @@ use crate::{
     },
     push::worker::Pusher,
     secretariat::{self, command::AccountCommand},
-    server,
+    server, timetable,
 };
 
 #[derive(Parser)]
@@ -71,6 +71,17 @@ enum ImportKind {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Import a course group's timetable from its ADE iCalendar export. Compared by UID with
+    /// the group's previous import: added, moved, room or teacher changed, cancelled (gone from
+    /// the export or STATUS:CANCELLED); the people concerned by a change in the next
+    /// timetable.notify_days days are notified. A bad file changes nothing.
+    Timetable {
+        /// The .ics file.
+        file: PathBuf,
+        /// The course group whose export it is (`L1-INFO-TD1`).
+        #[arg(long)]
+        group: String,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -109,11 +120,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo => {
             let clock = SystemClock;
             let mut conn = connect(&config).await?;
-            let seeded = demo::seed(&mut conn, &rules(&config, &clock), clock.now()).await;
+            let settings = timetable::import::Settings::of(&config);
+            let seeded =
+                demo::seed(&mut conn, &rules(&config, &clock), settings, clock.now()).await;
             println!("demo university ready: {}", reported(seeded)?);
         }
         Command::Import(ImportKind::People { file, skip_invalid }) => {
             import_people(&config, &file, skip_invalid).await?;
+        }
+        Command::Import(ImportKind::Timetable { file, group }) => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let mut conn = connect(&config).await?;
+            let settings = timetable::import::Settings::of(&config);
+            let report =
+                timetable::import::import(&mut conn, settings, &group, &bytes, SystemClock.now())
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            println!("{group}: {report}");
         }
         Command::Account(command) => {
             let state = server::state(config, Arc::new(SystemClock))?;
@@ -126,12 +150,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The HTTP server, one courier worker and one push worker, stopped by SIGINT/SIGTERM: the
+/// The HTTP server, one courier worker, one push worker and the timetable puller, stopped by SIGINT/SIGTERM: the
 /// server drains its requests first, then each worker finishes the pass it is in.
 async fn serve(config: Config) -> anyhow::Result<()> {
     let state = server::state(config, Arc::new(SystemClock))?;
     let couriers = Couriers::new(&state)?;
     let pusher = Pusher::new(&state)?;
+    let puller = timetable::pull::Puller::new(&state)?;
     let bound = server::bind(state).await?;
     println!("listening on http://{}", bound.addr);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -140,7 +165,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     };
     let workers = [
         couriers.spawn(until_stopped(stopped.clone())),
-        pusher.spawn(until_stopped(stopped)),
+        pusher.spawn(until_stopped(stopped.clone())),
+        puller.spawn(until_stopped(stopped)),
     ];
     let served = bound.run(shutdown_signal()).await;
     let _ = stop.send(true);

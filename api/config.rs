@@ -33,6 +33,7 @@ pub struct Config {
     pub email: Email,
     pub couriers: Couriers,
     pub push: Push,
+    pub timetable: Timetable,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -253,6 +254,30 @@ impl fmt::Debug for Push {
     }
 }
 
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timetable {
+    /// Changes to classes starting within this many days are pushed to the people concerned.
+    pub notify_days: u32,
+    /// Larger export files are refused.
+    pub max_file_bytes: usize,
+    /// How often each source is pulled (once for all instances).
+    pub pull_minutes: u32,
+    pub pull_timeout_ms: u64,
+    /// ADE exports pulled on a schedule, one per group.
+    #[serde(default)]
+    pub sources: Vec<TimetableSource>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimetableSource {
+    /// A course group's code (`L1-INFO-TD1`).
+    pub group: NonEmpty,
+    /// The group's iCalendar export.
+    pub url: HttpUrl,
+}
+
 fn default_method() -> NonEmpty {
     NonEmpty("POST".into())
 }
@@ -466,6 +491,12 @@ impl Config {
         }
         if push.concurrency == 0 {
             return Err(ConfigError("push.concurrency: must be at least 1".into()));
+        }
+        let t = &self.timetable;
+        if t.pull_minutes == 0 || t.notify_days == 0 || t.max_file_bytes == 0 {
+            return Err(ConfigError(
+                "timetable: pull_minutes, notify_days and max_file_bytes must be at least 1".into(),
+            ));
         }
         if self.database.pool_size == 0 {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));

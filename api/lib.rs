@@ -18,6 +18,7 @@ pub mod redis;
 pub mod secrets;
 pub mod server;
 pub mod state;
+pub mod text;
 
 pub mod accounts;
 pub mod client_errors;
@@ -27,4 +28,5 @@ pub mod push;
 pub mod secretariat;
 pub mod security_log;
 pub mod sessions;
+pub mod timetable;
 pub mod university;

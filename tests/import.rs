@@ -52,6 +52,10 @@ impl Setup {
         ent::cli::rules(&self.db.config, self.clock.as_ref())
     }
 
+    fn timetable(&self) -> ent::timetable::import::Settings {
+        ent::timetable::import::Settings::of(&self.db.config)
+    }
+
     /// Reads then writes `bytes`, as `ent import people` does.
     async fn import(&mut self, bytes: &[u8], skip_invalid: bool) -> Result<Report, ImportError> {
         let (records, errors) = import::read(bytes, &self.rules())?;
@@ -770,7 +774,10 @@ async fn the_demo_university_is_seeded_once() {
     let mut s = Setup::new().await;
     let rules = s.rules();
     let now = s.clock.now();
-    let report = ent::demo::seed(&mut s.conn, &rules, now).await.unwrap();
+    let timetable = s.timetable();
+    let report = ent::demo::seed(&mut s.conn, &rules, timetable, now)
+        .await
+        .unwrap();
     assert_eq!(report.read, 38);
     assert_eq!(report.written.created, 38);
     assert_eq!(report.written.updated, 0);
@@ -835,7 +842,9 @@ async fn the_demo_university_is_seeded_once() {
     s.clock.advance(Duration::days(1));
     let rules = s.rules();
     let now = s.clock.now();
-    let again = ent::demo::seed(&mut s.conn, &rules, now).await.unwrap();
+    let again = ent::demo::seed(&mut s.conn, &rules, timetable, now)
+        .await
+        .unwrap();
     assert_eq!(again.written, Written::default());
     assert_eq!(again.unchanged, 38);
     assert_eq!((again.new_programs, again.new_groups), (0, 0));

@@ -397,7 +397,7 @@ async fn derive_email(
 
 /// `Jean-Édouard d'Arc` → `jean-edouard-darc`.
 fn email_word(name: &str) -> String {
-    password::fold(name)
+    crate::text::fold(name)
         .chars()
         .filter_map(|c| match c {
             'a'..='z' | '0'..='9' => Some(c),

@@ -3,14 +3,12 @@
 
 use std::sync::LazyLock;
 
+use crate::{config, cpu::CpuPool, errors::ApiError, text::fold};
 use argon2::{
     Argon2,
     password_hash::{PasswordHasher, PasswordVerifier},
 };
 use poem_openapi::{Enum, Object};
-use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
-
-use crate::{config, cpu::CpuPool, errors::ApiError};
 
 /// One rule of the policy, in the order the PWA lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -86,14 +84,6 @@ pub fn acceptable(outcomes: &[RuleOutcome]) -> bool {
 /// zxcvbn's score (0–4), the person's own words counting as guessable.
 fn strength(password: &str, personal: &[&str]) -> u8 {
     zxcvbn::zxcvbn(password, personal).score() as u8
-}
-
-/// Lower-case, accents removed: `Élodie` and `elodie` are the same word in a password.
-pub fn fold(s: &str) -> String {
-    s.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect::<String>()
-        .to_lowercase()
 }
 
 static COMMON: LazyLock<Vec<&'static str>> = LazyLock::new(|| {

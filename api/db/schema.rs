@@ -154,6 +154,79 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    courses (code) {
+        code -> Text,
+        title -> Text,
+        colour -> Text,
+    }
+}
+
+diesel::table! {
+    timetable_events (id) {
+        id -> Int8,
+        uid -> Text,
+        course_code -> Text,
+        kind -> Text,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        rooms -> Array<Text>,
+        campus_code -> Nullable<Text>,
+        teachers -> Array<Text>,
+        groups -> Array<Text>,
+        status -> Text,
+        source_fingerprint -> Nullable<Text>,
+        last_change -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    timetable_event_groups (group_code, starts_at, event_id) {
+        group_code -> Text,
+        starts_at -> Timestamptz,
+        event_id -> Int8,
+    }
+}
+
+diesel::table! {
+    timetable_event_teachers (person_id, starts_at, event_id) {
+        person_id -> Uuid,
+        starts_at -> Timestamptz,
+        event_id -> Int8,
+    }
+}
+
+diesel::table! {
+    timetable_changes (id) {
+        id -> Int8,
+        event_id -> Int8,
+        at -> Timestamptz,
+        changes -> Array<Text>,
+        previous -> Nullable<Jsonb>,
+        reason -> Nullable<Text>,
+        actor_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    timetable_imports (group_code) {
+        group_code -> Text,
+        imported_at -> Timestamptz,
+        file_fingerprint -> Text,
+        events -> Int4,
+    }
+}
+
+diesel::table! {
+    calendar_feeds (person_id) {
+        person_id -> Uuid,
+        generation -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(push_outbox -> push_subscriptions (subscription_id));
 diesel::joinable!(accounts -> people (person_id));
 diesel::joinable!(permissions -> people (person_id));
@@ -163,6 +236,10 @@ diesel::joinable!(group_memberships -> people (person_id));
 diesel::joinable!(group_memberships -> course_groups (group_code));
 diesel::joinable!(course_groups -> programs (program_code));
 diesel::joinable!(programs -> campuses (campus_code));
+diesel::joinable!(timetable_events -> courses (course_code));
+diesel::joinable!(timetable_event_groups -> timetable_events (event_id));
+diesel::joinable!(timetable_event_teachers -> timetable_events (event_id));
+diesel::joinable!(timetable_changes -> timetable_events (event_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     campuses,
@@ -178,4 +255,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     push_subscriptions,
     push_preferences,
     push_outbox,
+    courses,
+    timetable_events,
+    timetable_event_groups,
+    timetable_event_teachers,
+    timetable_changes,
+    timetable_imports,
+    calendar_feeds,
 );

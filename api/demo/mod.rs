@@ -2,6 +2,8 @@
 //! 5 teachers, 3 staff of whom one secretariat), written through the same code as the people
 //! import, so running it again changes nothing.
 
+mod timetable;
+
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
@@ -37,6 +39,7 @@ const GROUPS: [(&str, &str, Option<&str>); 7] = [
 pub async fn seed(
     conn: &mut AsyncPgConnection,
     rules: &Rules,
+    settings: crate::timetable::import::Settings,
     now: DateTime<Utc>,
 ) -> Result<Report, ImportError> {
     conn.transaction(async |conn| {
@@ -48,6 +51,9 @@ pub async fn seed(
     let (records, errors) = import::read(PEOPLE_CSV.as_bytes(), rules)?;
     let report = import::write(conn, records, errors, false, now, &|_, _| ()).await?;
     activate_demo_accounts(conn, now).await?;
+    timetable::seed(conn, settings, now)
+        .await
+        .map_err(|e| ImportError::DemoTimetable(e.to_string()))?;
     Ok(report)
 }
 
@@ -56,8 +62,11 @@ pub const DEMO_PASSWORD: &str = "Loire#Campus-2026";
 
 /// People whose accounts the demo activates, with their permissions; everyone else is left to
 /// activate by phone.
-const DEMO_ACCOUNTS: [(&str, &[&str]); 3] =
-    [("25000002", &[]), ("T1001", &[]), ("P2001", &["accounts"])];
+const DEMO_ACCOUNTS: [(&str, &[&str]); 3] = [
+    ("25000002", &[]),
+    ("T1001", &[]),
+    ("P2001", &["accounts", "timetable"]),
+];
 
 async fn activate_demo_accounts(
     conn: &mut AsyncPgConnection,

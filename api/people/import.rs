@@ -37,6 +37,8 @@ pub enum ImportError {
     Database(#[from] diesel::result::Error),
     #[error("the demo accounts could not be created: {0}")]
     DemoAccounts(String),
+    #[error("the demo timetable could not be imported: {0}")]
+    DemoTimetable(String),
 }
 
 /// How many lines the problems are on (a line may have several).

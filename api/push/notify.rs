@@ -2,6 +2,8 @@
 //! turned-off categories are not sent, quiet hours hold the others until they end, and a device
 //! may mute security alerts (which cannot be turned off).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use diesel_async::AsyncPgConnection;
@@ -9,7 +11,7 @@ use uuid::Uuid;
 
 use super::{
     model::{Category, Notification},
-    store::{self, Queued},
+    store::{self, Preferences, Queued, Subscription},
 };
 use crate::i18n::Lang;
 
@@ -23,31 +25,53 @@ pub async fn notify(
     notification: &Notification,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<usize> {
-    let category = notification.category;
-    let prefs = store::preferences(conn, person).await?;
-    if category.can_disable() && prefs.disabled.iter().any(|c| c == category.as_str()) {
-        return Ok(0);
+    notify_each(conn, tz, &[(person, notification)], now).await
+}
+
+/// [`notify`] for many people at once, in a few statements whatever their number.
+pub async fn notify_each(
+    conn: &mut AsyncPgConnection,
+    tz: Tz,
+    notifications: &[(Uuid, &Notification)],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<usize> {
+    let people: Vec<Uuid> = notifications.iter().map(|(p, _)| *p).collect();
+    let prefs = store::preferences_of(conn, &people).await?;
+    let mut devices: HashMap<Uuid, Vec<Subscription>> = HashMap::new();
+    for sub in store::of_people(conn, &people).await? {
+        devices.entry(sub.person_id).or_default().push(sub);
     }
-    let not_before = match (category.can_disable(), prefs.quiet_start, prefs.quiet_end) {
-        (true, Some(start), Some(end)) => after_quiet_hours(start, end, tz, now),
-        _ => now,
-    };
-    let pushes: Vec<Queued> = store::of_person(conn, person)
-        .await?
-        .into_iter()
-        .filter(|sub| category != Category::Security || !sub.security_muted)
-        .map(|sub| Queued {
-            subscription: sub.id,
-            category: category.as_str(),
-            payload: notification.payload(if sub.language == "en" {
-                Lang::En
-            } else {
-                Lang::Fr
-            }),
-            topic: notification.topic(),
-            urgency: category.urgency().as_str(),
-            ttl: category.ttl(),
-            not_before,
+    let pushes: Vec<Queued> = notifications
+        .iter()
+        .flat_map(|(person, notification)| {
+            let no_prefs = Preferences::default();
+            let prefs = prefs.get(person).unwrap_or(&no_prefs);
+            let category = notification.category;
+            let wanted =
+                !(category.can_disable() && prefs.disabled.iter().any(|c| c == category.as_str()));
+            let not_before = match (category.can_disable(), prefs.quiet_start, prefs.quiet_end) {
+                (true, Some(start), Some(end)) => after_quiet_hours(start, end, tz, now),
+                _ => now,
+            };
+            devices
+                .get(person)
+                .into_iter()
+                .flatten()
+                .filter(move |_| wanted)
+                .filter(move |sub| category != Category::Security || !sub.security_muted)
+                .map(move |sub| Queued {
+                    subscription: sub.id,
+                    category: category.as_str(),
+                    payload: notification.payload(if sub.language == "en" {
+                        Lang::En
+                    } else {
+                        Lang::Fr
+                    }),
+                    topic: notification.topic(),
+                    urgency: category.urgency().as_str(),
+                    ttl: category.ttl(),
+                    not_before,
+                })
         })
         .collect();
     store::enqueue(conn, &pushes, now).await?;

@@ -19,6 +19,7 @@ use crate::db::schema::{
 #[diesel(table_name = subs)]
 pub struct Subscription {
     pub id: i64,
+    pub person_id: Uuid,
     pub session_key: String,
     pub endpoint: String,
     pub p256dh: String,
@@ -116,8 +117,15 @@ pub async fn of_person(
     conn: &mut AsyncPgConnection,
     person: Uuid,
 ) -> diesel::QueryResult<Vec<Subscription>> {
+    of_people(conn, &[person]).await
+}
+
+pub async fn of_people(
+    conn: &mut AsyncPgConnection,
+    people: &[Uuid],
+) -> diesel::QueryResult<Vec<Subscription>> {
     subs::table
-        .filter(subs::person_id.eq(person))
+        .filter(subs::person_id.eq_any(people))
         .select(Subscription::as_select())
         .order(subs::id)
         .load(conn)
@@ -148,17 +156,30 @@ pub async fn preferences(
     conn: &mut AsyncPgConnection,
     person: Uuid,
 ) -> diesel::QueryResult<Preferences> {
-    Ok(prefs::table
-        .find(person)
-        .select((
-            prefs::disabled_categories,
-            prefs::quiet_start,
-            prefs::quiet_end,
-        ))
-        .first(conn)
-        .await
-        .optional()?
+    Ok(preferences_of(conn, &[person])
+        .await?
+        .remove(&person)
         .unwrap_or_default())
+}
+
+/// The choices of those of `people` who made some.
+pub async fn preferences_of(
+    conn: &mut AsyncPgConnection,
+    people: &[Uuid],
+) -> diesel::QueryResult<std::collections::HashMap<Uuid, Preferences>> {
+    let rows: Vec<(Uuid, Preferences)> = prefs::table
+        .filter(prefs::person_id.eq_any(people))
+        .select((
+            prefs::person_id,
+            (
+                prefs::disabled_categories,
+                prefs::quiet_start,
+                prefs::quiet_end,
+            ),
+        ))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 pub async fn set_preferences(
@@ -216,14 +237,14 @@ pub async fn enqueue(
             )
         })
         .collect();
-    if rows.is_empty() {
-        return Ok(());
+    // PostgreSQL takes at most 65 535 parameters a statement: 8 a row.
+    for chunk in rows.chunks(5_000) {
+        insert_into(outbox::table)
+            .values(chunk)
+            .execute(conn)
+            .await?;
     }
-    insert_into(outbox::table)
-        .values(rows)
-        .execute(conn)
-        .await
-        .map(drop)
+    Ok(())
 }
 
 /// A claimed push, with its subscription.

@@ -23,19 +23,8 @@ pub struct Secretary(Uuid);
 
 impl<'a> FromRequest<'a> for Secretary {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
-        let caller = Caller::from_request(req, body).await?;
-        let state = req
-            .data::<AppState>()
-            .ok_or_else(|| ApiError::internal("AppState missing"))?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let permissions = accounts::permissions_of(&mut conn, caller.person_id)
-            .await
-            .map_err(ApiError::unavailable)?;
-        if permissions.iter().any(|p| p == "accounts") {
-            Ok(Secretary(caller.person_id))
-        } else {
-            Err(ApiError::new(NOT_FOUND).into())
-        }
+        let caller = Caller::holding(req, body, "accounts").await?;
+        Ok(Secretary(caller.person_id))
     }
 }
 

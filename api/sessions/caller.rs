@@ -90,6 +90,25 @@ impl<'a> FromRequest<'a> for Caller {
 }
 
 impl Caller {
+    /// The caller, if they hold `permission`; otherwise 404, as if the place did not exist.
+    pub async fn holding(
+        req: &Request,
+        body: &mut RequestBody,
+        permission: &str,
+    ) -> poem::Result<Caller> {
+        let caller = Caller::from_request(req, body).await?;
+        let state = app_state(req)?;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let permissions = crate::accounts::store::permissions_of(&mut conn, caller.person_id)
+            .await
+            .map_err(ApiError::unavailable)?;
+        if permissions.iter().any(|p| p == permission) {
+            Ok(caller)
+        } else {
+            Err(ApiError::new(crate::errors::NOT_FOUND).into())
+        }
+    }
+
     /// Sensitive settings need the password typed in the last 10 minutes.
     pub fn require_recent_password(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
         if now - self.session.authenticated_at <= Duration::minutes(10) {

@@ -605,6 +605,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/timetable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's classes from `from` to `to` (local dates, included; this week by default). */
+        get: operations["my_timetable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/timetable/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The course groups (staff with the timetable permission). */
+        get: operations["timetable_groups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/timetable/groups/{code}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A group's classes from `from` to `to` (staff with the timetable permission). */
+        get: operations["group_timetable"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/timetable/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Moves a class, changes its rooms, cancels or restores it (staff with the timetable
+         *     permission); the people concerned are notified.
+         */
+        patch: operations["edit_timetable_event"];
+        trace?: never;
+    };
+    "/me/calendar-feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's calendar feed URL, if they made one. */
+        get: operations["my_calendar_feed"];
+        put?: never;
+        /** Makes a new calendar feed URL; the previous one stops working. */
+        post: operations["renew_calendar_feed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/calendar/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's classes as iCalendar (RFC 5545), for phone calendars; the secret URL is the
+         *     only credential.
+         */
+        get: operations["calendar_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -658,6 +767,15 @@ export interface components {
             background_color: string;
             logo_url: string;
         };
+        /** CalendarFeed */
+        CalendarFeed: {
+            /** @description `https://…/api/calendar/….ics`; none until made. */
+            url?: string;
+            /** @description The same as `webcal://…`, which phone calendars subscribe to. */
+            webcal_url?: string;
+            /** Format: date-time */
+            created_at?: string;
+        };
         /** Campus */
         Campus: {
             code: string;
@@ -678,6 +796,11 @@ export interface components {
             challenge: string;
         };
         /**
+         * @description What changed in a class, as people are told.
+         * @enum {string}
+         */
+        Change: "added" | "time" | "room" | "teacher" | "cancelled" | "restored";
+        /**
          * ClientError
          * @description One error caught by the PWA (an uncaught exception, a failed chunk load…).
          */
@@ -695,6 +818,11 @@ export interface components {
         CodeSubmission: {
             challenge: string;
             code: string;
+        };
+        /** CourseGroup */
+        CourseGroup: {
+            code: string;
+            name: string;
         };
         /** Credentials */
         Credentials: {
@@ -732,8 +860,38 @@ export interface components {
             /** @description Security alerts are muted on this device. */
             security_muted: boolean;
         };
+        /** EventChange */
+        EventChange: {
+            /** Format: date-time */
+            at: string;
+            changes: components["schemas"]["Change"][];
+            /** Format: date-time */
+            previous_starts_at?: string;
+            /** Format: date-time */
+            previous_ends_at?: string;
+            previous_rooms?: string[];
+            previous_teachers?: string[];
+            /** @description Given by staff, shown to students. */
+            reason?: string;
+        };
+        /**
+         * EventEdit
+         * @description A change made by staff: any of a new time, new rooms, cancelled (or restored), and why.
+         */
+        EventEdit: {
+            /** Format: date-time */
+            starts_at?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            rooms?: string[];
+            cancelled?: boolean;
+            /** @description Shown to students. */
+            reason?: string;
+        };
         /** @enum {string} */
         EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited";
+        /** @enum {string} */
+        Kind: "cm" | "td" | "tp" | "exam" | "other";
         /** LoginOutcome */
         LoginOutcome: {
             status: components["schemas"]["LoginStatus"];
@@ -973,6 +1131,8 @@ export interface components {
         };
         /** @enum {string} */
         Severity: "error" | "warning";
+        /** @enum {string} */
+        Status: "scheduled" | "cancelled";
         /** SubscriptionKeys */
         SubscriptionKeys: {
             p256dh: string;
@@ -986,6 +1146,44 @@ export interface components {
         };
         /** @enum {string} */
         SuspensionReason: "unpaid_fees" | "disciplinary" | "security" | "identity_check" | "other";
+        /** Timetable */
+        Timetable: {
+            /**
+             * Format: naive-date
+             * @description First day (the university's local date).
+             */
+            from: string;
+            /**
+             * Format: naive-date
+             * @description Last day, included.
+             */
+            to: string;
+            /** @description `Europe/Paris`: show times there. */
+            time_zone: string;
+            /** @description Classes starting in the period, in order. */
+            events: components["schemas"]["TimetableEvent"][];
+        };
+        /** TimetableEvent */
+        TimetableEvent: {
+            /** Format: int64 */
+            id: number;
+            course_code: string;
+            title: string;
+            /** @description `#rrggbb`, readable with white text. */
+            colour: string;
+            kind: components["schemas"]["Kind"];
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: date-time */
+            ends_at: string;
+            rooms: string[];
+            campus?: string;
+            teachers: string[];
+            groups: string[];
+            status: components["schemas"]["Status"];
+            /** @description The last change (moved, room, teacher, cancelled, added, restored), if any. */
+            change?: components["schemas"]["EventChange"] & unknown;
+        };
         /** TwoFactorCode */
         TwoFactorCode: {
             code: string;
@@ -2229,6 +2427,230 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_timetable: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: {
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description Send it back in `If-None-Match`: 304 when nothing changed. */
+                    ETAG: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Timetable"];
+                };
+            };
+            /** @description Nothing changed since the `ETag` given in `If-None-Match`. */
+            304: {
+                headers: {
+                    ETAG: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    timetable_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CourseGroup"][];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    group_timetable: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Timetable"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_timetable_event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["EventEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TimetableEvent"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_calendar_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CalendarFeed"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renew_calendar_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CalendarFeed"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    calendar_feed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/calendar; charset=utf-8": string;
+                };
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {

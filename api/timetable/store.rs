@@ -1,0 +1,575 @@
+//! Courses, events and who attends them, in PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    ExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension, QueryDsl,
+    Queryable, QueryableByName, Selectable, SelectableHelper, delete, insert_into,
+    sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid},
+    update,
+    upsert::excluded,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::model::{Change, Kind, Previous, Slot, Status};
+use crate::db::schema::{
+    calendar_feeds as feeds, course_groups, courses, group_memberships as members, people,
+    programs, timetable_changes as changes, timetable_event_groups as links,
+    timetable_event_teachers as teaching, timetable_events as ev, timetable_imports as imports,
+};
+
+/// The last change of an event, as stored in `last_change`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastChange {
+    pub at: DateTime<Utc>,
+    pub changes: Vec<Change>,
+    pub previous: Previous,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ev)]
+pub struct StoredEvent {
+    pub id: i64,
+    pub uid: String,
+    pub course_code: String,
+    pub kind: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub rooms: Vec<String>,
+    pub campus_code: Option<String>,
+    pub teachers: Vec<String>,
+    pub groups: Vec<String>,
+    pub status: String,
+    pub source_fingerprint: Option<String>,
+    pub last_change: Option<serde_json::Value>,
+}
+
+impl StoredEvent {
+    pub fn slot(&self) -> Slot {
+        Slot {
+            starts_at: self.starts_at,
+            ends_at: self.ends_at,
+            rooms: self.rooms.clone(),
+            teachers: self.teachers.clone(),
+            status: Status::parse(&self.status),
+        }
+    }
+}
+
+/// An event's fields as an import or an edit sets them.
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub course_code: String,
+    pub kind: Kind,
+    pub slot: Slot,
+    pub campus_code: Option<String>,
+    pub groups: Vec<String>,
+    pub fingerprint: Option<String>,
+}
+
+/// A group, and the campus of its program.
+pub async fn group_campus(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+) -> diesel::QueryResult<Option<Option<String>>> {
+    course_groups::table
+        .left_join(programs::table.on(programs::code.nullable().eq(course_groups::program_code)))
+        .filter(course_groups::code.eq(group))
+        .select(programs::campus_code.nullable())
+        .first::<Option<String>>(conn)
+        .await
+        .optional()
+}
+
+/// Every group's code and name (to recognise them in descriptions).
+pub async fn groups(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<(String, String)>> {
+    course_groups::table
+        .select((course_groups::code, course_groups::name))
+        .load(conn)
+        .await
+}
+
+/// Every teacher's id and names (to link them by name).
+pub async fn teachers(
+    conn: &mut AsyncPgConnection,
+) -> diesel::QueryResult<Vec<(Uuid, String, String)>> {
+    people::table
+        .filter(people::role.eq("teacher"))
+        .select((people::id, people::family_name, people::given_name))
+        .load(conn)
+        .await
+}
+
+pub async fn course_title(conn: &mut AsyncPgConnection, code: &str) -> diesel::QueryResult<String> {
+    courses::table
+        .find(code)
+        .select(courses::title)
+        .first(conn)
+        .await
+}
+
+pub async fn upsert_courses(
+    conn: &mut AsyncPgConnection,
+    rows: &[(&str, &str, &str)],
+) -> diesel::QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<_> = rows
+        .iter()
+        .map(|(code, title, colour)| {
+            (
+                courses::code.eq(*code),
+                courses::title.eq(*title),
+                courses::colour.eq(*colour),
+            )
+        })
+        .collect();
+    insert_into(courses::table)
+        .values(values)
+        .on_conflict(courses::code)
+        .do_update()
+        .set(courses::title.eq(excluded(courses::title)))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn by_uids(
+    conn: &mut AsyncPgConnection,
+    uids: &[&str],
+) -> diesel::QueryResult<Vec<StoredEvent>> {
+    ev::table
+        .filter(ev::uid.eq_any(uids))
+        .select(StoredEvent::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn by_id(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+) -> diesel::QueryResult<Option<StoredEvent>> {
+    ev::table
+        .find(id)
+        .select(StoredEvent::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The events a group's export held last time.
+pub async fn of_group(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+) -> diesel::QueryResult<Vec<StoredEvent>> {
+    ev::table
+        .inner_join(links::table)
+        .filter(links::group_code.eq(group))
+        .select(StoredEvent::as_select())
+        .load(conn)
+        .await
+}
+
+/// Inserts new events; returns their ids, in order.
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    rows: &[(&str, &Version, Option<serde_json::Value>)],
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<i64>> {
+    let mut ids = Vec::with_capacity(rows.len());
+    for chunk in rows.chunks(2_000) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(uid, v, last_change)| {
+                (
+                    ev::uid.eq(*uid),
+                    ev::course_code.eq(&v.course_code),
+                    ev::kind.eq(v.kind.as_str()),
+                    ev::starts_at.eq(v.slot.starts_at),
+                    ev::ends_at.eq(v.slot.ends_at),
+                    ev::rooms.eq(&v.slot.rooms),
+                    ev::campus_code.eq(&v.campus_code),
+                    ev::teachers.eq(&v.slot.teachers),
+                    ev::groups.eq(&v.groups),
+                    ev::status.eq(v.slot.status.as_str()),
+                    ev::source_fingerprint.eq(&v.fingerprint),
+                    ev::last_change.eq(last_change),
+                    ev::created_at.eq(now),
+                    ev::updated_at.eq(now),
+                )
+            })
+            .collect();
+        ids.extend(
+            insert_into(ev::table)
+                .values(values)
+                .returning(ev::id)
+                .get_results::<i64>(conn)
+                .await?,
+        );
+    }
+    Ok(ids)
+}
+
+/// Writes a new version of an event (its last change too, when there is one).
+pub async fn update_event(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    v: &Version,
+    last_change: Option<&LastChange>,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    update(ev::table.find(id))
+        .set((
+            ev::course_code.eq(&v.course_code),
+            ev::kind.eq(v.kind.as_str()),
+            ev::starts_at.eq(v.slot.starts_at),
+            ev::ends_at.eq(v.slot.ends_at),
+            ev::rooms.eq(&v.slot.rooms),
+            ev::campus_code.eq(&v.campus_code),
+            ev::teachers.eq(&v.slot.teachers),
+            ev::groups.eq(&v.groups),
+            ev::status.eq(v.slot.status.as_str()),
+            ev::source_fingerprint.eq(&v.fingerprint),
+            ev::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .await?;
+    if let Some(change) = last_change {
+        update(ev::table.find(id))
+            .set(ev::last_change.eq(to_json(change)))
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub fn to_json(change: &LastChange) -> serde_json::Value {
+    serde_json::to_value(change).expect("a change is JSON")
+}
+
+/// Appends to the audit history.
+pub async fn record_change(
+    conn: &mut AsyncPgConnection,
+    event: i64,
+    change: &LastChange,
+    actor: Option<Uuid>,
+) -> diesel::QueryResult<()> {
+    let kinds: Vec<&str> = change.changes.iter().map(|c| c.as_str()).collect();
+    insert_into(changes::table)
+        .values((
+            changes::event_id.eq(event),
+            changes::at.eq(change.at),
+            changes::changes.eq(kinds),
+            changes::previous.eq(serde_json::to_value(&change.previous).ok()),
+            changes::reason.eq(&change.reason),
+            changes::actor_id.eq(actor),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Links events to a group (already linked ones are left as they are).
+pub async fn link_group(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+    events: &[(i64, DateTime<Utc>)],
+) -> diesel::QueryResult<()> {
+    for chunk in events.chunks(5_000) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(id, starts_at)| {
+                (
+                    links::group_code.eq(group),
+                    links::starts_at.eq(starts_at),
+                    links::event_id.eq(id),
+                )
+            })
+            .collect();
+        insert_into(links::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn unlink_group(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+    event: i64,
+) -> diesel::QueryResult<()> {
+    delete(
+        links::table
+            .filter(links::group_code.eq(group))
+            .filter(links::event_id.eq(event)),
+    )
+    .execute(conn)
+    .await
+    .map(drop)
+}
+
+pub async fn groups_of(conn: &mut AsyncPgConnection, event: i64) -> diesel::QueryResult<i64> {
+    links::table
+        .filter(links::event_id.eq(event))
+        .count()
+        .get_result(conn)
+        .await
+}
+
+/// The copies of `starts_at` follow a move.
+pub async fn move_links(
+    conn: &mut AsyncPgConnection,
+    event: i64,
+    starts_at: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    update(links::table.filter(links::event_id.eq(event)))
+        .set(links::starts_at.eq(starts_at))
+        .execute(conn)
+        .await?;
+    update(teaching::table.filter(teaching::event_id.eq(event)))
+        .set(teaching::starts_at.eq(starts_at))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The people who teach an event.
+pub async fn teachers_of(
+    conn: &mut AsyncPgConnection,
+    event: i64,
+) -> diesel::QueryResult<Vec<Uuid>> {
+    teaching::table
+        .filter(teaching::event_id.eq(event))
+        .select(teaching::person_id)
+        .load(conn)
+        .await
+}
+
+pub async fn set_teachers(
+    conn: &mut AsyncPgConnection,
+    event: i64,
+    starts_at: DateTime<Utc>,
+    people: &[Uuid],
+) -> diesel::QueryResult<()> {
+    delete(teaching::table.filter(teaching::event_id.eq(event)))
+        .execute(conn)
+        .await?;
+    if people.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<_> = people
+        .iter()
+        .map(|p| {
+            (
+                teaching::person_id.eq(p),
+                teaching::starts_at.eq(starts_at),
+                teaching::event_id.eq(event),
+            )
+        })
+        .collect();
+    insert_into(teaching::table)
+        .values(values)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The students of an event's groups and its teachers.
+pub async fn audience(conn: &mut AsyncPgConnection, event: i64) -> diesel::QueryResult<Vec<Uuid>> {
+    let mut people: Vec<Uuid> = links::table
+        .inner_join(members::table.on(members::group_code.eq(links::group_code)))
+        .inner_join(people::table.on(people::id.eq(members::person_id)))
+        .filter(links::event_id.eq(event))
+        .filter(people::role.eq("student"))
+        .select(members::person_id)
+        .distinct()
+        .load(conn)
+        .await?;
+    people.extend(teachers_of(conn, event).await?);
+    Ok(people)
+}
+
+/// The students of a group.
+pub async fn students_of(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+) -> diesel::QueryResult<Vec<Uuid>> {
+    members::table
+        .inner_join(people::table.on(people::id.eq(members::person_id)))
+        .filter(members::group_code.eq(group))
+        .filter(people::role.eq("student"))
+        .select(members::person_id)
+        .load(conn)
+        .await
+}
+
+/// The fingerprint of a group's last import, if any.
+pub async fn last_import(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+) -> diesel::QueryResult<Option<String>> {
+    imports::table
+        .find(group)
+        .select(imports::file_fingerprint)
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn set_import(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+    fingerprint: &str,
+    events: usize,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    insert_into(imports::table)
+        .values((
+            imports::group_code.eq(group),
+            imports::imported_at.eq(now),
+            imports::file_fingerprint.eq(fingerprint),
+            imports::events.eq(events as i32),
+        ))
+        .on_conflict(imports::group_code)
+        .do_update()
+        .set((
+            imports::imported_at.eq(now),
+            imports::file_fingerprint.eq(fingerprint),
+            imports::events.eq(events as i32),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// An event as people read it.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Row {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub course_code: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub colour: String,
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Timestamptz)]
+    pub starts_at: DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    pub ends_at: DateTime<Utc>,
+    #[diesel(sql_type = Array<Text>)]
+    pub rooms: Vec<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub campus_code: Option<String>,
+    #[diesel(sql_type = Array<Text>)]
+    pub teachers: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    pub groups: Vec<String>,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = Nullable<Jsonb>)]
+    pub last_change: Option<serde_json::Value>,
+}
+
+const ROW: &str = "SELECT e.id, e.course_code, c.title, c.colour, e.kind, e.starts_at, e.ends_at, \
+     e.rooms, e.campus_code, e.teachers, e.groups, e.status, e.last_change \
+     FROM timetable_events e JOIN courses c ON c.code = e.course_code";
+
+/// A person's classes starting in [from, to): a student's through their groups, a teacher's
+/// through what they teach. Index ranges only, whatever the size of the year.
+pub async fn of_person(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<Row>> {
+    diesel::sql_query(format!(
+        "{ROW} WHERE e.id IN ( \
+           SELECT g.event_id FROM timetable_event_groups g \
+           JOIN group_memberships m ON m.group_code = g.group_code \
+           JOIN people p ON p.id = m.person_id AND p.role = 'student' \
+           WHERE m.person_id = $1 AND g.starts_at >= $2 AND g.starts_at < $3 \
+           UNION \
+           SELECT t.event_id FROM timetable_event_teachers t \
+           WHERE t.person_id = $1 AND t.starts_at >= $2 AND t.starts_at < $3) \
+         ORDER BY e.starts_at, e.id"
+    ))
+    .bind::<SqlUuid, _>(person)
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
+    .load(conn)
+    .await
+}
+
+/// A group's classes starting in [from, to) (for staff).
+pub async fn of_group_between(
+    conn: &mut AsyncPgConnection,
+    group: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<Row>> {
+    diesel::sql_query(format!(
+        "{ROW} WHERE e.id IN ( \
+           SELECT event_id FROM timetable_event_groups \
+           WHERE group_code = $1 AND starts_at >= $2 AND starts_at < $3) \
+         ORDER BY e.starts_at, e.id"
+    ))
+    .bind::<Text, _>(group)
+    .bind::<Timestamptz, _>(from)
+    .bind::<Timestamptz, _>(to)
+    .load(conn)
+    .await
+}
+
+pub async fn row(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Row>> {
+    diesel::sql_query(format!("{ROW} WHERE e.id = $1"))
+        .bind::<BigInt, _>(id)
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+/// The generation of a person's calendar feed, if they made one.
+pub async fn feed(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+) -> diesel::QueryResult<Option<(i32, DateTime<Utc>)>> {
+    feeds::table
+        .find(person)
+        .select((feeds::generation, feeds::created_at))
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A new feed URL generation (the previous URL stops working).
+pub async fn renew_feed(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<i32> {
+    insert_into(feeds::table)
+        .values((
+            feeds::person_id.eq(person),
+            feeds::generation.eq(1),
+            feeds::created_at.eq(now),
+        ))
+        .on_conflict(feeds::person_id)
+        .do_update()
+        .set((
+            feeds::generation.eq(feeds::generation + 1),
+            feeds::created_at.eq(now),
+        ))
+        .returning(feeds::generation)
+        .get_result(conn)
+        .await
+}
