@@ -220,6 +220,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    timetable_pulls (group_code) {
+        group_code -> Text,
+        next_pull_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     calendar_feeds (person_id) {
         person_id -> Uuid,
         generation -> Int4,
@@ -261,5 +269,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     timetable_event_teachers,
     timetable_changes,
     timetable_imports,
+    timetable_pulls,
     calendar_feeds,
 );

@@ -2,7 +2,7 @@
 //! 5 teachers, 3 staff of whom one secretariat), written through the same code as the people
 //! import, so running it again changes nothing.
 
-mod timetable;
+pub mod timetable;
 
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};

@@ -151,12 +151,18 @@ pub async fn seed(
     settings: Settings,
     now: DateTime<Utc>,
 ) -> Result<(), ImportError> {
-    let (first, last) = academic_year(now.with_timezone(&settings.tz).date_naive());
-    for (group, classes) in EXPORTS {
-        let file = export(group, classes, first, last, settings.tz.name());
+    for (group, _) in EXPORTS {
+        let file = export_of(group, settings.tz, now).expect("a demo group");
         import::import(conn, settings, group, file.as_bytes(), now).await?;
     }
     Ok(())
+}
+
+/// The demo export of `group` for the academic year of `now`, if the demo has one.
+pub fn export_of(group: &str, tz: chrono_tz::Tz, now: DateTime<Utc>) -> Option<String> {
+    let (first, last) = academic_year(now.with_timezone(&tz).date_naive());
+    let (_, classes) = EXPORTS.iter().find(|(g, _)| *g == group)?;
+    Some(export(group, classes, first, last, tz.name()))
 }
 
 /// September 1st to June 30th of the academic year that `today` is in.

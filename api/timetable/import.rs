@@ -323,27 +323,26 @@ impl Run<'_> {
         } else {
             store::students_of(conn, self.group).await?
         };
+        let mut teaching = Vec::new();
         for (r, id) in new.iter().zip(ids) {
             let starts_at = r.version.slot.starts_at;
             linked.push((id, starts_at));
-            store::set_teachers(conn, id, starts_at, &r.teachers).await?;
+            teaching.extend(r.teachers.iter().map(|t| (*t, starts_at, id)));
             report.added += 1;
             if let Some(change) = &added {
                 store::record_change(conn, id, change, None).await?;
                 let mut people = students.clone();
                 people.extend_from_slice(&r.teachers);
-                pending.add(
-                    people,
-                    notice_of(id, &r.source.title, &r.version.slot, Change::Added),
-                );
+                let notice = notice_of(id, &r.source.title, &r.version.slot, Change::Added);
+                pending.add(people, notice);
             }
         }
-        Ok(())
+        store::add_teachers(conn, &teaching).await
     }
 
-    /// A class gone from the group's export: the group no longer attends it, and when no group
-    /// does, it is cancelled. Its fingerprint is forgotten, so that it comes back if the export
-    /// brings it back.
+    /// A class gone from the group's export: the group no longer attends it when others still
+    /// do; otherwise it is cancelled (and stays in the group's timetable, marked). Its
+    /// fingerprint is forgotten, so that it comes back if the export brings it back.
     async fn withdraw(
         &self,
         conn: &mut AsyncPgConnection,
@@ -353,8 +352,8 @@ impl Run<'_> {
     ) -> diesel::QueryResult<()> {
         let title = store::course_title(conn, &event.course_code).await?;
         let people = store::students_of(conn, self.group).await?;
-        store::unlink_group(conn, self.group, event.id).await?;
-        if store::groups_of(conn, event.id).await? > 0 {
+        if store::groups_of(conn, event.id).await? > 1 {
+            store::unlink_group(conn, self.group, event.id).await?;
             pending.add(
                 people,
                 notice_of(event.id, &title, &event.slot(), Change::Cancelled),

@@ -360,25 +360,33 @@ pub async fn set_teachers(
     delete(teaching::table.filter(teaching::event_id.eq(event)))
         .execute(conn)
         .await?;
-    if people.is_empty() {
-        return Ok(());
+    let rows: Vec<_> = people.iter().map(|p| (*p, starts_at, event)).collect();
+    add_teachers(conn, &rows).await
+}
+
+/// Links teachers (person, start, event) to events, in few statements.
+pub async fn add_teachers(
+    conn: &mut AsyncPgConnection,
+    rows: &[(Uuid, DateTime<Utc>, i64)],
+) -> diesel::QueryResult<()> {
+    for chunk in rows.chunks(5_000) {
+        let values: Vec<_> = chunk
+            .iter()
+            .map(|(person, starts_at, event)| {
+                (
+                    teaching::person_id.eq(person),
+                    teaching::starts_at.eq(starts_at),
+                    teaching::event_id.eq(event),
+                )
+            })
+            .collect();
+        insert_into(teaching::table)
+            .values(values)
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
     }
-    let values: Vec<_> = people
-        .iter()
-        .map(|p| {
-            (
-                teaching::person_id.eq(p),
-                teaching::starts_at.eq(starts_at),
-                teaching::event_id.eq(event),
-            )
-        })
-        .collect();
-    insert_into(teaching::table)
-        .values(values)
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .await
-        .map(drop)
+    Ok(())
 }
 
 /// The students of an event's groups and its teachers.
