@@ -503,3 +503,47 @@ fn vapid_keys_prints_a_pair_the_configuration_accepts() {
     let again = run(&mut ent(&["vapid-keys"])).ok();
     assert_ne!(again.stdout, r.stdout, "a new pair each time");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_timetable_reports_the_changes_or_one_line_naming_the_problem() {
+    let db = TestDb::new().await;
+    run(with_db(&mut ent(&["migrate"]), &db)).ok();
+    run(with_db(&mut ent(&["seed-demo"]), &db)).ok();
+    let events = "SELECT count(*) AS n FROM timetable_events";
+    let seeded = count(&db, events).await;
+    assert!(seeded > 500, "{seeded}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("td2.ics");
+    let export = ent::demo::timetable::export_of(
+        "L1-INFO-TD2",
+        chrono_tz::Europe::Paris,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    std::fs::write(&file, &export).unwrap();
+    let path = file.to_str().unwrap();
+    let again = run(with_db(
+        &mut ent(&["import", "timetable", path, "--group", "L1-INFO-TD2"]),
+        &db,
+    ))
+    .ok();
+    assert!(
+        again.stdout.ends_with(" unchanged; 0 people notified\n")
+            && again.stdout.contains(": 0 added, 0 changed, 0 cancelled, "),
+        "{}",
+        again.stdout
+    );
+    std::fs::write(&file, &export[..export.len() / 3]).unwrap();
+    let truncated = run(with_db(
+        &mut ent(&["import", "timetable", path, "--group", "L1-INFO-TD2"]),
+        &db,
+    ));
+    assert_one_line_error(&truncated, "error: ");
+    assert!(truncated.stderr.contains("truncated; nothing was imported"));
+    let unknown = run(with_db(
+        &mut ent(&["import", "timetable", path, "--group", "NOPE"]),
+        &db,
+    ));
+    assert_one_line_error(&unknown, "error: ");
+    assert_eq!(count(&db, events).await, seeded);
+}
