@@ -16,6 +16,8 @@ import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
 import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
 import { Activity, ChangePassword, Devices, PhoneBanner, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
 import { NotFound, Soon } from './pages/Soon';
+import { Timetable } from './pages/Timetable';
+import { TimetableGroups } from './pages/TimetableGroups';
 import { matchRoute, matchScreen, navigate, PUBLIC_SCREENS, usePath, type Screen } from './router';
 
 function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
@@ -24,7 +26,7 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
     case 'home':
       return <Home />;
     case 'timetable':
-      return <Soon title="page.timetable" />;
+      return <Timetable />;
     case 'messages':
       return <Soon title="page.messages" />;
     case 'help':
@@ -63,6 +65,8 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
       ) : (
         <NotFound />
       );
+    case 'timetable-groups':
+      return signedIn && auth.me.permissions.includes('timetable') ? <TimetableGroups /> : <NotFound />;
     default:
       return <NotFound />;
   }

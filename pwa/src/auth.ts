@@ -3,6 +3,7 @@ import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
 import { forgetPushOnSignOut } from './push/device';
 import { navigate, normalisePath } from './router';
+import { forgetTimetable } from './timetable/weeks';
 
 /**
  * The session as the interface sees it: loading at start, signed in (with the person), signed
@@ -38,6 +39,8 @@ function set(next: AuthState): void {
   } catch {
     // storage disabled
   }
+  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable.
+  if (next.status === 'signed-out') void forgetTimetable();
   for (const listener of listeners) listener(state);
 }
 
@@ -66,11 +69,12 @@ export function updateMe(patch: Partial<Me>): void {
 }
 
 /**
- * DELETE /api/session (the server forgets this device's push subscription with it) and drop the
- * browser's subscription, then the login screen (signed out locally even if the call fails).
+ * DELETE /api/session (the server forgets this device's push subscription with it), drop the
+ * browser's subscription and the stored timetable, then the login screen (signed out locally
+ * even if the call fails).
  */
 export async function signOut(): Promise<void> {
-  await Promise.all([accounts.logout(), forgetPushOnSignOut()]);
+  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable()]);
   set({ status: 'signed-out', reason: 'signed-out' });
   navigate('/login', { replace: true });
 }

@@ -36,7 +36,8 @@ export type Screen =
   | { id: 'security' | 'security-password' | 'security-devices' | 'security-activity' | 'security-two-factor' | 'security-phone' }
   | { id: 'notifications' }
   | { id: 'secretariat' }
-  | { id: 'secretariat-person'; personId: string };
+  | { id: 'secretariat-person'; personId: string }
+  | { id: 'timetable-groups' };
 
 /** Screens anyone can open without signing in. */
 export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts']);
@@ -60,6 +61,7 @@ export function matchScreen(pathname: string): Screen {
     '/contacts': { id: 'contacts' },
     '/more/secretariat': { id: 'secretariat' },
     '/more/notifications': { id: 'notifications' },
+    '/more/timetable-groups': { id: 'timetable-groups' },
   };
   if (fixed[path]) return fixed[path];
   let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);
@@ -79,14 +81,21 @@ export function queryParam(name: string): string | null {
 }
 
 const listeners = new Set<(path: string) => void>();
+const searchListeners = new Set<(search: string) => void>();
 
 function currentPath(): string {
   return typeof location === 'undefined' ? '/' : normalisePath(location.pathname);
 }
 
+function currentSearch(): string {
+  return typeof location === 'undefined' ? '' : location.search;
+}
+
 function notify(): void {
   const path = currentPath();
   for (const listener of listeners) listener(path);
+  const search = currentSearch();
+  for (const listener of searchListeners) listener(search);
 }
 
 /** Go to a same-origin path with the History API. */
@@ -145,4 +154,17 @@ export function usePath(): string {
     };
   }, []);
   return path;
+}
+
+/** Hook: the current query string (`?day=2026-12-03`), updated on navigation, even on the same path. */
+export function useSearch(): string {
+  const [search, setSearch] = useState(currentSearch);
+  useEffect(() => {
+    searchListeners.add(setSearch);
+    setSearch(currentSearch());
+    return () => {
+      searchListeners.delete(setSearch);
+    };
+  }, []);
+  return search;
 }

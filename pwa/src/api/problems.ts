@@ -75,6 +75,10 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'service-unavailable': 'problem.unavailable',
   'invalid-subscription': 'problem.invalidSubscription',
   'invalid-preferences': 'problem.invalidPreferences',
+  'invalid-period': 'problem.invalidPeriod',
+  'ends-before-start': 'problem.endsBeforeStart',
+  'invalid-rooms': 'problem.invalidRooms',
+  'nothing-to-change': 'problem.nothingToChange',
   // Local to this device (src/push/device.ts): the browser's answers, not the server's.
   'push-unsupported': 'problem.pushUnsupported',
   'push-denied': 'problem.pushDenied',

@@ -25,3 +25,25 @@ export function formatShortDateTime(value: Date | string, lang: Lang, timeZone: 
     typeof value === 'string' ? new Date(value) : value,
   );
 }
+
+/**
+ * A calendar date (`YYYY-MM-DD`, already the university's local date), e.g. « mercredi 2
+ * décembre » (`long`), « mer. 2 déc. » (`short`) or « mercredi 2 décembre 2026 » (`full`).
+ */
+export function formatDay(day: string, lang: Lang, style: 'long' | 'short' | 'full' = 'long'): string {
+  const options: Intl.DateTimeFormatOptions =
+    style === 'short'
+      ? { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }
+      : style === 'full'
+        ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
+        : { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' };
+  // Noon UTC: the same date whatever the zone the formatter is in.
+  return new Intl.DateTimeFormat(LOCALES[lang], options).format(new Date(`${day}T12:00:00Z`));
+}
+
+/** A day and month in the university's time zone, e.g. « 2 décembre ». */
+export function formatDayMonth(value: Date | string | number, lang: Lang, timeZone: string = TIME_ZONE): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { day: 'numeric', month: 'long', timeZone }).format(
+    typeof value === 'string' || typeof value === 'number' ? new Date(value) : value,
+  );
+}

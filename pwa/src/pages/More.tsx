@@ -3,7 +3,7 @@ import { signOut, useAuth } from '../auth';
 import { SecretariatContacts } from '../components/Contacts';
 import { Button } from '../components/Form';
 import { InstallSection } from '../components/InstallCard';
-import { BellIcon, ChevronIcon, ShieldIcon } from '../components/Icons';
+import { BellIcon, CalendarIcon, ChevronIcon, ShieldIcon } from '../components/Icons';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
 import { useI18n, type MessageKey } from '../i18n';
@@ -48,6 +48,17 @@ function AccountSection() {
             <ChevronIcon />
           </a>
         </li>
+        {me.permissions.includes('timetable') && (
+          <li>
+            <a class="list-link" href="/more/timetable-groups" data-testid="timetable-groups-link">
+              <span class="with-icon">
+                <CalendarIcon />
+                {t('account.timetableGroups')}
+              </span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
         {me.permissions.includes('accounts') && (
           <li>
             <a class="list-link" href="/more/secretariat" data-testid="secretariat-link">

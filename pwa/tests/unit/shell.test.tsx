@@ -92,6 +92,9 @@ describe('App shell, signed in', () => {
     await start('/', signedIn);
     await act(() => $<HTMLAnchorElement>('a[data-tab="timetable"]')!.click());
     expect(location.pathname).toBe('/timetable');
+    await flush();
+    expect($('[data-testid="day-view"]')).not.toBeNull();
+    await act(() => $<HTMLAnchorElement>('a[data-tab="messages"]')!.click());
     expect($('[data-testid="soon"]')).not.toBeNull();
     await act(() => $<HTMLAnchorElement>('a[data-tab="more"]')!.click());
     await flush();
@@ -224,7 +227,7 @@ describe('Login', () => {
     expect(new RegExp(`^(?:${$<HTMLInputElement>('input[name="code"]')!.pattern})$`).test('hmzw-y78f-bdhv')).toBe(true);
     await type('input[name="code"]', '123456');
     await submit('[data-testid="two-factor-form"]');
-    expect(requests.at(-1)?.body).toEqual({ pending: 'pend-1', code: '123456' });
+    expect(requests.filter((r) => r.path === '/api/session/two-factor').at(-1)?.body).toEqual({ pending: 'pend-1', code: '123456' });
     expect(location.pathname).toBe('/');
   });
 });

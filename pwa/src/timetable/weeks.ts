@@ -1,0 +1,190 @@
+// The caller's timetable, a week at a time: what the screens show, fetched with the stored
+// copy's ETag (304: the copy holds), kept offline (./store.ts), and the copy shown with when it
+// was fetched when the server cannot be reached. The neighbouring weeks (last week and the next
+// two) are fetched after the one shown, so that they are there offline too.
+import { useEffect, useState } from 'preact/hooks';
+import type { Outcome } from '../api/accounts';
+import type { Failure } from '../api/problems';
+import { myTimetable, type Timetable, type TimetableEvent } from '../api/timetable';
+import { useOnline } from '../online';
+import { addDays, localDay, mondayOf, today } from './dates';
+import { clearWeeks, readWeek, writeWeek, type StoredWeek } from './store';
+import { TIME_ZONE } from '../i18n/format';
+
+export interface Week {
+  /** The week's Monday. */
+  key: string;
+  data: Timetable;
+  /** When the server last gave or confirmed this copy (ms since the epoch). */
+  fetchedAt: number;
+  /** Shown from the stored copy because the server could not be reached. */
+  offline: boolean;
+}
+
+export type WeekState =
+  | { status: 'loading' }
+  | { status: 'ready'; week: Week; refreshing: boolean }
+  | { status: 'error'; failure: Failure };
+
+/** Bumped by forgetTimetable: answers to requests made before it are dropped, never stored. */
+let generation = 0;
+
+/** Network failures and server errors fall back to the stored copy; anything else is shown. */
+const unreachable = (failure: Failure) => failure.slug === 'network' || failure.status >= 500;
+
+/**
+ * One week from the server, conditional on the stored copy (when it is `owner`'s; another
+ * person's copy is forgotten). `owner` null: not known (the app started offline), any stored
+ * copy is this device's last signed-in person's.
+ */
+export async function fetchWeek(monday: string, owner: string | null, now: () => number = Date.now): Promise<Outcome<Week>> {
+  const asked = generation;
+  // Nothing is written once the timetable was forgotten (signed out while this ran).
+  const keep = (week: StoredWeek) => (asked === generation ? writeWeek(week) : Promise.resolve());
+  const stored = await readWeek(monday);
+  let usable: StoredWeek | undefined = stored;
+  if (stored && owner !== null && stored.owner !== owner) {
+    await clearWeeks();
+    usable = undefined;
+  }
+  const answer = await myTimetable(monday, addDays(monday, 6), usable?.etag);
+  if (answer.ok) {
+    const fetchedAt = now();
+    if (answer.data.status === 'fresh') {
+      if (owner !== null) await keep({ key: monday, owner, etag: answer.data.etag, fetchedAt, data: answer.data.data });
+      return { ok: true, data: { key: monday, data: answer.data.data, fetchedAt, offline: false } };
+    }
+    if (usable) {
+      await keep({ ...usable, fetchedAt, etag: answer.data.etag ?? usable.etag });
+      return { ok: true, data: { key: monday, data: usable.data, fetchedAt, offline: false } };
+    }
+    // 304 without a copy (it was dropped meanwhile): ask again without the ETag.
+    const again = await myTimetable(monday, addDays(monday, 6));
+    if (again.ok && again.data.status === 'fresh') {
+      if (owner !== null) await keep({ key: monday, owner, etag: again.data.etag, fetchedAt, data: again.data.data });
+      return { ok: true, data: { key: monday, data: again.data.data, fetchedAt, offline: false } };
+    }
+    return again.ok ? { ok: false, failure: { slug: 'unknown', status: 304 } } : again;
+  }
+  if (usable && unreachable(answer.failure)) {
+    return { ok: true, data: { key: monday, data: usable.data, fetchedAt: usable.fetchedAt, offline: true } };
+  }
+  return answer;
+}
+
+// ---- What the screens share: one state per week, asked at most once at a time -----------------
+
+const states = new Map<string, WeekState>();
+const checkedAt = new Map<string, number>();
+const inFlight = new Map<string, Promise<void>>();
+const listeners = new Set<() => void>();
+
+/** Asked again when shown, at most this often (the ETag makes it cheap). */
+const RECHECK_MS = 30_000;
+
+function setState(key: string, state: WeekState): void {
+  states.set(key, state);
+  for (const listener of listeners) listener();
+}
+
+export function weekState(key: string): WeekState {
+  return states.get(key) ?? { status: 'loading' };
+}
+
+/** Fetch a week unless it was checked a moment ago (or `force`); the same request is shared. */
+export function refreshWeek(monday: string, owner: string | null, force = false): Promise<void> {
+  const running = inFlight.get(monday);
+  if (running) return running;
+  const current = states.get(monday);
+  if (!force && current?.status === 'ready' && !current.week.offline && Date.now() - (checkedAt.get(monday) ?? 0) < RECHECK_MS) {
+    return Promise.resolve();
+  }
+  if (current?.status === 'ready') setState(monday, { ...current, refreshing: true });
+  const asked = generation;
+  const promise = fetchWeek(monday, owner).then((outcome) => {
+    inFlight.delete(monday);
+    if (asked !== generation) return;
+    checkedAt.set(monday, Date.now());
+    const before = states.get(monday);
+    if (outcome.ok) setState(monday, { status: 'ready', week: outcome.data, refreshing: false });
+    else if (before?.status === 'ready' && unreachable(outcome.failure))
+      setState(monday, { status: 'ready', week: { ...before.week, offline: true }, refreshing: false });
+    else setState(monday, { status: 'error', failure: outcome.failure });
+  });
+  inFlight.set(monday, promise);
+  return promise;
+}
+
+/** Last week, next week and the one after, around `monday`: fetched one after the other. */
+export async function prefetchAround(monday: string, owner: string | null): Promise<void> {
+  for (const offset of [1, -1, 2]) await refreshWeek(addDays(monday, 7 * offset), owner);
+}
+
+/** Sign-out: forget every week, in memory and on the device. */
+export async function forgetTimetable(): Promise<void> {
+  generation++;
+  states.clear();
+  checkedAt.clear();
+  inFlight.clear();
+  for (const listener of listeners) listener();
+  await clearWeeks();
+}
+
+/**
+ * Hook: the week starting on `monday`, fetched when shown (and when the network comes back);
+ * with `prefetch`, its neighbours are fetched afterwards. `owner` is the signed-in person
+ * (null when the app started offline: the stored copy is theirs).
+ */
+export function useWeek(monday: string, owner: string | null, { prefetch = false }: { prefetch?: boolean } = {}): WeekState {
+  const online = useOnline();
+  const [state, set] = useState<WeekState>(() => weekState(monday));
+  useEffect(() => {
+    const listener = () => set(weekState(monday));
+    listeners.add(listener);
+    listener();
+    void refreshWeek(monday, owner, false).then(() => {
+      if (prefetch && weekState(monday).status === 'ready') void prefetchAround(monday, owner);
+    });
+    return () => {
+      listeners.delete(listener);
+    };
+  }, [monday, owner, online, prefetch]);
+  return state;
+}
+
+/** Hook: the current time, updated every `everyMs` (the class in progress, today). */
+export function useNow(everyMs = 30_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') setNow(Date.now());
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [everyMs]);
+  return now;
+}
+
+/** The classes of a week that fall on `day` (in `timeZone`), in order. */
+export function eventsOn(events: readonly TimetableEvent[], day: string, timeZone: string): TimetableEvent[] {
+  return events.filter((e) => localDay(e.starts_at, timeZone) === day).sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+}
+
+/** Whether a class is happening at `now`. */
+export const inProgress = (event: TimetableEvent, now: number): boolean =>
+  event.status !== 'cancelled' && Date.parse(event.starts_at) <= now && now < Date.parse(event.ends_at);
+
+/** The next class that is not cancelled and not over at `now` (the one in progress first). */
+export function nextClass(events: readonly TimetableEvent[], now: number): TimetableEvent | null {
+  const upcoming = events
+    .filter((e) => e.status !== 'cancelled' && Date.parse(e.ends_at) > now)
+    .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+  return upcoming[0] ?? null;
+}
+
+/** This week's Monday in the university's time zone. */
+export const thisMonday = (now: number = Date.now()): string => mondayOf(today(TIME_ZONE, now));
