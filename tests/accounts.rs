@@ -1545,3 +1545,14 @@ async fn a_corrected_phone_is_verified_again_by_its_holder() {
             .contains(&"phone_verified".to_string())
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_check_answers_204_while_the_session_lives() {
+    let app = app().await;
+    let lucas = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let check = |who| call(&app, Method::GET, "/api/session/check", None, who);
+    assert_eq!(check(Some(&lucas)).await.status(), 204);
+    common::problem(check(None).await, 401, "not-signed-in").await;
+    app.clock.advance(Duration::minutes(31));
+    common::problem(check(Some(&lucas)).await, 401, "not-signed-in").await;
+}

@@ -160,6 +160,13 @@ pub struct PasswordConfirmation {
     pub password: String,
 }
 
+#[derive(ApiResponse)]
+pub enum Checked {
+    /// The session is alive.
+    #[oai(status = 204)]
+    Alive,
+}
+
 #[derive(Default)]
 pub struct SessionApi;
 
@@ -265,6 +272,17 @@ impl SessionApi {
             .map_err(ApiError::unavailable)?
             .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
         Ok(Json(me(&mut conn, holder, &caller.session).await?))
+    }
+
+    /// Whether the session is alive (204; 401 `not-signed-in` otherwise): checks it in Redis and
+    /// renews its idle expiry, nothing more.
+    #[oai(
+        path = "/session/check",
+        method = "get",
+        operation_id = "check_session"
+    )]
+    async fn check(&self, _caller: Caller) -> Checked {
+        Checked::Alive
     }
 
     /// "Se déconnecter": ends this session on the server.
