@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { TEST_TIMEOUT, waitForController, withPhone } from './support.mjs';
+import { TEST_TIMEOUT, waitForController, within, withPhone } from './support.mjs';
 
 const demo = new URL('../../../api/demo/', import.meta.url);
 const GROUP = 'L1-INFO-TD2';
-const NEW_ROOM = 'B112';
 const REASON = 'Vidéoprojecteur en panne en salle habituelle';
 
 async function demoPassword() {
@@ -85,20 +84,22 @@ test('staff move a class to another room; the student sees it changed, reads the
     const before = await rooms.inputValue();
     assert.ok(before !== '' && moved.where.startsWith(before), `rooms shown in the form: ${before}`);
     moved.room = before;
-    await rooms.fill(NEW_ROOM);
+    // (a second run against the same server finds the room of the first)
+    moved.newRoom = before === 'B112' ? 'B113' : 'B112';
+    await rooms.fill(moved.newRoom);
     await dialog.locator('textarea[name="reason"]').fill(REASON);
     await dialog.getByTestId('edit-next').tap();
     const summary = await dialog.getByTestId('edit-summary').textContent();
-    assert.match(summary, new RegExp(`Salles : ${NEW_ROOM}`));
+    assert.match(summary, new RegExp(`Salles : ${moved.newRoom}`));
     assert.match(summary, new RegExp(REASON));
     await dialog.getByTestId('edit-confirm').tap();
     const saved = page.getByTestId('edit-saved');
     await saved.waitFor();
-    assert.match(await saved.getByTestId('class-where').textContent(), new RegExp(NEW_ROOM));
+    assert.match(await saved.getByTestId('class-where').textContent(), new RegExp(moved.newRoom));
     assert.match(await saved.getByTestId('class-changes').textContent(), new RegExp(`Salle modifiée — était ${moved.room}`));
     // The list shows the updated class too.
     const listed = page.getByTestId('group-week').locator(`[data-event-id="${moved.id}"]`);
-    assert.match(await listed.getByTestId('class-where').textContent(), new RegExp(NEW_ROOM));
+    assert.match(await listed.getByTestId('class-where').textContent(), new RegExp(moved.newRoom));
   });
   if (!moved) return;
 
@@ -106,13 +107,53 @@ test('staff move a class to another room; the student sees it changed, reads the
     async ({ page, context, base }) => {
       await signIn(page, base, studentEmail, password);
       await waitForController(page);
-      // The home page's next class links to its day.
       await page.getByTestId('next-class').waitFor();
-      await page.goto(`${base}/timetable?day=${moved.day}`, { waitUntil: 'load' });
+
+      // The timetable notification of the change (as the server words it), tapped: the day opens.
+      await context.grantPermissions(['notifications'], { origin: base });
+      const cdp = await context.newCDPSession(page);
+      const registration = new Promise((resolve) => {
+        cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+          const found = registrations.find((r) => r.scopeURL === `${base}/` && !r.isDeleted);
+          if (found) resolve(found.registrationId);
+        });
+      });
+      await cdp.send('ServiceWorker.enable');
+      const registrationId = await within(10_000, 'the service worker registration', registration);
+      const tag = `timetable-${moved.id}`;
+      const payload = { title: 'Salle modifiée', body: `Programmation : salle ${moved.newRoom}`, url: `/timetable?day=${moved.day}`, category: 'timetable', tag };
+      const shown = (t) =>
+        page.evaluate(async (tag) => {
+          const ready = await navigator.serviceWorker.ready;
+          for (let i = 0; i < 30; i++) {
+            if ((await ready.getNotifications({ tag })).length > 0) return true;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          return false;
+        }, t);
+      // A busy machine sometimes drops a push delivered over the DevTools protocol: deliver again.
+      let delivered = false;
+      for (let attempt = 0; attempt < 3 && !delivered; attempt++) {
+        await cdp.send('ServiceWorker.deliverPushMessage', { origin: base, registrationId, data: JSON.stringify(payload) });
+        delivered = await shown(tag);
+      }
+      assert.ok(delivered, 'the worker showed the timetable notification');
+      const outcome = await page.evaluate(async (t) => {
+        const ready = await navigator.serviceWorker.ready;
+        const channel = new MessageChannel();
+        const answer = new Promise((resolve) => {
+          channel.port1.onmessage = (event) => resolve(event.data.outcome);
+        });
+        ready.active.postMessage({ type: 'ent:activate-notification', tag: t }, [channel.port2]);
+        return Promise.race([answer, new Promise((resolve) => setTimeout(() => resolve('no answer'), 10_000))]);
+      }, tag);
+      assert.equal(outcome, 'routed');
+      await page.waitForURL(`${base}/timetable?day=${moved.day}`);
+      assert.equal(await page.getByTestId('day-view').getAttribute('data-day'), moved.day);
       const card = page.getByTestId('day-view').locator(`[data-event-id="${moved.id}"]`);
       await card.waitFor();
       assert.equal(await card.getAttribute('data-changed'), 'true');
-      assert.match(await card.getByTestId('class-where').textContent(), new RegExp(NEW_ROOM));
+      assert.match(await card.getByTestId('class-where').textContent(), new RegExp(moved.newRoom));
       assert.match(await card.getByTestId('class-changes').textContent(), new RegExp(`Salle modifiée — était ${moved.room}`));
       assert.equal(await card.getByTestId('class-reason').textContent(), `Motif : ${REASON}`);
 
@@ -136,7 +177,7 @@ test('staff move a class to another room; the student sees it changed, reads the
       await page.reload({ waitUntil: 'load' });
       const offlineCard = page.getByTestId('day-view').locator(`[data-event-id="${moved.id}"]`);
       await offlineCard.waitFor();
-      assert.match(await offlineCard.getByTestId('class-where').textContent(), new RegExp(NEW_ROOM));
+      assert.match(await offlineCard.getByTestId('class-where').textContent(), new RegExp(moved.newRoom));
       assert.match(await page.getByTestId('timetable-offline').textContent(), /^Hors ligne — mis à jour le \d{1,2} \S+ à \d{2}:\d{2}$/);
       await page.getByTestId('view-week').tap();
       await page.getByTestId('week-view').locator(`[data-event-id="${moved.id}"]`).waitFor();
@@ -146,7 +187,8 @@ test('staff move a class to another room; the student sees it changed, reads the
       // The calendar feed: made on demand, iCalendar at its secret URL.
       await page.getByTestId('view-day').tap();
       await page.reload({ waitUntil: 'load' });
-      await page.getByTestId('feed-create').tap();
+      await page.getByTestId('calendar-feed').locator('button, input').first().waitFor();
+      if (await page.getByTestId('feed-create').isVisible()) await page.getByTestId('feed-create').tap();
       const url = await page.getByTestId('feed-url').inputValue();
       assert.match(url, /\/api\/calendar\/[^/]+$/);
       assert.match(await page.getByTestId('feed-open').getAttribute('href'), /^webcal:\/\/.+\/api\/calendar\//);
@@ -156,7 +198,7 @@ test('staff move a class to another room; the student sees it changed, reads the
       assert.match(ics.headers()['content-type'], /^text\/calendar/);
       const body = await ics.text();
       assert.match(body, /^BEGIN:VCALENDAR\r?\n/);
-      assert.ok(body.includes(NEW_ROOM), 'the feed has the new room');
+      assert.ok(body.includes(moved.newRoom), 'the feed has the new room');
 
       // A new link: the old one stops working.
       await page.getByTestId('feed-renew').tap();
