@@ -348,6 +348,16 @@ export function TimetableGroups() {
             </select>
           </div>
           {group && (
+            <Field
+              type="date"
+              name="week"
+              label={t('groups.week')}
+              value={monday}
+              onValue={() => undefined}
+              onCommit={(value) => isDay(value) && go(group, mondayOf(value))}
+            />
+          )}
+          {group && (
             <div class="pager">
               <button type="button" class="icon-button pager-prev" aria-label={t('timetable.previousWeek')} data-testid="week-previous" onClick={() => go(group, addDays(monday, -7))}>
                 <ChevronIcon />

@@ -180,6 +180,16 @@ describe('Plus → Emploi du temps des groupes', () => {
     const { requests } = await start('/more/timetable-groups', groupRoutes(), STAFF);
     await choose('[data-testid="group-select"]', 'L1-INFO-TD2');
     expect(location.search).toBe('?group=L1-INFO-TD2&week=2026-11-30');
+    // Another week: its Monday, from any of its days.
+    const week = $<HTMLInputElement>('input[name="week"]')!;
+    await act(() => {
+      week.value = '2026-12-10';
+      week.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await flush();
+    expect(location.search).toBe('?group=L1-INFO-TD2&week=2026-12-07');
+    await click('[data-testid="week-previous"]');
+    expect(location.search).toBe('?group=L1-INFO-TD2&week=2026-11-30');
     expect($('[data-testid="group-week"] [data-event-id="42"]')?.textContent).toContain('Programmation');
     await click('[data-event-id="42"] [data-testid="class-edit"]');
     expect($<HTMLInputElement>('input[name="rooms"]')?.value).toBe('E014');
