@@ -405,6 +405,7 @@ export const en: Messages = {
   'groups.intro': 'Choose a group and a week, then a class to move it, change its room, cancel or restore it. The students concerned are notified.',
   'groups.group': 'Group',
   'groups.week': 'Week of',
+  'groups.close': 'Close without changing',
   'groups.pick': 'Choose a group',
   'groups.edit': 'Edit',
   'groups.editTitle': 'Edit “{title}”',

@@ -406,6 +406,7 @@ export const fr = {
   'groups.intro': 'Choisissez un groupe et une semaine, puis un cours pour le déplacer, changer de salle, l’annuler ou le rétablir. Les étudiants concernés sont prévenus.',
   'groups.group': 'Groupe',
   'groups.week': 'Semaine du',
+  'groups.close': 'Fermer sans modifier',
   'groups.pick': 'Choisir un groupe',
   'groups.edit': 'Modifier',
   'groups.editTitle': 'Modifier « {title} »',

@@ -272,8 +272,9 @@ export function EditClassDialog({
         )}
         <ProblemAlert failure={failure} />
         <Button testId="edit-next">{t('groups.next')}</Button>
+        {/* Not « Annuler »: next to « Annuler ce cours », it would say the opposite. */}
         <Button type="button" variant="secondary" onClick={onClose}>
-          {t('common.cancel')}
+          {t('groups.close')}
         </Button>
       </form>
     </Dialog>
