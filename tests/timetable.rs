@@ -552,17 +552,7 @@ async fn the_calendar_feed_is_a_secret_url_that_calendars_can_read() {
     )
     .await;
     assert!(none["url"].is_null());
-    let made = ok_json(
-        call(
-            &app,
-            Method::POST,
-            "/api/me/calendar-feed",
-            None,
-            Some(&lucas),
-        )
-        .await,
-    )
-    .await;
+    let made = renew_feed(&app, &lucas).await;
     let url = made["url"].as_str().unwrap();
     assert!(
         made["webcal_url"]
@@ -624,17 +614,7 @@ async fn the_calendar_feed_is_a_secret_url_that_calendars_can_read() {
     assert!(moved.get_start().is_some() && moved.get_end().is_some());
 
     // A new URL revokes the old one; forged ones lead nowhere.
-    let renewed = ok_json(
-        call(
-            &app,
-            Method::POST,
-            "/api/me/calendar-feed",
-            None,
-            Some(&lucas),
-        )
-        .await,
-    )
-    .await;
+    let renewed = renew_feed(&app, &lucas).await;
     assert_ne!(renewed["url"], made["url"]);
     assert_eq!(app.get(path).await.status(), 404);
     let forged = path.replace(&path[path.len() - 8..path.len() - 4], "0000");
@@ -710,4 +690,8 @@ async fn last_pull_error(app: &TestApp) -> Option<String> {
         .first(&mut conn)
         .await
         .unwrap()
+}
+
+async fn renew_feed(app: &TestApp, who: &Signed) -> Value {
+    ok_json(call(app, Method::POST, "/api/me/calendar-feed", None, Some(who)).await).await
 }

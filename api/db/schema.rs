@@ -179,6 +179,7 @@ diesel::table! {
         last_change -> Nullable<Jsonb>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        revision -> Int4,
     }
 }
 

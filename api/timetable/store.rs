@@ -2,11 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{
-    ExpressionMethods, JoinOnDsl, NullableExpressionMethods, OptionalExtension, QueryDsl,
-    Queryable, QueryableByName, Selectable, SelectableHelper, delete, insert_into,
-    sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid},
-    update,
-    upsert::excluded,
+    AsChangeset, CombineDsl, ExpressionMethods, Insertable, JoinOnDsl, NullableExpressionMethods,
+    OptionalExtension, QueryDsl, Queryable, Selectable, SelectableHelper, delete, insert_into,
+    update, upsert::excluded,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
@@ -174,6 +172,41 @@ pub async fn of_group(
         .await
 }
 
+/// The columns an import or an edit writes.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = ev, treat_none_as_null = true)]
+struct Fields<'a> {
+    course_code: &'a str,
+    kind: &'a str,
+    starts_at: DateTime<Utc>,
+    ends_at: DateTime<Utc>,
+    rooms: &'a [String],
+    campus_code: Option<&'a str>,
+    teachers: &'a [String],
+    groups: &'a [String],
+    status: &'a str,
+    source_fingerprint: Option<&'a str>,
+    updated_at: DateTime<Utc>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(v: &'a Version, now: DateTime<Utc>) -> Self {
+        Fields {
+            course_code: &v.course_code,
+            kind: v.kind.as_str(),
+            starts_at: v.slot.starts_at,
+            ends_at: v.slot.ends_at,
+            rooms: &v.slot.rooms,
+            campus_code: v.campus_code.as_deref(),
+            teachers: &v.slot.teachers,
+            groups: &v.groups,
+            status: v.slot.status.as_str(),
+            source_fingerprint: v.fingerprint.as_deref(),
+            updated_at: now,
+        }
+    }
+}
+
 /// Inserts new events; returns their ids, in order.
 pub async fn insert(
     conn: &mut AsyncPgConnection,
@@ -187,19 +220,9 @@ pub async fn insert(
             .map(|(uid, v, last_change)| {
                 (
                     ev::uid.eq(*uid),
-                    ev::course_code.eq(&v.course_code),
-                    ev::kind.eq(v.kind.as_str()),
-                    ev::starts_at.eq(v.slot.starts_at),
-                    ev::ends_at.eq(v.slot.ends_at),
-                    ev::rooms.eq(&v.slot.rooms),
-                    ev::campus_code.eq(&v.campus_code),
-                    ev::teachers.eq(&v.slot.teachers),
-                    ev::groups.eq(&v.groups),
-                    ev::status.eq(v.slot.status.as_str()),
-                    ev::source_fingerprint.eq(&v.fingerprint),
+                    Fields::of(v, now),
                     ev::last_change.eq(last_change),
                     ev::created_at.eq(now),
-                    ev::updated_at.eq(now),
                 )
             })
             .collect();
@@ -223,19 +246,7 @@ pub async fn update_event(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     update(ev::table.find(id))
-        .set((
-            ev::course_code.eq(&v.course_code),
-            ev::kind.eq(v.kind.as_str()),
-            ev::starts_at.eq(v.slot.starts_at),
-            ev::ends_at.eq(v.slot.ends_at),
-            ev::rooms.eq(&v.slot.rooms),
-            ev::campus_code.eq(&v.campus_code),
-            ev::teachers.eq(&v.slot.teachers),
-            ev::groups.eq(&v.groups),
-            ev::status.eq(v.slot.status.as_str()),
-            ev::source_fingerprint.eq(&v.fingerprint),
-            ev::updated_at.eq(now),
-        ))
+        .set((Fields::of(v, now), ev::revision.eq(ev::revision + 1)))
         .execute(conn)
         .await?;
     if let Some(change) = last_change {
@@ -458,39 +469,50 @@ pub async fn set_import(
 }
 
 /// An event as people read it.
-#[derive(Debug, Clone, QueryableByName)]
+#[derive(Debug, Clone, Queryable)]
 pub struct Row {
-    #[diesel(sql_type = BigInt)]
     pub id: i64,
-    #[diesel(sql_type = Text)]
     pub course_code: String,
-    #[diesel(sql_type = Text)]
     pub title: String,
-    #[diesel(sql_type = Text)]
     pub colour: String,
-    #[diesel(sql_type = Text)]
     pub kind: String,
-    #[diesel(sql_type = Timestamptz)]
     pub starts_at: DateTime<Utc>,
-    #[diesel(sql_type = Timestamptz)]
     pub ends_at: DateTime<Utc>,
-    #[diesel(sql_type = Array<Text>)]
     pub rooms: Vec<String>,
-    #[diesel(sql_type = Nullable<Text>)]
     pub campus_code: Option<String>,
-    #[diesel(sql_type = Array<Text>)]
     pub teachers: Vec<String>,
-    #[diesel(sql_type = Array<Text>)]
     pub groups: Vec<String>,
-    #[diesel(sql_type = Text)]
     pub status: String,
-    #[diesel(sql_type = Nullable<Jsonb>)]
     pub last_change: Option<serde_json::Value>,
+    pub revision: i32,
 }
 
-const ROW: &str = "SELECT e.id, e.course_code, c.title, c.colour, e.kind, e.starts_at, e.ends_at, \
-     e.rooms, e.campus_code, e.teachers, e.groups, e.status, e.last_change \
-     FROM timetable_events e JOIN courses c ON c.code = e.course_code";
+/// The events `ids`, in order, as people read them. Like every query of a person's week, a
+/// prepared statement: planning would cost more than running it.
+async fn rows(conn: &mut AsyncPgConnection, ids: &[i64]) -> diesel::QueryResult<Vec<Row>> {
+    ev::table
+        .inner_join(courses::table)
+        .filter(ev::id.eq_any(ids))
+        .order((ev::starts_at, ev::id))
+        .select((
+            ev::id,
+            ev::course_code,
+            courses::title,
+            courses::colour,
+            ev::kind,
+            ev::starts_at,
+            ev::ends_at,
+            ev::rooms,
+            ev::campus_code,
+            ev::teachers,
+            ev::groups,
+            ev::status,
+            ev::last_change,
+            ev::revision,
+        ))
+        .load(conn)
+        .await
+}
 
 /// A person's classes starting in [from, to): a student's through their groups, a teacher's
 /// through what they teach. Index ranges only, whatever the size of the year.
@@ -500,22 +522,21 @@ pub async fn of_person(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> diesel::QueryResult<Vec<Row>> {
-    diesel::sql_query(format!(
-        "{ROW} WHERE e.id IN ( \
-           SELECT g.event_id FROM timetable_event_groups g \
-           JOIN group_memberships m ON m.group_code = g.group_code \
-           JOIN people p ON p.id = m.person_id AND p.role = 'student' \
-           WHERE m.person_id = $1 AND g.starts_at >= $2 AND g.starts_at < $3 \
-           UNION \
-           SELECT t.event_id FROM timetable_event_teachers t \
-           WHERE t.person_id = $1 AND t.starts_at >= $2 AND t.starts_at < $3) \
-         ORDER BY e.starts_at, e.id"
-    ))
-    .bind::<SqlUuid, _>(person)
-    .bind::<Timestamptz, _>(from)
-    .bind::<Timestamptz, _>(to)
-    .load(conn)
-    .await
+    let attended = links::table
+        .inner_join(members::table.on(members::group_code.eq(links::group_code)))
+        .inner_join(people::table.on(people::id.eq(members::person_id)))
+        .filter(members::person_id.eq(person))
+        .filter(people::role.eq("student"))
+        .filter(links::starts_at.ge(from))
+        .filter(links::starts_at.lt(to))
+        .select(links::event_id);
+    let taught = teaching::table
+        .filter(teaching::person_id.eq(person))
+        .filter(teaching::starts_at.ge(from))
+        .filter(teaching::starts_at.lt(to))
+        .select(teaching::event_id);
+    let ids: Vec<i64> = attended.union(taught).load(conn).await?;
+    rows(conn, &ids).await
 }
 
 /// A group's classes starting in [from, to) (for staff).
@@ -525,25 +546,18 @@ pub async fn of_group_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> diesel::QueryResult<Vec<Row>> {
-    diesel::sql_query(format!(
-        "{ROW} WHERE e.id IN ( \
-           SELECT event_id FROM timetable_event_groups \
-           WHERE group_code = $1 AND starts_at >= $2 AND starts_at < $3) \
-         ORDER BY e.starts_at, e.id"
-    ))
-    .bind::<Text, _>(group)
-    .bind::<Timestamptz, _>(from)
-    .bind::<Timestamptz, _>(to)
-    .load(conn)
-    .await
+    let ids: Vec<i64> = links::table
+        .filter(links::group_code.eq(group))
+        .filter(links::starts_at.ge(from))
+        .filter(links::starts_at.lt(to))
+        .select(links::event_id)
+        .load(conn)
+        .await?;
+    rows(conn, &ids).await
 }
 
 pub async fn row(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Row>> {
-    diesel::sql_query(format!("{ROW} WHERE e.id = $1"))
-        .bind::<BigInt, _>(id)
-        .get_result(conn)
-        .await
-        .optional()
+    Ok(rows(conn, &[id]).await?.pop())
 }
 
 /// The generation of a person's calendar feed, if they made one.

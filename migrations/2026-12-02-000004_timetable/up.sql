@@ -34,6 +34,8 @@ CREATE TABLE timetable_events (
     last_change jsonb,
     created_at timestamptz NOT NULL,
     updated_at timestamptz NOT NULL,
+    -- One more at every write: what a week's ETag is made of.
+    revision integer NOT NULL DEFAULT 0,
     CHECK (ends_at > starts_at)
 );
 
