@@ -121,8 +121,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let clock = SystemClock;
             let mut conn = connect(&config).await?;
             let settings = timetable::import::Settings::of(&config);
-            let seeded =
-                demo::seed(&mut conn, &rules(&config, &clock), settings, clock.now()).await;
+            let redis = crate::redis::Redis::new(&config.redis)?;
+            let rules = rules(&config, &clock);
+            let seeded = demo::seed(&mut conn, &rules, &redis, settings, clock.now()).await;
             println!("demo university ready: {}", reported(seeded)?);
         }
         Command::Import(ImportKind::People { file, skip_invalid }) => {
@@ -133,8 +134,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 std::fs::read(&file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let mut conn = connect(&config).await?;
             let settings = timetable::import::Settings::of(&config);
+            let redis = crate::redis::Redis::new(&config.redis)?;
+            let now = SystemClock.now();
             let report =
-                timetable::import::import(&mut conn, settings, &group, &bytes, SystemClock.now())
+                timetable::import::import(&mut conn, &redis, settings, &group, &bytes, now)
                     .await
                     .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             println!("{group}: {report}");
@@ -232,6 +235,8 @@ async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> a
     }
     println!("{}", reported(result)?);
     let state = server::state(config.clone(), Arc::new(SystemClock))?;
+    // Groups may have changed: so may people's timetables.
+    timetable::cache::changed(&state.redis).await;
     let client = crate::sessions::Client {
         ip: "command line".into(),
         user_agent: "ent import people".into(),

@@ -50,8 +50,10 @@ fn settings(app: &TestApp) -> Settings {
 
 async fn import(app: &TestApp, group: &str, ics: &str) -> Result<Report, ImportError> {
     let mut conn = app.db.conn().await;
+    let redis = ent::redis::Redis::new(&app.db.config.redis).unwrap();
     import::import(
         &mut conn,
+        &redis,
         settings(app),
         group,
         ics.as_bytes(),

@@ -39,6 +39,7 @@ const GROUPS: [(&str, &str, Option<&str>); 7] = [
 pub async fn seed(
     conn: &mut AsyncPgConnection,
     rules: &Rules,
+    redis: &crate::redis::Redis,
     settings: crate::timetable::import::Settings,
     now: DateTime<Utc>,
 ) -> Result<Report, ImportError> {
@@ -51,7 +52,7 @@ pub async fn seed(
     let (records, errors) = import::read(PEOPLE_CSV.as_bytes(), rules)?;
     let report = import::write(conn, records, errors, false, now, &|_, _| ()).await?;
     activate_demo_accounts(conn, now).await?;
-    timetable::seed(conn, settings, now)
+    timetable::seed(conn, redis, settings, now)
         .await
         .map_err(|e| ImportError::DemoTimetable(e.to_string()))?;
     Ok(report)

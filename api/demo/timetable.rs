@@ -6,7 +6,10 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use diesel_async::AsyncPgConnection;
 use icalendar::{Calendar, CalendarDateTime, Component, EventLike};
 
-use crate::timetable::import::{self, ImportError, Settings};
+use crate::{
+    redis::Redis,
+    timetable::import::{self, ImportError, Settings},
+};
 
 /// One weekly class: day, start, end, summary (as ADE writes it), room, teacher.
 type Weekly = (
@@ -148,12 +151,13 @@ const EXPORTS: [(&str, &[Weekly]); 6] = [
 
 pub async fn seed(
     conn: &mut AsyncPgConnection,
+    redis: &Redis,
     settings: Settings,
     now: DateTime<Utc>,
 ) -> Result<(), ImportError> {
     for (group, _) in EXPORTS {
         let file = export_of(group, settings.tz, now).expect("a demo group");
-        import::import(conn, settings, group, file.as_bytes(), now).await?;
+        import::import(conn, redis, settings, group, file.as_bytes(), now).await?;
     }
     Ok(())
 }

@@ -5,3 +5,4 @@ pub mod edge;
 pub mod guard;
 pub mod ops;
 pub mod pwa;
+pub mod raw_json;

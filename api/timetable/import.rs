@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::cache;
 use super::{
     changes::{self, Author, Pending},
     ics::{self, IcsError},
@@ -20,7 +21,7 @@ use super::{
     notice::Notice,
     store::{self, LastChange, StoredEvent, Version},
 };
-use crate::{config::Config, text::fold};
+use crate::{config::Config, redis::Redis, text::fold};
 
 /// What an import needs from the configuration.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +60,15 @@ pub struct Report {
     pub unchanged: usize,
     /// People told of changes.
     pub notified: usize,
+    /// Classes already known from other groups' exports, now this group's too.
+    pub joined: usize,
+}
+
+impl Report {
+    /// Whether anyone's timetable changed.
+    pub fn wrote(&self) -> bool {
+        self.added + self.changed + self.cancelled + self.joined > 0
+    }
 }
 
 impl std::fmt::Display for Report {
@@ -74,6 +84,7 @@ impl std::fmt::Display for Report {
 /// Imports `bytes`, the export of `group`.
 pub async fn import(
     conn: &mut AsyncPgConnection,
+    redis: &Redis,
     settings: Settings,
     group: &str,
     bytes: &[u8],
@@ -81,33 +92,38 @@ pub async fn import(
 ) -> Result<Report, ImportError> {
     let events = ics::parse(bytes, settings.tz, settings.max_file_bytes)?;
     let group = group.to_string();
-    conn.transaction(async |conn| {
-        {
-            let campus = store::group_campus(conn, &group)
-                .await?
-                .ok_or_else(|| ImportError::UnknownGroup(group.clone()))?;
-            // One import of a group at a time, whichever instance runs it.
-            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('timetable:' || $1))")
-                .bind::<diesel::sql_types::Text, _>(&group)
-                .execute(conn)
-                .await?;
-            let run = Run {
-                directory: Directory::load(conn).await?,
-                group: &group,
-                campus,
-                first: store::last_import(conn, &group).await?.is_none(),
-                now,
-            };
-            let fingerprint = export_fingerprint(&events);
-            let (mut report, pending) = run.write(conn, &events).await?;
-            report.notified = pending
-                .tell(conn, settings.tz, settings.notify_days, now)
-                .await?;
-            store::set_import(conn, &group, &fingerprint, events.len(), now).await?;
-            Ok(report)
-        }
-    })
-    .await
+    let report = conn
+        .transaction(async |conn| {
+            {
+                let campus = store::group_campus(conn, &group)
+                    .await?
+                    .ok_or_else(|| ImportError::UnknownGroup(group.clone()))?;
+                // One import of a group at a time, whichever instance runs it.
+                diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('timetable:' || $1))")
+                    .bind::<diesel::sql_types::Text, _>(&group)
+                    .execute(conn)
+                    .await?;
+                let run = Run {
+                    directory: Directory::load(conn).await?,
+                    group: &group,
+                    campus,
+                    first: store::last_import(conn, &group).await?.is_none(),
+                    now,
+                };
+                let fingerprint = export_fingerprint(&events);
+                let (mut report, pending) = run.write(conn, &events).await?;
+                report.notified = pending
+                    .tell(conn, settings.tz, settings.notify_days, now)
+                    .await?;
+                store::set_import(conn, &group, &fingerprint, events.len(), now).await?;
+                Ok::<_, ImportError>(report)
+            }
+        })
+        .await?;
+    if report.wrote() {
+        cache::changed(redis).await;
+    }
+    Ok(report)
 }
 
 /// The same classes give the same fingerprint, whatever the export's stamps.
@@ -255,7 +271,7 @@ impl Run<'_> {
         }
         self.add(conn, &new, &mut report, &mut pending, &mut linked)
             .await?;
-        store::link_group(conn, self.group, &linked).await?;
+        report.joined = store::link_group(conn, self.group, &linked).await? - report.added;
         for event in store::of_group(conn, self.group).await? {
             if !uids.contains(&event.uid.as_str()) {
                 self.withdraw(conn, &event, &mut report, &mut pending)

@@ -2,6 +2,7 @@
 //! each person's week, a personal calendar feed, and a push to the people concerned when a class
 //! moves, changes room or is cancelled.
 
+pub mod cache;
 pub mod changes;
 pub mod feed;
 pub mod ics;

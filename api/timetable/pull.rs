@@ -10,13 +10,14 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use tokio::task::JoinHandle;
 
 use super::import::{self, Settings};
-use crate::{clock::SharedClock, config, couriers::every_pass, db, state::AppState};
+use crate::{clock::SharedClock, config, couriers::every_pass, db, redis::Redis, state::AppState};
 
 /// How often the worker looks for a source that is due.
 const POLL: Duration = Duration::from_secs(60);
 
 pub struct Puller {
     db: db::Pool,
+    redis: Redis,
     clock: SharedClock,
     settings: config::Timetable,
     import: Settings,
@@ -32,6 +33,7 @@ impl Puller {
             .build()?;
         Ok(Puller {
             db: state.db.clone(),
+            redis: state.redis.clone(),
             clock: state.clock.clone(),
             import: Settings::of(&state.config),
             settings,
@@ -51,9 +53,11 @@ impl Puller {
             }
             pulled += 1;
             let result = match self.fetch(source.url.as_str()).await {
-                Ok(bytes) => import::import(&mut conn, self.import, group, &bytes, now)
-                    .await
-                    .map_err(|e| e.to_string()),
+                Ok(bytes) => {
+                    import::import(&mut conn, &self.redis, self.import, group, &bytes, now)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
                 Err(e) => Err(e),
             };
             let error = match result {

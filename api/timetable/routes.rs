@@ -10,10 +10,12 @@ use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
     payload::{Json, PlainText},
+    types::ToJSON,
 };
 use uuid::Uuid;
 
 use super::{
+    cache,
     changes::{self, Author, Pending},
     feed,
     model::{Change, Kind, Status, sha256_hex},
@@ -21,6 +23,7 @@ use super::{
 };
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
+    http::raw_json::RawJson,
     i18n::Lang,
     sessions::Caller,
     state::AppState,
@@ -137,7 +140,7 @@ pub struct Timetable {
 pub enum TimetableResponse {
     #[oai(status = 200)]
     Ok(
-        Json<Timetable>,
+        RawJson<Timetable>,
         /// Send it back in `If-None-Match`: 304 when nothing changed.
         #[oai(header = "ETag")]
         String,
@@ -213,21 +216,34 @@ impl TimetableApi {
             local_midnight(from, tz),
             local_midnight(to + Duration::days(1), tz),
         );
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let rows = store::of_person(&mut conn, caller.person_id, start, end)
-            .await
-            .map_err(ApiError::unavailable)?;
-        let etag = etag(from, to, &rows);
-        if if_none_match.as_deref() == Some(etag.as_str()) {
-            return Ok(TimetableResponse::NotModified(etag));
-        }
-        let body = Timetable {
-            from,
-            to,
-            time_zone: tz.name().to_string(),
-            events: rows.into_iter().map(TimetableEvent::from).collect(),
+        let person = caller.person_id;
+        let (generation, cached) = cache::get(&state.redis, person, from, to).await;
+        let week = match cached {
+            Some(week) => week,
+            None => {
+                let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+                let rows = store::of_person(&mut conn, person, start, end)
+                    .await
+                    .map_err(ApiError::unavailable)?;
+                let etag = etag(from, to, &rows);
+                let body = Timetable {
+                    from,
+                    to,
+                    time_zone: tz.name().to_string(),
+                    events: rows.into_iter().map(TimetableEvent::from).collect(),
+                };
+                let week = cache::Week {
+                    etag,
+                    json: body.to_json_string(),
+                };
+                cache::put(&state.redis, person, from, to, generation, &week).await;
+                week
+            }
         };
-        Ok(TimetableResponse::Ok(Json(body), etag))
+        if if_none_match.as_deref() == Some(week.etag.as_str()) {
+            return Ok(TimetableResponse::NotModified(week.etag));
+        }
+        Ok(TimetableResponse::Ok(RawJson::new(week.json), week.etag))
     }
 
     /// The course groups (staff with the timetable permission).
@@ -323,65 +339,68 @@ impl TimetableApi {
             .map(str::to_string);
         let edit = body.0;
         let staff = staff.0;
-        conn.transaction(async |conn| {
-            let stored = store::by_id(conn, *id)
-                .await
-                .map_err(ApiError::unavailable)?
-                .ok_or(ApiError::new(NOT_FOUND))?;
-            let mut next = Version {
-                course_code: stored.course_code.clone(),
-                kind: Kind::parse(&stored.kind),
-                slot: stored.slot(),
-                campus_code: stored.campus_code.clone(),
-                groups: stored.groups.clone(),
-                fingerprint: stored.source_fingerprint.clone(),
-            };
-            let length = stored.ends_at - stored.starts_at;
-            if let Some(start) = edit.starts_at {
-                next.slot.starts_at = start;
-                next.slot.ends_at = edit.ends_at.unwrap_or(start + length);
-            } else if let Some(end) = edit.ends_at {
-                next.slot.ends_at = end;
-            }
-            if next.slot.ends_at <= next.slot.starts_at {
-                return Err(ApiError::new(ENDS_BEFORE_START));
-            }
-            if let Some(rooms) = rooms {
-                next.slot.rooms = rooms;
-            }
-            if let Some(cancelled) = edit.cancelled {
-                next.slot.status = if cancelled {
-                    Status::Cancelled
-                } else {
-                    Status::Scheduled
+        let edited = conn
+            .transaction(async |conn| {
+                let stored = store::by_id(conn, *id)
+                    .await
+                    .map_err(ApiError::unavailable)?
+                    .ok_or(ApiError::new(NOT_FOUND))?;
+                let mut next = Version {
+                    course_code: stored.course_code.clone(),
+                    kind: Kind::parse(&stored.kind),
+                    slot: stored.slot(),
+                    campus_code: stored.campus_code.clone(),
+                    groups: stored.groups.clone(),
+                    fingerprint: stored.source_fingerprint.clone(),
                 };
-            }
-            let title = store::course_title(conn, &stored.course_code)
-                .await
-                .map_err(ApiError::unavailable)?;
-            let author = Author {
-                actor: Some(staff),
-                reason,
-            };
-            let change = changes::apply(conn, &stored, &next, None, &title, author, now)
-                .await
-                .map_err(ApiError::unavailable)?;
-            let mut pending = Pending::default();
-            if let Some((people, notice)) = change {
-                pending.add(people, notice);
-            }
-            pending
-                .tell(conn, settings.tz, settings.notify_days, now)
-                .await
-                .map_err(ApiError::unavailable)?;
-            tracing::info!(event = stored.id, staff = %staff, "timetable event edited");
-            store::row(conn, stored.id)
-                .await
-                .map_err(ApiError::unavailable)?
-                .map(|r| Json(TimetableEvent::from(r)))
-                .ok_or(ApiError::new(NOT_FOUND))
-        })
-        .await
+                let length = stored.ends_at - stored.starts_at;
+                if let Some(start) = edit.starts_at {
+                    next.slot.starts_at = start;
+                    next.slot.ends_at = edit.ends_at.unwrap_or(start + length);
+                } else if let Some(end) = edit.ends_at {
+                    next.slot.ends_at = end;
+                }
+                if next.slot.ends_at <= next.slot.starts_at {
+                    return Err(ApiError::new(ENDS_BEFORE_START));
+                }
+                if let Some(rooms) = rooms {
+                    next.slot.rooms = rooms;
+                }
+                if let Some(cancelled) = edit.cancelled {
+                    next.slot.status = if cancelled {
+                        Status::Cancelled
+                    } else {
+                        Status::Scheduled
+                    };
+                }
+                let title = store::course_title(conn, &stored.course_code)
+                    .await
+                    .map_err(ApiError::unavailable)?;
+                let author = Author {
+                    actor: Some(staff),
+                    reason,
+                };
+                let change = changes::apply(conn, &stored, &next, None, &title, author, now)
+                    .await
+                    .map_err(ApiError::unavailable)?;
+                let mut pending = Pending::default();
+                if let Some((people, notice)) = change {
+                    pending.add(people, notice);
+                }
+                pending
+                    .tell(conn, settings.tz, settings.notify_days, now)
+                    .await
+                    .map_err(ApiError::unavailable)?;
+                tracing::info!(event = stored.id, staff = %staff, "timetable event edited");
+                store::row(conn, stored.id)
+                    .await
+                    .map_err(ApiError::unavailable)?
+                    .map(|r| Json(TimetableEvent::from(r)))
+                    .ok_or(ApiError::new(NOT_FOUND))
+            })
+            .await?;
+        cache::changed(&state.redis).await;
+        Ok(edited)
     }
 
     /// The caller's calendar feed URL, if they made one.

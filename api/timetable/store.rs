@@ -284,12 +284,14 @@ pub async fn record_change(
         .map(drop)
 }
 
-/// Links events to a group (already linked ones are left as they are).
+/// Links events to a group (already linked ones are left as they are); returns how many links
+/// are new.
 pub async fn link_group(
     conn: &mut AsyncPgConnection,
     group: &str,
     events: &[(i64, DateTime<Utc>)],
-) -> diesel::QueryResult<()> {
+) -> diesel::QueryResult<usize> {
+    let mut new = 0;
     for chunk in events.chunks(5_000) {
         let values: Vec<_> = chunk
             .iter()
@@ -301,13 +303,13 @@ pub async fn link_group(
                 )
             })
             .collect();
-        insert_into(links::table)
+        new += insert_into(links::table)
             .values(values)
             .on_conflict_do_nothing()
             .execute(conn)
             .await?;
     }
-    Ok(())
+    Ok(new)
 }
 
 pub async fn unlink_group(

@@ -26,6 +26,7 @@ pub async fn app_with(adjust: impl FnOnce(&mut ent::config::Config)) -> TestApp 
     demo::seed(
         &mut conn,
         &rules,
+        &ent::redis::Redis::new(&app.db.config.redis).unwrap(),
         ent::timetable::import::Settings::of(&app.db.config),
         ent::clock::Clock::now(app.clock.as_ref()),
     )
