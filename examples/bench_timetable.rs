@@ -4,7 +4,11 @@
 //! the database, then with a generated year for 30 000 students in 300 groups (over 500 000
 //! rows), so that the two p99 can be compared. Also reports the server's memory.
 //!
-//! Usage: bench_timetable BASE_URL DATABASE_URL SERVER_PID [SECONDS]
+//! Weeks are served from the Redis cache once read; the "cold" phase bumps the cache's
+//! generation before every request, so that each one is read from PostgreSQL (the worst case:
+//! as if every class had just changed).
+//!
+//! Usage: bench_timetable BASE_URL DATABASE_URL SERVER_PID REDIS_URL REDIS_PREFIX [SECONDS]
 
 use std::{
     sync::Arc,
@@ -23,8 +27,13 @@ const WEEK: &str = "from=2026-12-07&to=2026-12-13";
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [base, db_url, pid] = [0, 1, 2].map(|i| args.get(i).cloned().unwrap_or_default());
-    let seconds: u64 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let [base, db_url, pid, redis_url, prefix] =
+        [0, 1, 2, 3, 4].map(|i| args.get(i).cloned().unwrap_or_default());
+    let seconds: u64 = args.get(5).and_then(|s| s.parse().ok()).unwrap_or(10);
+    let redis = redis::Client::open(redis_url)?
+        .get_multiplexed_async_connection()
+        .await?;
+    let generation = format!("{prefix}timetable:generation");
     let mut db = AsyncPgConnection::establish(&db_url).await?;
 
     let t = Instant::now();
@@ -46,10 +55,12 @@ async fn main() -> anyhow::Result<()> {
 
     let check = format!("{base}/api/session/check");
     let week = format!("{base}/api/me/timetable?{WEEK}");
-    let small_ref = load(&http, &check, &cookies, seconds, 204).await?;
-    let small = load(&http, &week, &cookies, seconds, 200).await?;
+    let warm = Cache::Warm;
+    let cold = Cache::Cold(redis, generation);
+    let small_ref = load(&http, &check, &cookies, seconds, 204, &warm).await?;
+    let small = load(&http, &week, &cookies, seconds, 200, &cold).await?;
     report("session check (1 000 events)", &small_ref);
-    report("week (1 000 events)", &small);
+    report("week from PostgreSQL (1 000 events)", &small);
 
     let t = Instant::now();
     events(
@@ -62,14 +73,18 @@ async fn main() -> anyhow::Result<()> {
         "a year generated: {rows} rows in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let big_ref = load(&http, &check, &cookies, seconds, 204).await?;
-    let big = load(&http, &week, &cookies, seconds, 200).await?;
+    let big_ref = load(&http, &check, &cookies, seconds, 204, &warm).await?;
+    let big = load(&http, &week, &cookies, seconds, 200, &cold).await?;
+    let cached = load(&http, &week, &cookies, seconds, 200, &warm).await?;
     report("session check (a year)", &big_ref);
-    report("week (a year)", &big);
+    report("week from PostgreSQL (a year)", &big);
+    report("week from the cache (a year)", &cached);
     let rss = memory_mb(&pid, "VmRSS");
 
     let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
-    eprintln!("server memory after the load: {rss:.0} MB resident (logins, at 19 MiB of argon2id each, weigh on it)");
+    eprintln!(
+        "server memory after the load: {rss:.0} MB resident (logins, at 19 MiB of argon2id each, weigh on it)"
+    );
     println!(
         "{}",
         json!({
@@ -77,10 +92,13 @@ async fn main() -> anyhow::Result<()> {
             "connections": CONNECTIONS,
             "rows": rows,
             "reference_per_s": round(big_ref.per_second, 1),
-            "week_per_s": round(big.per_second, 1),
-            "ratio": round(big.per_second / big_ref.per_second, 3),
-            "p99_ms": round(big.p99, 2),
-            "p99_ms_1000_events": round(small.p99, 2),
+            "week_per_s": round(cached.per_second, 1),
+            "ratio": round(cached.per_second / big_ref.per_second, 3),
+            "p99_ms": round(cached.p99, 2),
+            "uncached_per_s": round(big.per_second, 1),
+            "uncached_ratio": round(big.per_second / big_ref.per_second, 3),
+            "uncached_p99_ms": round(big.p99, 2),
+            "uncached_p99_ms_1000_events": round(small.p99, 2),
             "reference_p99_ms": round(big_ref.p99, 2),
             "rss_mb": round(rss, 0),
         })
@@ -205,6 +223,24 @@ async fn sign_in(
         .collect()
 }
 
+/// Whether the cache may answer, or every request must miss it.
+enum Cache {
+    Warm,
+    Cold(redis::aio::MultiplexedConnection, String),
+}
+
+impl Cache {
+    async fn spoil(&self) -> anyhow::Result<()> {
+        if let Cache::Cold(redis, key) = self {
+            let _: i64 = redis::cmd("INCR")
+                .arg(key)
+                .query_async(&mut redis.clone())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 struct Measure {
     per_second: f64,
     p50: f64,
@@ -219,16 +255,22 @@ async fn load(
     cookies: &Arc<Vec<String>>,
     seconds: u64,
     status: u16,
+    cache: &Cache,
 ) -> anyhow::Result<Measure> {
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let clients: Vec<_> = (0..CONNECTIONS)
         .map(|c| {
             let (http, url, cookies) = (http.clone(), url.to_string(), cookies.clone());
+            let cache = match cache {
+                Cache::Warm => Cache::Warm,
+                Cache::Cold(redis, key) => Cache::Cold(redis.clone(), key.clone()),
+            };
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut n = c;
                 while Instant::now() < deadline {
+                    cache.spoil().await?;
                     let t = Instant::now();
                     let resp = http
                         .get(&url)
