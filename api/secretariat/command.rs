@@ -53,7 +53,8 @@ pub enum AccountCommand {
         #[command(flatten)]
         by: By,
     },
-    /// Give a permission (`accounts`: this administration) to a member of staff.
+    /// Give a permission to a member of staff (`accounts`: this administration; `timetable`:
+    /// editing classes).
     Grant { number: String, permission: String },
 }
 
@@ -134,9 +135,15 @@ async fn find(state: &AppState, query: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What staff may be granted beyond their role.
+const PERMISSIONS: [&str; 2] = ["accounts", "timetable"];
+
 async fn grant(state: &AppState, number: &str, permission: &str) -> anyhow::Result<()> {
-    if permission != "accounts" {
-        anyhow::bail!("«{permission}» is not a permission (known: accounts)");
+    if !PERMISSIONS.contains(&permission) {
+        anyhow::bail!(
+            "«{permission}» is not a permission (known: {})",
+            PERMISSIONS.join(", ")
+        );
     }
     let person = person_id(state, number).await?;
     let mut conn = state.db.get().await.map_err(crate::db::unreachable)?;
