@@ -429,6 +429,20 @@ async fn account_commands_act_like_the_secretariat_and_import_closes_former_acco
         count(&db, "SELECT count(*) AS n FROM security_events WHERE kind = 'account_suspended' AND actor_id IS NOT NULL AND device = 'ent account'").await,
         1
     );
+    let granted = run(with_db(
+        &mut ent(&["account", "grant", "P2002", "timetable"]),
+        &db,
+    ))
+    .ok();
+    assert_eq!(granted.stdout, "P2002 now has the permission timetable\n");
+    let refused = run(with_db(
+        &mut ent(&["account", "grant", "P2002", "root"]),
+        &db,
+    ));
+    assert_one_line_error(
+        &refused,
+        "error: «root» is not a permission (known: accounts, timetable)",
+    );
     let unknown = run(with_db(&mut ent(&["account", "close", "99999999"]), &db));
     assert_one_line_error(&unknown, "error: nobody has the number «99999999»");
     let pending = run(with_db(&mut ent(&["account", "close", "25000001"]), &db));
