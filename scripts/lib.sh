@@ -133,6 +133,8 @@ start_scratch_server() {
     "ENT_REDIS__PREFIX=$RUN_ID:"
     ENT_COURIERS__POLL_MS=200
     ENT_COURIERS__FIRST_BACKOFF_SECONDS=1
+    # The browser tests' push service (web-push-testing) listens on loopback.
+    ENT_PUSH__ALLOW_LOOPBACK=true
   )
   if [ -n "${SMS_RECEIVER_PORT:-}" ]; then
     vars+=(ENT_SMS__KIND=http "ENT_SMS__URL=http://127.0.0.1:$SMS_RECEIVER_PORT/sms"
