@@ -8,7 +8,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     accounts, client_errors,
     http::{edge, guard, ops, pwa::Pwa},
-    push, secretariat, security_log, sessions,
+    news, push, secretariat, security_log, sessions,
     state::AppState,
     timetable, university,
 };
@@ -32,6 +32,8 @@ pub enum Tag {
     Notifications,
     /// Classes: each person's timetable, staff edits, the personal calendar feed
     Timetable,
+    /// News of the university and its campuses
+    News,
     /// What the app reports about itself
     Diagnostics,
 }
@@ -46,6 +48,7 @@ type Features = (
     secretariat::routes::SecretariatApi,
     push::routes::PushApi,
     timetable::routes::TimetableApi,
+    news::routes::NewsApi,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

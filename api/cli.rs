@@ -153,13 +153,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The HTTP server, one courier worker, one push worker and the timetable puller, stopped by SIGINT/SIGTERM: the
+/// The HTTP server, one courier worker, one push worker, the timetable puller and the news
+/// announcer, stopped by SIGINT/SIGTERM: the
 /// server drains its requests first, then each worker finishes the pass it is in.
 async fn serve(config: Config) -> anyhow::Result<()> {
     let state = server::state(config, Arc::new(SystemClock))?;
     let couriers = Couriers::new(&state)?;
     let pusher = Pusher::new(&state)?;
     let puller = timetable::pull::Puller::new(&state)?;
+    let announcing = state.clone();
     let bound = server::bind(state).await?;
     println!("listening on http://{}", bound.addr);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -169,7 +171,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let workers = [
         couriers.spawn(until_stopped(stopped.clone())),
         pusher.spawn(until_stopped(stopped.clone())),
-        puller.spawn(until_stopped(stopped)),
+        puller.spawn(until_stopped(stopped.clone())),
+        crate::news::announce::spawn(&announcing, until_stopped(stopped)),
     ];
     let served = bound.run(shutdown_signal()).await;
     let _ = stop.send(true);

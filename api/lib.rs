@@ -23,6 +23,7 @@ pub mod text;
 pub mod accounts;
 pub mod client_errors;
 pub mod demo;
+pub mod news;
 pub mod people;
 pub mod push;
 pub mod secretariat;

@@ -441,7 +441,7 @@ async fn account_commands_act_like_the_secretariat_and_import_closes_former_acco
     ));
     assert_one_line_error(
         &refused,
-        "error: «root» is not a permission (known: accounts, timetable)",
+        "error: «root» is not a permission (known: accounts, timetable, publishing)",
     );
     let unknown = run(with_db(&mut ent(&["account", "close", "99999999"]), &db));
     assert_one_line_error(&unknown, "error: nobody has the number «99999999»");

@@ -229,6 +229,34 @@ diesel::table! {
 }
 
 diesel::table! {
+    news_items (id) {
+        id -> Int8,
+        title -> Text,
+        body -> Text,
+        link_url -> Nullable<Text>,
+        image_url -> Nullable<Text>,
+        audience -> Jsonb,
+        publish_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        pinned -> Bool,
+        urgent -> Bool,
+        author_id -> Nullable<Uuid>,
+        withdrawn_at -> Nullable<Timestamptz>,
+        announced_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    news_reads (person_id, item_id) {
+        person_id -> Uuid,
+        item_id -> Int8,
+        read_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     calendar_feeds (person_id) {
         person_id -> Uuid,
         generation -> Int4,
@@ -272,4 +300,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     timetable_imports,
     timetable_pulls,
     calendar_feeds,
+    news_items,
+    news_reads,
 );

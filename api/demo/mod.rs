@@ -66,7 +66,7 @@ pub const DEMO_PASSWORD: &str = "Loire#Campus-2026";
 const DEMO_ACCOUNTS: [(&str, &[&str]); 3] = [
     ("25000002", &[]),
     ("T1001", &[]),
-    ("P2001", &["accounts", "timetable"]),
+    ("P2001", &["accounts", "timetable", "publishing"]),
 ];
 
 async fn activate_demo_accounts(

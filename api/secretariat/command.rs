@@ -54,7 +54,7 @@ pub enum AccountCommand {
         by: By,
     },
     /// Give a permission to a member of staff (`accounts`: this administration; `timetable`:
-    /// editing classes).
+    /// editing classes; `publishing`: news).
     Grant { number: String, permission: String },
 }
 
@@ -136,7 +136,7 @@ async fn find(state: &AppState, query: &str) -> anyhow::Result<()> {
 }
 
 /// What staff may be granted beyond their role.
-const PERMISSIONS: [&str; 2] = ["accounts", "timetable"];
+const PERMISSIONS: [&str; 3] = ["accounts", "timetable", "publishing"];
 
 async fn grant(state: &AppState, number: &str, permission: &str) -> anyhow::Result<()> {
     if !PERMISSIONS.contains(&permission) {

@@ -83,3 +83,45 @@ pub async fn signed_in(app: &TestApp, identifier: &str, password: &str, remember
         csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
     }
 }
+
+/// A device of `who` registered with a (never contacted) push service on the allow-list.
+pub async fn subscribe(app: &TestApp, who: &Signed, name: &str) {
+    use base64::Engine;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let mut point = vec![4u8];
+    point.extend([7u8; 64]);
+    let body = json!({
+        "endpoint": format!("https://fcm.googleapis.com/fcm/send/{name}"),
+        "keys": {"p256dh": b64(&point), "auth": b64(&[9u8; 16])},
+    });
+    let resp = call(
+        app,
+        Method::PUT,
+        "/api/me/push-subscription",
+        Some(body),
+        Some(who),
+    )
+    .await;
+    assert_eq!(resp.status(), 204);
+}
+
+/// Payloads queued for the device `name`.
+pub async fn pushes_to(app: &TestApp, name: &str) -> Vec<Value> {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct P {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        payload: String,
+    }
+    let mut conn = app.db.conn().await;
+    let rows: Vec<P> = diesel::sql_query(format!(
+        "SELECT o.payload FROM push_outbox o JOIN push_subscriptions s ON s.id = o.subscription_id \
+         WHERE s.endpoint LIKE '%/{name}' ORDER BY o.id"
+    ))
+    .load(&mut conn)
+    .await
+    .unwrap();
+    rows.iter()
+        .map(|r| serde_json::from_str(&r.payload).unwrap())
+        .collect()
+}

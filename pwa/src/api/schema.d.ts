@@ -734,6 +734,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's news: the items whose audience includes them, pinned first then newest. */
+        get: operations["my_news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/news/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks an item as read by the caller (404 if it is not theirs to see). */
+        post: operations["read_news"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/news/public": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The news for everyone, readable before login. */
+        get: operations["public_news"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every item, scheduled, published, expired or withdrawn (staff with the publishing
+         *     permission).
+         */
+        get: operations["manage_news"];
+        put?: never;
+        /** Publishes an item now or later; an urgent one published now is pushed at once. */
+        post: operations["publish_news"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/news/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Rewrites an item (staff with the publishing permission). */
+        put: operations["edit_news"];
+        post?: never;
+        /** Withdraws an item: no one sees it any more. */
+        delete: operations["withdraw_news"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -779,6 +869,23 @@ export interface components {
             /** @description Lets the person choose their password (30 minutes, once). */
             ticket: string;
         };
+        /**
+         * Audience
+         * @description Who an item is for: everyone, or people matching every list given (any of its values).
+         */
+        Audience: {
+            everyone: boolean;
+            /** @default [] */
+            roles: components["schemas"]["AudienceRole"][];
+            /** @default [] */
+            campuses: string[];
+            /** @default [] */
+            programs: string[];
+            /** @default [] */
+            groups: string[];
+        };
+        /** @enum {string} */
+        AudienceRole: "student" | "teacher" | "staff";
         /** Branding */
         Branding: {
             /** @description `#rrggbb` */
@@ -921,6 +1028,33 @@ export interface components {
         };
         /** @enum {string} */
         LoginStatus: "signed_in" | "two_factor_required";
+        /** ManagedNews */
+        ManagedNews: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+            body: string;
+            link_url?: string;
+            image_url?: string;
+            audience: components["schemas"]["Audience"];
+            /** Format: date-time */
+            publish_at: string;
+            /** Format: date-time */
+            expires_at?: string;
+            pinned: boolean;
+            urgent: boolean;
+            state: components["schemas"]["NewsState"];
+            /**
+             * Format: date-time
+             * @description When its push went out (urgent items).
+             */
+            announced_at?: string;
+        };
+        /** ManagedPage */
+        ManagedPage: {
+            items: components["schemas"]["ManagedNews"][];
+            next_cursor?: string;
+        };
         /**
          * Me
          * @description The signed-in person.
@@ -944,6 +1078,54 @@ export interface components {
             /** @description Send it back as `X-CSRF-Token` on every POST, PUT and DELETE. */
             csrf_token: string;
         };
+        /** NewsDraft */
+        NewsDraft: {
+            title: string;
+            body: string;
+            link_url?: string;
+            image_url?: string;
+            audience: components["schemas"]["Audience"];
+            /**
+             * Format: date-time
+             * @description Now when absent; may be in the future.
+             */
+            publish_at?: string;
+            /** Format: date-time */
+            expires_at?: string;
+            /** @default false */
+            pinned: boolean;
+            /**
+             * @description Pushed to its audience when published.
+             * @default false
+             */
+            urgent: boolean;
+        };
+        /** NewsItem */
+        NewsItem: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+            /** @description Markdown subset (paragraphs, **bold**, *italic*, lists, links): render as text. */
+            body: string;
+            link_url?: string;
+            image_url?: string;
+            /** Format: date-time */
+            publish_at: string;
+            /** Format: date-time */
+            expires_at?: string;
+            pinned: boolean;
+            urgent: boolean;
+            /** @description The caller opened it (always false before login). */
+            read: boolean;
+        };
+        /** NewsPage */
+        NewsPage: {
+            items: components["schemas"]["NewsItem"][];
+            /** @description Give it as `cursor` for the next page; none at the end. */
+            next_cursor?: string;
+        };
+        /** @enum {string} */
+        NewsState: "scheduled" | "published" | "expired" | "withdrawn";
         /** PasswordCandidate */
         PasswordCandidate: {
             password: string;
@@ -2689,6 +2871,218 @@ export interface operations {
                 content: {
                     "text/calendar; charset=utf-8": string;
                 };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_news: {
+        parameters: {
+            query?: {
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["NewsPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    public_news: {
+        parameters: {
+            query?: {
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["NewsPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    manage_news: {
+        parameters: {
+            query?: {
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ManagedPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewsDraft"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ManagedNews"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewsDraft"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ManagedNews"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_news: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {

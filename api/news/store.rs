@@ -1,0 +1,263 @@
+//! News items and what people read, in PostgreSQL.
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    AsChangeset, BoolExpressionMethods, ExpressionMethods, Insertable, OptionalExtension, QueryDsl,
+    Queryable, QueryableByName, Selectable, SelectableHelper, insert_into,
+    sql_types::{Array, BigInt, Bool, Jsonb, Nullable, Text, Timestamptz, Uuid as SqlUuid},
+    update,
+};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use crate::db::schema::{news_items as news, news_reads as reads};
+
+/// An item as staff write it.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = news, treat_none_as_null = true)]
+pub struct Draft {
+    pub title: String,
+    pub body: String,
+    pub link_url: Option<String>,
+    pub image_url: Option<String>,
+    pub audience: serde_json::Value,
+    pub publish_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub pinned: bool,
+    pub urgent: bool,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
+#[diesel(table_name = news)]
+pub struct Item {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub link_url: Option<String>,
+    pub image_url: Option<String>,
+    pub audience: serde_json::Value,
+    pub publish_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub pinned: bool,
+    pub urgent: bool,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub announced_at: Option<DateTime<Utc>>,
+}
+
+pub async fn create(
+    conn: &mut AsyncPgConnection,
+    draft: &Draft,
+    author: Uuid,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Item> {
+    insert_into(news::table)
+        .values((
+            draft,
+            news::author_id.eq(author),
+            news::created_at.eq(now),
+            news::updated_at.eq(now),
+        ))
+        .returning(Item::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Rewrites an item that is not withdrawn; an urgent one is announced again only if it was not
+/// yet.
+pub async fn edit(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Option<Item>> {
+    update(news::table.find(id).filter(news::withdrawn_at.is_null()))
+        .set((draft, news::updated_at.eq(now)))
+        .returning(Item::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
+pub async fn withdraw(
+    conn: &mut AsyncPgConnection,
+    id: i64,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<bool> {
+    let n = update(news::table.find(id).filter(news::withdrawn_at.is_null()))
+        .set((news::withdrawn_at.eq(now), news::updated_at.eq(now)))
+        .execute(conn)
+        .await?;
+    Ok(n == 1)
+}
+
+/// Every item, newest publication first (for staff), `limit` after the cursor.
+pub async fn all(
+    conn: &mut AsyncPgConnection,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Item>> {
+    let mut query = news::table
+        .select(Item::as_select())
+        .order((news::publish_at.desc(), news::id.desc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((at, id)) = after {
+        query = query.filter(
+            news::publish_at
+                .lt(at)
+                .or(news::publish_at.eq(at).and(news::id.lt(id))),
+        );
+    }
+    query.load(conn).await
+}
+
+/// Who reads: their role, campus, program and groups.
+#[derive(Debug, Clone, Default)]
+pub struct Reader {
+    pub person: Option<Uuid>,
+    pub role: String,
+    pub campus: Option<String>,
+    pub program: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// Where a page of the feed starts: after this (pinned, publication, id).
+pub type Cursor = (bool, DateTime<Utc>, i64);
+
+#[derive(Debug, Clone, QueryableByName)]
+pub struct FeedRow {
+    #[diesel(embed)]
+    pub item: Item,
+    #[diesel(sql_type = Bool)]
+    pub read: bool,
+}
+
+/// The items `reader` may see now (everyone's only when `reader.person` is none), pinned first
+/// then newest, `limit` after `cursor` (or the one item `only`). Keyset pagination: items published meanwhile never
+/// shift a page.
+pub async fn feed(
+    conn: &mut AsyncPgConnection,
+    reader: &Reader,
+    now: DateTime<Utc>,
+    cursor: Option<Cursor>,
+    only: Option<i64>,
+    limit: i64,
+) -> diesel::QueryResult<Vec<FeedRow>> {
+    let (pinned, at, id) = cursor.unwrap_or((true, DateTime::<Utc>::MAX_UTC, i64::MAX));
+    diesel::sql_query(
+        "SELECT n.*, (r.item_id IS NOT NULL) AS read FROM news_items n \
+         LEFT JOIN news_reads r ON r.item_id = n.id AND r.person_id = $1 \
+         WHERE n.withdrawn_at IS NULL AND n.publish_at <= $2 \
+           AND (n.expires_at IS NULL OR n.expires_at > $2) \
+           AND ((n.audience->>'everyone')::boolean OR ($1 IS NOT NULL \
+             AND (jsonb_array_length(n.audience->'roles') = 0 OR n.audience->'roles' ? $3) \
+             AND (jsonb_array_length(n.audience->'campuses') = 0 \
+               OR n.audience->'campuses' ? coalesce($4, '')) \
+             AND (jsonb_array_length(n.audience->'programs') = 0 \
+               OR n.audience->'programs' ? coalesce($5, '')) \
+             AND (jsonb_array_length(n.audience->'groups') = 0 \
+               OR n.audience->'groups' ?| $6))) \
+           AND (n.pinned, n.publish_at, n.id) < ($7, $8, $9) \
+           AND ($11::bigint IS NULL OR n.id = $11) \
+         ORDER BY n.pinned DESC, n.publish_at DESC, n.id DESC LIMIT $10",
+    )
+    .bind::<Nullable<SqlUuid>, _>(reader.person)
+    .bind::<Timestamptz, _>(now)
+    .bind::<Text, _>(&reader.role)
+    .bind::<Nullable<Text>, _>(&reader.campus)
+    .bind::<Nullable<Text>, _>(&reader.program)
+    .bind::<Array<Text>, _>(&reader.groups)
+    .bind::<Bool, _>(pinned)
+    .bind::<Timestamptz, _>(at)
+    .bind::<BigInt, _>(id)
+    .bind::<BigInt, _>(limit)
+    .bind::<Nullable<BigInt>, _>(only)
+    .load(conn)
+    .await
+}
+
+pub async fn mark_read(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    item: i64,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<()> {
+    insert_into(reads::table)
+        .values((
+            reads::person_id.eq(person),
+            reads::item_id.eq(item),
+            reads::read_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Urgent items published by `now` and not announced yet, taken for announcing (other
+/// instances skip them).
+pub async fn claim_unannounced(
+    conn: &mut AsyncPgConnection,
+    now: DateTime<Utc>,
+) -> diesel::QueryResult<Vec<Item>> {
+    diesel::sql_query(
+        "UPDATE news_items SET announced_at = $1 WHERE id IN ( \
+           SELECT id FROM news_items WHERE urgent AND announced_at IS NULL \
+             AND withdrawn_at IS NULL AND publish_at <= $1 \
+             AND (expires_at IS NULL OR expires_at > $1) \
+           ORDER BY publish_at LIMIT 10 FOR UPDATE SKIP LOCKED) \
+         RETURNING *",
+    )
+    .bind::<Timestamptz, _>(now)
+    .load(conn)
+    .await
+}
+
+/// The people in an item's audience who have a device to notify.
+pub async fn audience_with_devices(
+    conn: &mut AsyncPgConnection,
+    item: &Item,
+) -> diesel::QueryResult<Vec<Uuid>> {
+    #[derive(QueryableByName)]
+    struct Person {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let people: Vec<Person> = diesel::sql_query(
+        "SELECT DISTINCT p.id FROM (SELECT $1::jsonb AS a) q, people p \
+         JOIN push_subscriptions s ON s.person_id = p.id \
+         WHERE p.enrolment = 'enrolled' AND ((a->>'everyone')::boolean OR ( \
+           (jsonb_array_length(a->'roles') = 0 OR a->'roles' ? p.role) \
+           AND (jsonb_array_length(a->'campuses') = 0 OR a->'campuses' ? coalesce(p.campus_code, '')) \
+           AND (jsonb_array_length(a->'programs') = 0 \
+             OR a->'programs' ? coalesce(p.program_code, '')) \
+           AND (jsonb_array_length(a->'groups') = 0 OR EXISTS (SELECT 1 FROM group_memberships m \
+             WHERE m.person_id = p.id AND a->'groups' ? m.group_code))))",
+    )
+    .bind::<Jsonb, _>(&item.audience)
+    .load(conn)
+    .await?;
+    Ok(people.into_iter().map(|p| p.id).collect())
+}
+
+/// A reader's role, campus, program and groups.
+pub async fn reader(conn: &mut AsyncPgConnection, person: Uuid) -> diesel::QueryResult<Reader> {
+    use crate::db::schema::{group_memberships as members, people};
+    let (role, campus, program): (String, Option<String>, Option<String>) = people::table
+        .find(person)
+        .select((people::role, people::campus_code, people::program_code))
+        .first(conn)
+        .await?;
+    let groups = members::table
+        .filter(members::person_id.eq(person))
+        .select(members::group_code)
+        .load(conn)
+        .await?;
+    Ok(Reader {
+        person: Some(person),
+        role,
+        campus,
+        program,
+        groups,
+    })
+}
