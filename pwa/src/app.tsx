@@ -11,6 +11,7 @@ import { Contacts } from './pages/Contacts';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { More } from './pages/More';
+import { News, NewsDetail } from './pages/News';
 import { Notifications } from './pages/Notifications';
 import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
 import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
@@ -65,6 +66,10 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
       ) : (
         <NotFound />
       );
+    case 'news':
+      return <News />;
+    case 'news-item':
+      return 'newsId' in screen ? <NewsDetail id={screen.newsId} /> : <NotFound />;
     case 'timetable-groups':
       return signedIn && auth.me.permissions.includes('timetable') ? <TimetableGroups /> : <NotFound />;
     default:

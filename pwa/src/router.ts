@@ -37,10 +37,12 @@ export type Screen =
   | { id: 'notifications' }
   | { id: 'secretariat' }
   | { id: 'secretariat-person'; personId: string }
-  | { id: 'timetable-groups' };
+  | { id: 'timetable-groups' }
+  | { id: 'news' }
+  | { id: 'news-item'; newsId: number };
 
 /** Screens anyone can open without signing in. */
-export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts']);
+export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts', 'news', 'news-item']);
 
 const SECURITY: Record<string, Screen> = {
   '': { id: 'security' },
@@ -62,6 +64,7 @@ export function matchScreen(pathname: string): Screen {
     '/more/secretariat': { id: 'secretariat' },
     '/more/notifications': { id: 'notifications' },
     '/more/timetable-groups': { id: 'timetable-groups' },
+    '/news': { id: 'news' },
   };
   if (fixed[path]) return fixed[path];
   let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);
@@ -70,7 +73,10 @@ export function matchScreen(pathname: string): Screen {
   if (m) return SECURITY[m[1] ?? ''] ?? { id: 'not-found' };
   m = /^\/more\/secretariat\/([A-Za-z0-9_-]{1,64})$/.exec(path);
   if (m?.[1]) return { id: 'secretariat-person', personId: m[1] };
-  if (path.startsWith('/more/')) return { id: 'not-found' };
+  // A news item (the notification of an urgent item opens /news/{id}).
+  m = /^\/news\/([1-9][0-9]{0,15})$/.exec(path);
+  if (m?.[1]) return { id: 'news-item', newsId: Number(m[1]) };
+  if (path.startsWith('/more/') || path.startsWith('/news/')) return { id: 'not-found' };
   return { id: matchRoute(path) };
 }
 

@@ -1,4 +1,5 @@
 import { InstallBanner } from '../components/InstallCard';
+import { NewsCard } from '../components/NewsCard';
 import { NextClassCard } from '../components/NextClassCard';
 import { NotificationCard } from '../components/NotificationCard';
 import { cardMode, usePushDevice } from '../push/device';
@@ -28,6 +29,8 @@ export function Home() {
       <p class="lead">{t('home.intro')}</p>
       {/* Signed in (or offline after signing in): the next class, from the stored timetable too. */}
       {(auth.status === 'signed-in' || (auth.status === 'offline' && auth.wasSignedIn)) && <NextClassCard auth={auth} />}
+      {/* Signed in: the 3 newest items of the feed. */}
+      {auth.status === 'signed-in' && <NewsCard />}
       {/* After signing in: what notifications are for, and « Activer les notifications ». */}
       <NotificationCard />
       {/* Shown only once the browser offers installation: below the first card, it moves less. */}

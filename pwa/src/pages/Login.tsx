@@ -172,6 +172,9 @@ export function Login() {
           </a>
         </li>
         <li>
+          <a class="list-link" href="/news" data-testid="login-news">
+            {t('login.news')}
+          </a>
           <a class="list-link" href="/contacts">
             {t('login.assistance')}
           </a>
