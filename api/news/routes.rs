@@ -240,19 +240,9 @@ impl NewsApi {
         staff: Publisher,
         body: Json<NewsDraft>,
     ) -> ApiResult<Json<ManagedNews>> {
-        let now = state.clock.now();
-        let draft = checked(&state, body.0, now)?;
-        let tz = state.config.university.time_zone.tz();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let item = conn
-            .transaction(async |conn| {
-                let item = store::create(conn, &draft, staff.0, now).await?;
-                announce_due(conn, tz, now).await?;
-                Ok::<_, ApiError>(item)
-            })
-            .await?;
+        let item = save(&state, body.0, Save::New(staff.0)).await?;
         tracing::info!(news = item.id, staff = %staff.0, "news published");
-        Ok(Json(managed(item, now)))
+        Ok(Json(item))
     }
 
     /// Rewrites an item (staff with the publishing permission).
@@ -264,20 +254,7 @@ impl NewsApi {
         id: Path<i64>,
         body: Json<NewsDraft>,
     ) -> ApiResult<Json<ManagedNews>> {
-        let now = state.clock.now();
-        let draft = checked(&state, body.0, now)?;
-        let tz = state.config.university.time_zone.tz();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let item = conn
-            .transaction(async |conn| {
-                let item = store::edit(conn, *id, &draft, now)
-                    .await?
-                    .ok_or(ApiError::new(NOT_FOUND))?;
-                announce_due(conn, tz, now).await?;
-                Ok::<_, ApiError>(item)
-            })
-            .await?;
-        Ok(Json(managed(item, now)))
+        save(&state, body.0, Save::Existing(*id)).await.map(Json)
     }
 
     /// Withdraws an item: no one sees it any more.
@@ -295,6 +272,33 @@ impl NewsApi {
             Err(ApiError::new(NOT_FOUND))
         }
     }
+}
+
+/// A new item by this member of staff, or the item with this id.
+enum Save {
+    New(Uuid),
+    Existing(i64),
+}
+
+/// Writes a checked draft and, in the same transaction, pushes whatever urgent item is now due.
+async fn save(state: &AppState, body: NewsDraft, to: Save) -> ApiResult<ManagedNews> {
+    let now = state.clock.now();
+    let draft = checked(state, body, now)?;
+    let tz = state.config.university.time_zone.tz();
+    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let item = conn
+        .transaction(async |conn| {
+            let item = match to {
+                Save::New(author) => store::create(conn, &draft, author, now).await?,
+                Save::Existing(id) => store::edit(conn, id, &draft, now)
+                    .await?
+                    .ok_or(ApiError::new(NOT_FOUND))?,
+            };
+            announce_due(conn, tz, now).await?;
+            Ok::<_, ApiError>(item)
+        })
+        .await?;
+    Ok(managed(item, now))
 }
 
 async fn page(state: &AppState, reader: &Reader, cursor: Option<&str>) -> ApiResult<NewsPage> {
