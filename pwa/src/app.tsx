@@ -18,6 +18,7 @@ import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
 import { Activity, ChangePassword, Devices, PhoneBanner, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
 import { NotFound, Soon } from './pages/Soon';
 import { Timetable } from './pages/Timetable';
+import { NewsPublish } from './pages/NewsPublish';
 import { TimetableGroups } from './pages/TimetableGroups';
 import { matchRoute, matchScreen, navigate, PUBLIC_SCREENS, usePath, type Screen } from './router';
 
@@ -70,6 +71,8 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
       return <News />;
     case 'news-item':
       return 'newsId' in screen ? <NewsDetail id={screen.newsId} /> : <NotFound />;
+    case 'news-publish':
+      return signedIn && auth.me.permissions.includes('publishing') ? <NewsPublish /> : <NotFound />;
     case 'timetable-groups':
       return signedIn && auth.me.permissions.includes('timetable') ? <TimetableGroups /> : <NotFound />;
     default:

@@ -39,6 +39,7 @@ export type Screen =
   | { id: 'secretariat-person'; personId: string }
   | { id: 'timetable-groups' }
   | { id: 'news' }
+  | { id: 'news-publish' }
   | { id: 'news-item'; newsId: number };
 
 /** Screens anyone can open without signing in. */
@@ -65,6 +66,7 @@ export function matchScreen(pathname: string): Screen {
     '/more/notifications': { id: 'notifications' },
     '/more/timetable-groups': { id: 'timetable-groups' },
     '/news': { id: 'news' },
+    '/more/news': { id: 'news-publish' },
   };
   if (fixed[path]) return fixed[path];
   let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);

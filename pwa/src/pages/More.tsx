@@ -59,6 +59,14 @@ function AccountSection() {
             </a>
           </li>
         )}
+        {me.permissions.includes('publishing') && (
+          <li>
+            <a class="list-link" href="/more/news" data-testid="publishing-link">
+              <span>{t('account.publishing')}</span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
         {me.permissions.includes('accounts') && (
           <li>
             <a class="list-link" href="/more/secretariat" data-testid="secretariat-link">
