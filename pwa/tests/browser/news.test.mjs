@@ -1,0 +1,93 @@
+// News against a real server with the demo university: the staff member P2001 (permission
+// "publishing") publishes an item for the campus grandmont whose body holds **bold** text and a
+// <script>; the student 25000002 (campus grandmont) finds it in /news, opens it, sees the bold as
+// <strong> and the script as plain text (never run); signed out, the public feed does not list it.
+// Titles carry a unique suffix, so a reused server does not confuse the checks.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { TEST_TIMEOUT, withPhone } from './support.mjs';
+
+const demo = new URL('../../../api/demo/', import.meta.url);
+const SCRIPT = '<script>window.__pwned = 1</script>';
+
+async function demoPassword() {
+  const source = await readFile(new URL('mod.rs', demo), 'utf8');
+  const match = /DEMO_PASSWORD: &str = "([^"]+)"/.exec(source);
+  assert.ok(match, 'DEMO_PASSWORD not found in api/demo/mod.rs');
+  return match[1];
+}
+
+async function demoEmail(number) {
+  const csv = await readFile(new URL('people.csv', demo), 'utf8');
+  const [header, ...lines] = csv.trim().split('\n');
+  const columns = header.split(',');
+  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
+  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
+  return row[columns.indexOf('institutional_email')];
+}
+
+async function signIn(page, base, identifier, password) {
+  await page.goto(`${base}/login`, { waitUntil: 'load' });
+  await page.getByTestId('login-form').waitFor();
+  await page.locator('input[name="username"]').fill(identifier);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByTestId('login-submit').tap();
+  await page.locator('nav.bottom-nav').waitFor();
+}
+
+test('staff publish an item for one campus; a student there reads it safely; the public feed does not show it', { timeout: 3 * TEST_TIMEOUT }, async () => {
+  const password = await demoPassword();
+  const staffEmail = await demoEmail('P2001');
+  const studentEmail = await demoEmail('25000002');
+  const suffix = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const title = `Fermeture de la bibliothèque ${suffix}`;
+  const body = `La bibliothèque ferme **à 17 h** aujourd’hui.\n\n${SCRIPT}`;
+
+  // Staff: Plus → « Publier une actualité » → the form, for the campus grandmont only.
+  await withPhone(async ({ page, base }) => {
+    await signIn(page, base, staffEmail, password);
+    await page.locator('nav.bottom-nav a[data-tab="more"]').tap();
+    await page.getByTestId('publishing-link').tap();
+    await page.waitForURL(`${base}/more/news`);
+    await page.getByTestId('news-new').tap();
+    await page.locator('input[name="title"]').fill(title);
+    await page.locator('textarea[name="body"]').fill(body);
+    // The live preview already renders the Markdown as elements, the script as text.
+    const preview = page.getByTestId('news-preview');
+    assert.equal(await preview.locator('strong').first().textContent(), 'à 17 h');
+    assert.ok((await preview.textContent()).includes(SCRIPT));
+    await page.locator('input[name="everyone"]').uncheck();
+    await page.locator('input[name="campus-grandmont"]').check();
+    await page.getByTestId('news-submit').tap();
+    await page.getByTestId('publish-notice').waitFor();
+    const row = page.getByTestId('publish-item').filter({ hasText: suffix });
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-state'), 'published');
+  });
+
+  // The student of grandmont: /news lists it; opened, bold is <strong>, the script is text.
+  await withPhone(async ({ page, base }) => {
+    await signIn(page, base, studentEmail, password);
+    await page.goto(`${base}/news`, { waitUntil: 'load' });
+    const row = page.getByTestId('news-item').filter({ hasText: suffix });
+    await row.waitFor();
+    await row.locator('a').tap();
+    await page.getByTestId('news-detail').waitFor();
+    assert.equal(await page.getByTestId('news-detail-title').textContent(), title);
+    const article = page.locator('.news-body');
+    assert.equal(await article.locator('strong').first().textContent(), 'à 17 h');
+    assert.ok((await article.textContent()).includes(SCRIPT), 'the script is shown as text');
+    assert.equal(await article.locator('script').count(), 0);
+    assert.equal(await page.evaluate(() => typeof window.__pwned), 'undefined');
+  });
+
+  // Signed out: the public feed holds only items for everyone.
+  await withPhone(async ({ page, base }) => {
+    await page.goto(`${base}/news`, { waitUntil: 'load' });
+    await page.locator('[data-testid="news-list"], main p.muted:not([aria-busy])').first().waitFor();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="news-loading"]'));
+    assert.equal(await page.getByTestId('news-item').filter({ hasText: suffix }).count(), 0, 'the grandmont item is not public');
+    assert.equal(await page.evaluate(() => typeof window.__pwned), 'undefined');
+  });
+});
