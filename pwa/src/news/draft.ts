@@ -3,8 +3,9 @@
 import type { Audience, AudienceRole, ManagedNews, NewsDraft } from '../api/news';
 import { isDay, isTime, localDay, localTime, zonedInstant } from '../timetable/dates';
 
+// The server's limits (api/news/routes.rs).
 export const TITLE_MAX = 200;
-export const BODY_MAX = 10_000;
+export const BODY_MAX = 20_000;
 export const ROLES: readonly AudienceRole[] = ['student', 'teacher', 'staff'];
 
 export interface NewsForm {
