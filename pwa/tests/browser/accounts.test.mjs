@@ -3,10 +3,10 @@
 // password with the e-mailed link. Needs the scratch server of scripts/test: seeded with the
 // demo university, its SMS and e-mail sent to the receivers started here (tests/browser/inbox.mjs).
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { startInbox } from './inbox.mjs';
 import { tabLabels, TEST_TIMEOUT, withPhone } from './support.mjs';
+import { demoPerson } from './demo.mjs';
 
 const FR_TABS = ['Accueil', 'Emploi du temps', 'Messages', 'Aide', 'Plus'];
 const PASSWORD = 'Velo-Loire#2025-bleu';
@@ -14,14 +14,9 @@ const NEW_PASSWORD = 'Cher-Indre#2026-vert';
 // Problems this test provokes on purpose (a wrong code), logged by Chromium as console errors.
 const PROVOKED = [/Failed to load resource: the server responded with a status of 400/];
 
-/** A demo person from api/demo/people.csv (the file seed-demo loads). */
-async function demoPerson(number) {
-  const csv = await readFile(new URL('../../../api/demo/people.csv', import.meta.url), 'utf8');
-  const [header, ...lines] = csv.trim().split('\n');
-  const columns = header.split(',');
-  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
-  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
-  const person = Object.fromEntries(columns.map((c, i) => [c, row[i]]));
+/** A demo person, with their mobile phone as E.164. */
+async function demoPersonWithPhone(number) {
+  const person = await demoPerson(number);
   return { ...person, e164: person.mobile_phone.replace(/[^\d+]/g, '') };
 }
 
@@ -65,7 +60,7 @@ after(async () => {
 test('a student activates the account by SMS, signs in, sees the devices, signs out, then resets the password by e-mail', { timeout: 4 * TEST_TIMEOUT }, () =>
   withPhone(
     async ({ page, base }) => {
-      const person = await demoPerson(process.env.TEST_PERSON_NUMBER ?? '25000001');
+      const person = await demoPersonWithPhone(process.env.TEST_PERSON_NUMBER ?? '25000001');
 
       // Signed out: the login screen, with « Première connexion ? Activer mon compte ».
       await page.goto(`${base}/`, { waitUntil: 'load' });

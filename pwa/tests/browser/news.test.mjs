@@ -4,49 +4,24 @@
 // <strong> and the script as plain text (never run); signed out, the public feed does not list it.
 // Titles carry a unique suffix, so a reused server does not confuse the checks.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { TEST_TIMEOUT, withPhone } from './support.mjs';
+import { demoPassword, demoPerson, signedIn } from './demo.mjs';
 
-const demo = new URL('../../../api/demo/', import.meta.url);
 const SCRIPT = '<script>window.__pwned = 1</script>';
 
-async function demoPassword() {
-  const source = await readFile(new URL('mod.rs', demo), 'utf8');
-  const match = /DEMO_PASSWORD: &str = "([^"]+)"/.exec(source);
-  assert.ok(match, 'DEMO_PASSWORD not found in api/demo/mod.rs');
-  return match[1];
-}
-
-async function demoEmail(number) {
-  const csv = await readFile(new URL('people.csv', demo), 'utf8');
-  const [header, ...lines] = csv.trim().split('\n');
-  const columns = header.split(',');
-  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
-  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
-  return row[columns.indexOf('institutional_email')];
-}
-
-async function signIn(page, base, identifier, password) {
-  await page.goto(`${base}/login`, { waitUntil: 'load' });
-  await page.getByTestId('login-form').waitFor();
-  await page.locator('input[name="username"]').fill(identifier);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByTestId('login-submit').tap();
-  await page.locator('nav.bottom-nav').waitFor();
-}
 
 test('staff publish an item for one campus; a student there reads it safely; the public feed does not show it', { timeout: 3 * TEST_TIMEOUT }, async () => {
   const password = await demoPassword();
-  const staffEmail = await demoEmail('P2001');
-  const studentEmail = await demoEmail('25000002');
+  const staffEmail = (await demoPerson('P2001')).institutional_email;
+  const studentEmail = (await demoPerson('25000002')).institutional_email;
   const suffix = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
   const title = `Fermeture de la bibliothèque ${suffix}`;
   const body = `La bibliothèque ferme **à 17 h** aujourd’hui.\n\n${SCRIPT}`;
 
   // Staff: Plus → « Publier une actualité » → the form, for the campus grandmont only.
   await withPhone(async ({ page, base }) => {
-    await signIn(page, base, staffEmail, password);
+    await signedIn(page, base, staffEmail, password);
     await page.locator('nav.bottom-nav a[data-tab="more"]').tap();
     await page.getByTestId('publishing-link').tap();
     await page.waitForURL(`${base}/more/news`);
@@ -68,7 +43,7 @@ test('staff publish an item for one campus; a student there reads it safely; the
 
   // The student of grandmont: /news lists it; opened, bold is <strong>, the script is text.
   await withPhone(async ({ page, base }) => {
-    await signIn(page, base, studentEmail, password);
+    await signedIn(page, base, studentEmail, password);
     await page.goto(`${base}/news`, { waitUntil: 'load' });
     const row = page.getByTestId('news-item').filter({ hasText: suffix });
     await row.waitFor();

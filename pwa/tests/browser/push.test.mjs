@@ -11,31 +11,11 @@
 //   sends the test notification there, and the test hands the decrypted payload to the worker.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { TEST_TIMEOUT, waitForController, withPhone, within } from './support.mjs';
-
-const demo = new URL('../../../api/demo/', import.meta.url);
-
-/** The demo accounts' password, as seed-demo sets it. */
-async function demoPassword() {
-  const source = await readFile(new URL('mod.rs', demo), 'utf8');
-  const match = /DEMO_PASSWORD: &str = "([^"]+)"/.exec(source);
-  assert.ok(match, 'DEMO_PASSWORD not found in api/demo/mod.rs');
-  return match[1];
-}
-
-/** A demo person's row of api/demo/people.csv. */
-async function demoPerson(number) {
-  const csv = await readFile(new URL('people.csv', demo), 'utf8');
-  const [header, ...lines] = csv.trim().split('\n');
-  const columns = header.split(',');
-  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
-  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
-  return Object.fromEntries(columns.map((c, i) => [c, row[i]]));
-}
+import { demoPassword, demoPerson } from './demo.mjs';
 
 /** The id of the app's service worker registration, from the DevTools protocol. */
 async function registrationId(cdp, base) {

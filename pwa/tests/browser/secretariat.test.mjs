@@ -3,40 +3,11 @@
 // "accounts") suspends and reinstates the student 25000002, who then turns two-factor
 // authentication on and signs in with a recovery code.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { startInbox } from './inbox.mjs';
 import { openPhone, TEST_TIMEOUT, withPhone, EXPECTED_401 } from './support.mjs';
+import { demoPassword, demoPerson, signIn } from './demo.mjs';
 import { totp } from './totp.mjs';
-
-const demo = new URL('../../../api/demo/', import.meta.url);
-
-/** The demo accounts' password, as seed-demo sets it. */
-async function demoPassword() {
-  const source = await readFile(new URL('mod.rs', demo), 'utf8');
-  const match = /DEMO_PASSWORD: &str = "([^"]+)"/.exec(source);
-  assert.ok(match, 'DEMO_PASSWORD not found in api/demo/mod.rs');
-  return match[1];
-}
-
-/** A demo person's row of api/demo/people.csv. */
-async function demoPerson(number) {
-  const csv = await readFile(new URL('people.csv', demo), 'utf8');
-  const [header, ...lines] = csv.trim().split('\n');
-  const columns = header.split(',');
-  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
-  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
-  return Object.fromEntries(columns.map((c, i) => [c, row[i]]));
-}
-
-/** Sign in; the institutional e-mail is accepted as identifier (seed-demo makes one for everyone). */
-async function signIn(page, base, identifier, password) {
-  await page.goto(`${base}/login`, { waitUntil: 'load' });
-  await page.getByTestId('login-form').waitFor();
-  await page.locator('input[name="username"]').fill(identifier);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByTestId('login-submit').tap();
-}
 
 const email = (person) => person.institutional_email || `${person.given_name}.${person.family_name}@etu.univ-tours.fr`.toLowerCase();
 

@@ -5,38 +5,13 @@
 // offline from the stored copy with « Hors ligne — mis à jour le … », and makes the calendar
 // feed link, whose file is iCalendar. The server's clock is the real one.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { TEST_TIMEOUT, waitForController, within, withPhone } from './support.mjs';
+import { demoPassword, demoPerson, signedIn } from './demo.mjs';
 
-const demo = new URL('../../../api/demo/', import.meta.url);
 const GROUP = 'L1-INFO-TD2';
 const REASON = 'Vidéoprojecteur en panne en salle habituelle';
 
-async function demoPassword() {
-  const source = await readFile(new URL('mod.rs', demo), 'utf8');
-  const match = /DEMO_PASSWORD: &str = "([^"]+)"/.exec(source);
-  assert.ok(match, 'DEMO_PASSWORD not found in api/demo/mod.rs');
-  return match[1];
-}
-
-async function demoEmail(number) {
-  const csv = await readFile(new URL('people.csv', demo), 'utf8');
-  const [header, ...lines] = csv.trim().split('\n');
-  const columns = header.split(',');
-  const row = lines.map((line) => line.split(',')).find((cells) => cells[0] === number);
-  assert.ok(row, `person ${number} is not in api/demo/people.csv`);
-  return row[columns.indexOf('institutional_email')];
-}
-
-async function signIn(page, base, identifier, password) {
-  await page.goto(`${base}/login`, { waitUntil: 'load' });
-  await page.getByTestId('login-form').waitFor();
-  await page.locator('input[name="username"]').fill(identifier);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByTestId('login-submit').tap();
-  await page.locator('nav.bottom-nav').waitFor();
-}
 
 /** The university's local date of an instant (YYYY-MM-DD). */
 const parisDay = (iso) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(iso));
@@ -46,13 +21,13 @@ const OFFLINE_NOISE = [/ERR_INTERNET_DISCONNECTED/, /Failed to load resource/, /
 
 test('staff move a class to another room; the student sees it changed, reads the week offline, and subscribes to the calendar feed', { timeout: 3 * TEST_TIMEOUT }, async (t) => {
   const password = await demoPassword();
-  const staffEmail = await demoEmail('P2001');
-  const studentEmail = await demoEmail('25000002');
+  const staffEmail = (await demoPerson('P2001')).institutional_email;
+  const studentEmail = (await demoPerson('25000002')).institutional_email;
   /** The class moved: its id, day and room before. */
   let moved = null;
 
   await withPhone(async ({ page, base }) => {
-    await signIn(page, base, staffEmail, password);
+    await signedIn(page, base, staffEmail, password);
     await page.locator('nav.bottom-nav a[data-tab="more"]').tap();
     await page.getByTestId('timetable-groups-link').tap();
     await page.waitForURL(`${base}/more/timetable-groups`);
@@ -105,7 +80,7 @@ test('staff move a class to another room; the student sees it changed, reads the
 
   await withPhone(
     async ({ page, context, base }) => {
-      await signIn(page, base, studentEmail, password);
+      await signedIn(page, base, studentEmail, password);
       await waitForController(page);
       await page.getByTestId('next-class').waitFor();
 
