@@ -12,6 +12,7 @@ import { audienceOf, draftOf, emptyForm, parseCodes, type NewsForm } from '../..
 import { resetNews } from '../../src/news/feed';
 import { matchScreen, navigate, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, $$, flush, click, type, mount, unmount } from './dom';
 
 const TZ = 'Europe/Paris';
 const NOW = new Date('2026-12-02T09:00:00Z'); // 10:00 in Paris
@@ -69,25 +70,6 @@ const managed = (id: number, patch: Partial<ManagedNews> = {}): ManagedNews => (
 
 let root: HTMLElement;
 let stop: () => void;
-const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
-const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
-};
-async function click(selector: string) {
-  const element = $<HTMLElement>(selector);
-  expect(element, selector).not.toBeNull();
-  await act(() => element!.click());
-  await flush();
-}
-async function type(selector: string, value: string) {
-  const element = $<HTMLInputElement | HTMLTextAreaElement>(selector);
-  expect(element, selector).not.toBeNull();
-  await act(() => {
-    element!.value = value;
-    element!.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
 async function check(selector: string) {
   await click(selector);
 }
@@ -97,13 +79,11 @@ beforeEach(() => {
   sessionStorage.clear();
   setLang('fr');
   resetNews();
-  root = document.createElement('div');
-  document.body.append(root);
+  root = mount();
   stop = startRouter();
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
+  unmount();
   stop();
   vi.unstubAllGlobals();
 });

@@ -10,20 +10,10 @@ import { Markdown } from '../../src/news/markdown';
 import { safeAppPath } from '../../src/push/notification';
 import { matchScreen, navigate, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, $$, flush, click, mount, unmount } from './dom';
 
 let root: HTMLElement;
 let stop: () => void;
-const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
-const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
-};
-async function click(selector: string) {
-  const element = $<HTMLElement>(selector);
-  expect(element, selector).not.toBeNull();
-  await act(() => element!.click());
-  await flush();
-}
 
 const item = (id: number, patch: Partial<NewsItem> = {}): NewsItem => ({
   id,
@@ -41,13 +31,11 @@ beforeEach(() => {
   sessionStorage.clear();
   setLang('fr');
   resetNews();
-  root = document.createElement('div');
-  document.body.append(root);
+  root = mount();
   stop = startRouter();
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
+  unmount();
   stop();
   vi.unstubAllGlobals();
 });

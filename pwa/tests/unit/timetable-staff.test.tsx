@@ -10,6 +10,7 @@ import type { TimetableEvent } from '../../src/api/timetable';
 import { setWeekBackend } from '../../src/timetable/store';
 import { forgetTimetable } from '../../src/timetable/weeks';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, flush, click, type, mount, unmount } from './dom';
 
 const TZ = 'Europe/Paris';
 const CLASS: TimetableEvent = {
@@ -75,24 +76,6 @@ describe('the edit form’s body', () => {
 
 let root: HTMLElement;
 let stop: () => void;
-const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
-};
-async function click(selector: string) {
-  const element = $<HTMLElement>(selector);
-  expect(element, selector).not.toBeNull();
-  await act(() => element!.click());
-  await flush();
-}
-async function type(selector: string, value: string) {
-  const input = $<HTMLInputElement | HTMLTextAreaElement>(selector);
-  expect(input, selector).not.toBeNull();
-  await act(() => {
-    input!.value = value;
-    input!.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
 async function choose(selector: string, value: string) {
   const select = $<HTMLSelectElement>(selector)!;
   await act(() => {
@@ -130,13 +113,11 @@ beforeEach(async () => {
   localStorage.clear();
   sessionStorage.clear();
   setLang('fr');
-  root = document.createElement('div');
-  document.body.append(root);
+  root = mount();
   stop = startRouter();
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
+  unmount();
   stop();
   vi.useRealTimers();
   vi.unstubAllGlobals();

@@ -14,6 +14,7 @@ import { memoryBackend, readWeek, setWeekBackend, storedWeeks, writeWeek, type W
 import { swipeDirection } from '../../src/timetable/swipe';
 import { fetchWeek, forgetTimetable, nextClass } from '../../src/timetable/weeks';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, $$, flush, click, mount, unmount } from './dom';
 
 const TZ = 'Europe/Paris';
 
@@ -241,17 +242,6 @@ describe('the offline store', () => {
 
 let root: HTMLElement;
 let stop: () => void;
-const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
-const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-const flush = async () => {
-  for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
-};
-async function click(selector: string) {
-  const element = $<HTMLElement>(selector);
-  expect(element, selector).not.toBeNull();
-  await act(() => element!.click());
-  await flush();
-}
 async function start(path: string, routes: Record<string, Handler | Reply>, me = ME) {
   const mock = mockApi({ 'GET /api/config/public': { body: CONFIG }, 'GET /api/session': { body: me }, ...routes });
   navigate(path, { replace: true });
@@ -304,13 +294,11 @@ describe('the timetable tab', () => {
     localStorage.clear();
     sessionStorage.clear();
     setLang('fr');
-    root = document.createElement('div');
-    document.body.append(root);
+    root = mount();
     stop = startRouter();
   });
   afterEach(() => {
-    render(null, root);
-    root.remove();
+    unmount();
     stop();
     vi.useRealTimers();
     vi.unstubAllGlobals();

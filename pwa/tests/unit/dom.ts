@@ -1,0 +1,43 @@
+// What the screen tests share: a root in the document that the app renders into, and the
+// gestures a person makes on it (act + a few macrotasks, so that fetches and renders settle).
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { expect } from 'vitest';
+
+let root: HTMLElement = document.createElement('div');
+
+/** A fresh root in the document (in beforeEach). */
+export function mount(): HTMLElement {
+  root = document.createElement('div');
+  document.body.append(root);
+  return root;
+}
+
+/** Unrenders and removes the root (in afterEach). */
+export function unmount() {
+  render(null, root);
+  root.remove();
+}
+
+export const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
+export const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
+
+export async function flush() {
+  for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
+}
+
+export async function click(selector: string) {
+  const element = $<HTMLElement>(selector);
+  expect(element, selector).not.toBeNull();
+  await act(() => element!.click());
+  await flush();
+}
+
+export async function type(selector: string, value: string) {
+  const input = $<HTMLInputElement | HTMLTextAreaElement>(selector);
+  expect(input, selector).not.toBeNull();
+  await act(() => {
+    input!.value = value;
+    input!.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
