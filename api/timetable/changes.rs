@@ -25,14 +25,6 @@ impl Pending {
         self.0.push((people, notice));
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// Queues one notification per person for the changes to classes within `days` of `now`
     /// (before or after the change); returns how many people were told.
     pub async fn tell(

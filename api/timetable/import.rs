@@ -103,11 +103,18 @@ pub async fn import(
                     .bind::<diesel::sql_types::Text, _>(&group)
                     .execute(conn)
                     .await?;
+                let first = store::last_import(conn, &group).await?.is_none();
+                let students = if first {
+                    Vec::new()
+                } else {
+                    store::students_of(conn, &group).await?
+                };
                 let run = Run {
                     directory: Directory::load(conn).await?,
                     group: &group,
                     campus,
-                    first: store::last_import(conn, &group).await?.is_none(),
+                    first,
+                    students,
                     now,
                 };
                 let fingerprint = export_fingerprint(&events);
@@ -193,6 +200,8 @@ struct Run<'a> {
     campus: Option<String>,
     /// The group's first import: nothing in it is news.
     first: bool,
+    /// The group's students, told of its changes (none at the first import).
+    students: Vec<Uuid>,
     now: DateTime<Utc>,
 }
 
@@ -334,11 +343,6 @@ impl Run<'_> {
             })
             .collect();
         let ids = store::insert(conn, &rows, self.now).await?;
-        let students = if self.first {
-            Vec::new()
-        } else {
-            store::students_of(conn, self.group).await?
-        };
         let mut teaching = Vec::new();
         for (r, id) in new.iter().zip(ids) {
             let starts_at = r.version.slot.starts_at;
@@ -347,7 +351,7 @@ impl Run<'_> {
             report.added += 1;
             if let Some(change) = &added {
                 store::record_change(conn, id, change, None).await?;
-                let mut people = students.clone();
+                let mut people = self.students.clone();
                 people.extend_from_slice(&r.teachers);
                 let notice = notice_of(id, &r.source.title, &r.version.slot, Change::Added);
                 pending.add(people, notice);
@@ -367,7 +371,7 @@ impl Run<'_> {
         pending: &mut Pending,
     ) -> diesel::QueryResult<()> {
         let title = store::course_title(conn, &event.course_code).await?;
-        let people = store::students_of(conn, self.group).await?;
+        let people = self.students.clone();
         if store::groups_of(conn, event.id).await? > 1 {
             store::unlink_group(conn, self.group, event.id).await?;
             pending.add(

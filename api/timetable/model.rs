@@ -103,19 +103,6 @@ impl Change {
             Change::Restored => "restored",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Change> {
-        [
-            Change::Added,
-            Change::Time,
-            Change::Room,
-            Change::Teacher,
-            Change::Cancelled,
-            Change::Restored,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == s)
-    }
 }
 
 /// The fields of a class that people see, in one version (the source's, or the stored one).
