@@ -6,7 +6,7 @@ use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    accounts, client_errors,
+    accounts, client_errors, help,
     http::{edge, guard, ops, pwa::Pwa},
     news, push, secretariat, security_log, sessions,
     state::AppState,
@@ -34,6 +34,8 @@ pub enum Tag {
     Timetable,
     /// News of the university and its campuses
     News,
+    /// Help requests and the help desk's queues, including for people who cannot log in
+    Assistance,
     /// What the app reports about itself
     Diagnostics,
 }
@@ -49,6 +51,8 @@ type Features = (
     push::routes::PushApi,
     timetable::routes::TimetableApi,
     news::routes::NewsApi,
+    help::routes::HelpApi,
+    help::connection::ConnectionApi,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

@@ -34,6 +34,7 @@ pub struct Config {
     pub couriers: Couriers,
     pub push: Push,
     pub timetable: Timetable,
+    pub help: Help,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -271,6 +272,44 @@ pub struct Timetable {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Help {
+    /// A resolved request may be reopened by its requester for this many days.
+    pub reopen_days: u32,
+    /// Where people who cannot log in file their request (one of `categories`).
+    pub connection_category: Code,
+    pub categories: Vec<HelpCategory>,
+}
+
+/// What a request is about, and the staff queue that answers it (its staff hold the
+/// permission `help:<queue>`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HelpCategory {
+    pub code: Code,
+    pub queue: Code,
+    pub fr: NonEmpty,
+    pub en: NonEmpty,
+}
+
+impl Help {
+    pub fn category(&self, code: &str) -> Option<&HelpCategory> {
+        self.categories.iter().find(|c| c.code.as_str() == code)
+    }
+
+    /// Every queue, once, in the order of its first category.
+    pub fn queues(&self) -> Vec<&str> {
+        let mut queues: Vec<&str> = Vec::new();
+        for c in &self.categories {
+            if !queues.contains(&c.queue.as_str()) {
+                queues.push(c.queue.as_str());
+            }
+        }
+        queues
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimetableSource {
     /// A course group's code (`L1-INFO-TD1`).
     pub group: NonEmpty,
@@ -430,13 +469,22 @@ impl Config {
         if self.campuses.is_empty() {
             return Err(ConfigError("campuses: give at least one campus".into()));
         }
-        let mut codes: Vec<&str> = self.campuses.iter().map(|c| c.code.as_str()).collect();
-        codes.sort_unstable();
-        if let Some(w) = codes.windows(2).find(|w| w[0] == w[1]) {
+        let campuses = self.campuses.iter().map(|c| c.code.as_str());
+        if let Some(code) = first_duplicate(campuses) {
             return Err(ConfigError(format!(
-                "campuses: code «{}» appears twice",
-                w[0]
+                "campuses: code «{code}» appears twice"
             )));
+        }
+        let h = &self.help;
+        if let Some(code) = first_duplicate(h.categories.iter().map(|c| c.code.as_str())) {
+            return Err(ConfigError(format!(
+                "help.categories: code «{code}» appears twice"
+            )));
+        }
+        if h.category(h.connection_category.as_str()).is_none() {
+            return Err(ConfigError(
+                "help.connection_category: must be one of help.categories".into(),
+            ));
         }
         let a = &self.accounts;
         if a.secret.expose().len() < 32 {
@@ -544,6 +592,12 @@ fn describe(e: &figment2::Error) -> String {
         key
     };
     format!("{key}: {what}{origin}")
+}
+
+fn first_duplicate<'a>(codes: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let mut codes: Vec<&str> = codes.collect();
+    codes.sort_unstable();
+    codes.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 fn join_key(parent: &str, field: &str) -> String {

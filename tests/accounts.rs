@@ -9,38 +9,13 @@ use std::collections::BTreeSet;
 use chrono::Duration;
 use common::{
     TestApp, problem,
-    session::{Signed, app, app_with, call, login, ok_json, post, signed_in},
+    session::{Signed, app, app_with, call, login, ok_json, post, queued, signed_in},
 };
-use diesel::{ExpressionMethods, QueryDsl};
-use diesel_async::RunQueryDsl;
-use ent::{db::schema::outbox, demo};
+use ent::demo;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "Vélo#Tanneurs-1987-gris";
-
-/// (subject, body) of the messages queued for `recipient`, oldest first, once there are at
-/// least `at_least` (activation and recovery queue theirs after answering).
-async fn queued(app: &TestApp, recipient: &str, at_least: usize) -> Vec<(String, String)> {
-    for _ in 0..100 {
-        let mut conn = app.db.conn().await;
-        let found: Vec<(Option<String>, String)> = outbox::table
-            .filter(outbox::recipient.eq(recipient))
-            .order(outbox::id)
-            .select((outbox::subject, outbox::body))
-            .load(&mut conn)
-            .await
-            .unwrap();
-        if found.len() >= at_least {
-            return found
-                .into_iter()
-                .map(|(s, b)| (s.unwrap_or_default(), b))
-                .collect();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    panic!("fewer than {at_least} message(s) to {recipient}");
-}
 
 async fn sms_to(app: &TestApp, phone: &str, at_least: usize) -> Vec<String> {
     queued(app, phone, at_least)
@@ -1259,6 +1234,8 @@ async fn suspension_ends_live_sessions_and_is_explained_after_the_right_password
     );
     assert!(kinds.contains(&"account_suspended".to_string()));
     // The member of staff who acted is on record.
+    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel_async::RunQueryDsl;
     let mut conn = app.db.conn().await;
     let actors: Vec<Option<uuid::Uuid>> = ent::db::schema::security_events::table
         .filter(ent::db::schema::security_events::kind.eq("account_suspended"))

@@ -435,14 +435,24 @@ async fn account_commands_act_like_the_secretariat_and_import_closes_former_acco
     ))
     .ok();
     assert_eq!(granted.stdout, "P2002 now has the permission timetable\n");
-    let refused = run(with_db(
-        &mut ent(&["account", "grant", "P2002", "root"]),
+    let queue = run(with_db(
+        &mut ent(&["account", "grant", "P2002", "help:comptes"]),
         &db,
-    ));
-    assert_one_line_error(
-        &refused,
-        "error: «root» is not a permission (known: accounts, timetable, publishing)",
-    );
+    ))
+    .ok();
+    assert_eq!(queue.stdout, "P2002 now has the permission help:comptes\n");
+    for wrong in ["root", "help:cafeteria"] {
+        let refused = run(with_db(
+            &mut ent(&["account", "grant", "P2002", wrong]),
+            &db,
+        ));
+        assert_one_line_error(
+            &refused,
+            &format!(
+                "error: «{wrong}» is not a permission (known: accounts, timetable, publishing, help:comptes, help:scolarite,"
+            ),
+        );
+    }
     let unknown = run(with_db(&mut ent(&["account", "close", "99999999"]), &db));
     assert_one_line_error(&unknown, "error: nobody has the number «99999999»");
     let pending = run(with_db(&mut ent(&["account", "close", "25000001"]), &db));

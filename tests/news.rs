@@ -187,6 +187,12 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
         .find(|i| i["id"] == id)
         .unwrap();
     assert_eq!(item["read"], true);
+    let one = format!("/api/me/news/{id}");
+    let alone = ok_json(call(&app, Method::GET, &one, None, Some(&lucas)).await).await;
+    assert_eq!(
+        (alone["id"].as_i64(), &alone["read"]),
+        (Some(id), &json!(true))
+    );
 
     // Someone else's item: as if it did not exist.
     let theirs = publish(
@@ -206,6 +212,13 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
     )
     .await;
     problem(resp, 404, "not-found").await;
+    let path = format!("/api/me/news/{theirs}");
+    problem(
+        call(&app, Method::GET, &path, None, Some(&lucas)).await,
+        404,
+        "not-found",
+    )
+    .await;
 
     // Edited: the same item, rewritten.
     let edit = json!({"title": "Item 24 (corrigé)", "body": "x", "audience": {"everyone": true}, "publish_at": start - Duration::minutes(76)});

@@ -18,6 +18,8 @@ pub enum Purpose {
     Recovery,
     /// Proving again that one holds the phone on record (after the secretariat changed it).
     PhoneVerification,
+    /// Confirming the contact address of someone who cannot log in and asks for help.
+    ConnectionAssistance,
     /// A login waiting for its second factor; `remembered` keeps the "stay signed in" choice.
     SecondFactor {
         remembered: bool,
@@ -30,6 +32,7 @@ impl Purpose {
             Purpose::Activation => "activation",
             Purpose::Recovery => "recovery",
             Purpose::PhoneVerification => "phone-verification",
+            Purpose::ConnectionAssistance => "connection-assistance",
             Purpose::SecondFactor { remembered: false } => "second-factor",
             Purpose::SecondFactor { remembered: true } => "second-factor-remembered",
         }

@@ -273,10 +273,55 @@ diesel::joinable!(group_memberships -> people (person_id));
 diesel::joinable!(group_memberships -> course_groups (group_code));
 diesel::joinable!(course_groups -> programs (program_code));
 diesel::joinable!(programs -> campuses (campus_code));
+diesel::table! {
+    help_requests (id) {
+        id -> Int8,
+        category -> Text,
+        queue -> Text,
+        requester_id -> Nullable<Uuid>,
+        subject -> Text,
+        status -> Text,
+        assignee_id -> Nullable<Uuid>,
+        lang -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        resolved_at -> Nullable<Timestamptz>,
+        staff_activity_at -> Nullable<Timestamptz>,
+        requester_seen_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    help_contacts (request_id) {
+        request_id -> Int8,
+        number -> Text,
+        family_name -> Text,
+        given_name -> Text,
+        birth_date -> Date,
+        email -> Text,
+        registrar -> Text,
+        person_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    help_messages (id) {
+        id -> Int8,
+        request_id -> Int8,
+        kind -> Text,
+        author_id -> Nullable<Uuid>,
+        body -> Nullable<Text>,
+        status -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(timetable_events -> courses (course_code));
 diesel::joinable!(timetable_event_groups -> timetable_events (event_id));
 diesel::joinable!(timetable_event_teachers -> timetable_events (event_id));
 diesel::joinable!(timetable_changes -> timetable_events (event_id));
+diesel::joinable!(help_contacts -> help_requests (request_id));
+diesel::joinable!(help_messages -> help_requests (request_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     campuses,
@@ -302,4 +347,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feeds,
     news_items,
     news_reads,
+    help_requests,
+    help_contacts,
+    help_messages,
 );

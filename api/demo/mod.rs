@@ -66,7 +66,20 @@ pub const DEMO_PASSWORD: &str = "Loire#Campus-2026";
 const DEMO_ACCOUNTS: [(&str, &[&str]); 3] = [
     ("25000002", &[]),
     ("T1001", &[]),
-    ("P2001", &["accounts", "timetable", "publishing"]),
+    (
+        "P2001",
+        &[
+            "accounts",
+            "timetable",
+            "publishing",
+            "help:comptes",
+            "help:scolarite",
+            "help:numerique",
+            "help:pedagogie",
+            "help:vie-etudiante",
+            "help:accueil",
+        ],
+    ),
 ];
 
 async fn activate_demo_accounts(

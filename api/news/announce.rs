@@ -44,10 +44,7 @@ fn notification(item: &Item) -> Notification {
         .chars()
         .filter(|c| !matches!(c, '*' | '_' | '#' | '`' | '[' | ']'))
         .collect();
-    let mut preview: String = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    if preview.chars().count() > 140 {
-        preview = preview.chars().take(139).collect::<String>() + "…";
-    }
+    let preview = crate::text::preview(&plain, 140);
     Notification {
         category: Category::News,
         title: Translated {

@@ -1,7 +1,6 @@
 //! `/api/me/news` (the caller's feed), `/api/news/public` (before login), `/api/news…` (staff
 //! with the `publishing` permission: write, schedule, edit, withdraw).
 
-use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use poem::{FromRequest, Request, RequestBody, web::Data};
@@ -14,21 +13,15 @@ use uuid::Uuid;
 
 use super::{
     announce::announce_due,
-    store::{self, Cursor, Draft, Item, Reader},
+    store::{self, Draft, Item, Reader},
 };
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
+    pagination,
     sessions::Caller,
     state::AppState,
 };
 
-crate::errors::problem!(
-    INVALID_CURSOR,
-    400,
-    "invalid-cursor",
-    "Page invalide : rechargez la liste",
-    "Invalid page: reload the list"
-);
 crate::errors::problem!(
     INVALID_NEWS,
     400,
@@ -173,6 +166,21 @@ impl NewsApi {
         page(&state, &reader, cursor.as_deref()).await.map(Json)
     }
 
+    /// One item of the caller's feed (404 if it is not theirs to see).
+    #[oai(path = "/me/news/:id", method = "get", operation_id = "my_news_item")]
+    async fn item(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<i64>,
+    ) -> ApiResult<Json<NewsItem>> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let reader = store::reader(&mut conn, caller.person_id).await?;
+        visible(&mut conn, &reader, state.clock.now(), *id)
+            .await
+            .map(|row| Json(news_item(row)))
+    }
+
     /// Marks an item as read by the caller (404 if it is not theirs to see).
     #[oai(
         path = "/me/news/:id/read",
@@ -183,11 +191,7 @@ impl NewsApi {
         let now = state.clock.now();
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let reader = store::reader(&mut conn, caller.person_id).await?;
-        let cursor = (true, DateTime::<Utc>::MAX_UTC, i64::MAX);
-        let visible = store::feed(&mut conn, &reader, now, Some(cursor), Some(*id), 1).await?;
-        if visible.is_empty() {
-            return Err(ApiError::new(NOT_FOUND));
-        }
+        visible(&mut conn, &reader, now, *id).await?;
         store::mark_read(&mut conn, caller.person_id, *id, now).await?;
         Ok(Done::Done)
     }
@@ -215,7 +219,7 @@ impl NewsApi {
     ) -> ApiResult<Json<ManagedPage>> {
         let after = match cursor.as_deref() {
             Some(c) => {
-                let (_, at, id) = decode(c)?;
+                let (_, at, id) = pagination::decode(c)?;
                 Some((at, id))
             }
             None => None,
@@ -223,9 +227,7 @@ impl NewsApi {
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let items = store::all(&mut conn, after, PAGE).await?;
         let now = state.clock.now();
-        let next_cursor = (items.len() as i64 == PAGE)
-            .then(|| items.last().map(|i| encode((false, i.publish_at, i.id))))
-            .flatten();
+        let next_cursor = pagination::next(&items, PAGE, |i| (false, i.publish_at, i.id));
         Ok(Json(ManagedPage {
             items: items.into_iter().map(|i| managed(i, now)).collect(),
             next_cursor,
@@ -302,53 +304,43 @@ async fn save(state: &AppState, body: NewsDraft, to: Save) -> ApiResult<ManagedN
 }
 
 async fn page(state: &AppState, reader: &Reader, cursor: Option<&str>) -> ApiResult<NewsPage> {
-    let cursor = cursor.map(decode).transpose()?;
+    let cursor = cursor.map(pagination::decode).transpose()?;
     let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
     let rows = store::feed(&mut conn, reader, state.clock.now(), cursor, None, PAGE).await?;
-    let next_cursor = (rows.len() as i64 == PAGE)
-        .then(|| {
-            rows.last()
-                .map(|r| encode((r.item.pinned, r.item.publish_at, r.item.id)))
-        })
-        .flatten();
+    let next_cursor = pagination::next(&rows, PAGE, |r| {
+        (r.item.pinned, r.item.publish_at, r.item.id)
+    });
     Ok(NewsPage {
-        items: rows
-            .into_iter()
-            .map(|r| NewsItem {
-                id: r.item.id,
-                title: r.item.title,
-                body: r.item.body,
-                link_url: r.item.link_url,
-                image_url: r.item.image_url,
-                publish_at: r.item.publish_at,
-                expires_at: r.item.expires_at,
-                pinned: r.item.pinned,
-                urgent: r.item.urgent,
-                read: r.read,
-            })
-            .collect(),
+        items: rows.into_iter().map(news_item).collect(),
         next_cursor,
     })
 }
 
-fn encode((pinned, at, id): Cursor) -> String {
-    URL_SAFE_NO_PAD.encode(format!(
-        "{}|{}|{id}",
-        u8::from(pinned),
-        at.timestamp_micros()
-    ))
+/// The item `id` if `reader` may see it now.
+async fn visible(
+    conn: &mut diesel_async::AsyncPgConnection,
+    reader: &Reader,
+    now: DateTime<Utc>,
+    id: i64,
+) -> ApiResult<store::FeedRow> {
+    let cursor = (true, DateTime::<Utc>::MAX_UTC, i64::MAX);
+    let mut rows = store::feed(conn, reader, now, Some(cursor), Some(id), 1).await?;
+    rows.pop().ok_or(ApiError::new(NOT_FOUND))
 }
 
-fn decode(cursor: &str) -> Result<Cursor, ApiError> {
-    let bad = || ApiError::new(INVALID_CURSOR);
-    let text =
-        String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?).map_err(|_| bad())?;
-    let mut parts = text.split('|');
-    let pinned = parts.next().ok_or_else(bad)? == "1";
-    let micros: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let id: i64 = parts.next().ok_or_else(bad)?.parse().map_err(|_| bad())?;
-    let at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
-    Ok((pinned, at, id))
+fn news_item(r: store::FeedRow) -> NewsItem {
+    NewsItem {
+        id: r.item.id,
+        title: r.item.title,
+        body: r.item.body,
+        link_url: r.item.link_url,
+        image_url: r.item.image_url,
+        publish_at: r.item.publish_at,
+        expires_at: r.item.expires_at,
+        pinned: r.item.pinned,
+        urgent: r.item.urgent,
+        read: r.read,
+    }
 }
 
 /// The draft as stored, or a problem naming what is wrong.

@@ -54,7 +54,7 @@ pub enum AccountCommand {
         by: By,
     },
     /// Give a permission to a member of staff (`accounts`: this administration; `timetable`:
-    /// editing classes; `publishing`: news).
+    /// editing classes; `publishing`: news; `help:<queue>`: answering a help queue).
     Grant { number: String, permission: String },
 }
 
@@ -135,14 +135,21 @@ async fn find(state: &AppState, query: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What staff may be granted beyond their role.
+/// What staff may be granted beyond their role, besides `help:<queue>` for each help queue.
 const PERMISSIONS: [&str; 3] = ["accounts", "timetable", "publishing"];
 
 async fn grant(state: &AppState, number: &str, permission: &str) -> anyhow::Result<()> {
-    if !PERMISSIONS.contains(&permission) {
+    let queues = state.config.help.queues();
+    let known = PERMISSIONS.contains(&permission)
+        || permission
+            .strip_prefix("help:")
+            .is_some_and(|q| queues.contains(&q));
+    if !known {
+        let help: Vec<String> = queues.iter().map(|q| format!("help:{q}")).collect();
         anyhow::bail!(
-            "«{permission}» is not a permission (known: {})",
-            PERMISSIONS.join(", ")
+            "«{permission}» is not a permission (known: {}, {})",
+            PERMISSIONS.join(", "),
+            help.join(", ")
         );
     }
     let person = person_id(state, number).await?;

@@ -125,3 +125,31 @@ pub async fn pushes_to(app: &TestApp, name: &str) -> Vec<Value> {
         .map(|r| serde_json::from_str(&r.payload).unwrap())
         .collect()
 }
+
+/// (subject, body) of the messages queued for `recipient`, oldest first, once there are at
+/// least `at_least` (activation and recovery queue theirs after answering).
+pub async fn queued(app: &TestApp, recipient: &str, at_least: usize) -> Vec<(String, String)> {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel_async::RunQueryDsl;
+    for _ in 0..100 {
+        let mut conn = app.db.conn().await;
+        let found: Vec<(Option<String>, String)> = ent::db::schema::outbox::table
+            .filter(ent::db::schema::outbox::recipient.eq(recipient))
+            .order(ent::db::schema::outbox::id)
+            .select((
+                ent::db::schema::outbox::subject,
+                ent::db::schema::outbox::body,
+            ))
+            .load(&mut conn)
+            .await
+            .unwrap();
+        if found.len() >= at_least {
+            return found
+                .into_iter()
+                .map(|(s, b)| (s.unwrap_or_default(), b))
+                .collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("fewer than {at_least} message(s) to {recipient}");
+}

@@ -751,6 +751,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/news/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One item of the caller's feed (404 if it is not theirs to see). */
+        get: operations["my_news_item"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/news/{id}/read": {
         parameters: {
             query?: never;
@@ -819,6 +836,187 @@ export interface paths {
         post?: never;
         /** Withdraws an item: no one sees it any more. */
         delete: operations["withdraw_news"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/help/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a request may be about. */
+        get: operations["help_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/help-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's requests, latest activity first. */
+        get: operations["my_help_requests"];
+        put?: never;
+        /** Files a request; it goes to its category's queue. */
+        post: operations["file_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/help-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One request with its thread: for its requester (who then has read it) and its queue's
+         *     staff (who also see notes and connection details).
+         */
+        get: operations["help_request"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Staff of the queue: assigns the request to themselves (or to nobody), changes its status. */
+        patch: operations["change_help_request"];
+        trace?: never;
+    };
+    "/help-requests/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a reply (or, for staff, an internal note) to the thread. */
+        post: operations["reply_to_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/help-requests/{id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopens a resolved request (its requester, within `help.reopen_days` of its resolution). */
+        post: operations["reopen_help_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/help/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The queues the caller answers, with how many requests are in each status. */
+        get: operations["help_queues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/help/queues/{queue}/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A queue's requests, oldest first: the open ones, or those of one status; only those
+         *     assigned to the caller with `mine`; `q` searches subjects, messages and requesters.
+         */
+        get: operations["help_queue_requests"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistance/connection": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a request without an account: checks it and sends a code to the e-mail address
+         *     (5 requests an hour per address and 3 codes per e-mail address).
+         */
+        post: operations["start_connection_assistance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistance/connection/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a new code (after 60 s; 3 an hour per address). */
+        post: operations["resend_connection_assistance_code"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/assistance/connection/confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Checks the code (5 wrong tries at most) and files the request. */
+        post: operations["confirm_connection_assistance"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -946,6 +1144,44 @@ export interface components {
             challenge: string;
             code: string;
         };
+        /**
+         * ConnectionDetails
+         * @description What a person who could not log in said about themselves (staff only).
+         */
+        ConnectionDetails: {
+            number: string;
+            family_name: string;
+            given_name: string;
+            /** Format: naive-date */
+            birth_date: string;
+            /** @description Confirmed by a code sent to it. */
+            email: string;
+            /** @description Whether the details match a registrar record. */
+            registrar: components["schemas"]["RegistrarMatch"] & unknown;
+        };
+        /** ConnectionFiled */
+        ConnectionFiled: {
+            /**
+             * Format: int64
+             * @description The request's number, to quote.
+             */
+            reference: number;
+        };
+        /** ConnectionRequest */
+        ConnectionRequest: {
+            /** @description Student or staff number, as on the card. */
+            number: string;
+            family_name: string;
+            given_name: string;
+            /** Format: naive-date */
+            birth_date: string;
+            /** @description Where the answer goes; a code is sent to it first. */
+            email: string;
+            /** @description 200 characters at most. */
+            subject: string;
+            /** @description 10 000 characters at most; shown as text. */
+            message: string;
+        };
         /** CourseGroup */
         CourseGroup: {
             code: string;
@@ -987,6 +1223,24 @@ export interface components {
             /** @description Security alerts are muted on this device. */
             security_muted: boolean;
         };
+        /** EmailChallenge */
+        EmailChallenge: {
+            /** @description Names this request in the next calls. */
+            challenge: string;
+            /** Format: uint32 */
+            resend_in: number;
+            /** Format: uint32 */
+            expires_in: number;
+        };
+        /** EmailChallengeRef */
+        EmailChallengeRef: {
+            challenge: string;
+        };
+        /** EmailCode */
+        EmailCode: {
+            challenge: string;
+            code: string;
+        };
         /** EventChange */
         EventChange: {
             /** Format: date-time */
@@ -1017,6 +1271,115 @@ export interface components {
         };
         /** @enum {string} */
         EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited";
+        /** @enum {string} */
+        HelpAssignee: "me" | "nobody";
+        /** HelpCategoryInfo */
+        HelpCategoryInfo: {
+            code: string;
+            label: string;
+        };
+        /** HelpMessage */
+        HelpMessage: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["HelpMessageKind"];
+            /** @description Written or done by the requester (else by staff). */
+            from_requester: boolean;
+            author?: string;
+            /** @description Shown as text, never as HTML. */
+            body?: string;
+            status?: components["schemas"]["HelpStatus"];
+            /** Format: date-time */
+            at: string;
+        };
+        /** @enum {string} */
+        HelpMessageKind: "reply" | "note" | "status" | "assignment";
+        /** HelpQueue */
+        HelpQueue: {
+            code: string;
+            /** @description The categories it answers, in the caller's language. */
+            categories: string[];
+            counts: components["schemas"]["StatusCounts"];
+        };
+        /** HelpReply */
+        HelpReply: {
+            /** @description 10 000 characters at most; shown as text. */
+            body: string;
+            /**
+             * @description A note for the queue's staff only.
+             * @default false
+             */
+            internal: boolean;
+            /** @description Staff: the status to set with it (otherwise a new request goes to "in progress"). */
+            status?: components["schemas"]["HelpStatus"] & unknown;
+        };
+        /** HelpRequestChange */
+        HelpRequestChange: {
+            status?: components["schemas"]["HelpStatus"];
+            assignee?: components["schemas"]["HelpAssignee"];
+        };
+        /** HelpRequestDetail */
+        HelpRequestDetail: {
+            /** Format: int64 */
+            id: number;
+            category: string;
+            category_label: string;
+            subject: string;
+            status: components["schemas"]["HelpStatus"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Staff answered or changed it since the requester last opened it. */
+            unread: boolean;
+            /** @description Who asked (their names as given, for connection assistance). */
+            requester?: string;
+            assignee?: string;
+            /** @description Filed without an account (connection assistance). */
+            connection: boolean;
+            viewer: components["schemas"]["HelpViewer"];
+            /**
+             * Format: date-time
+             * @description The requester may reopen it until then (resolved requests).
+             */
+            reopen_until?: string;
+            messages: components["schemas"]["HelpMessage"][];
+            connection_details?: components["schemas"]["ConnectionDetails"];
+        };
+        /** HelpRequestPage */
+        HelpRequestPage: {
+            items: components["schemas"]["HelpRequestSummary"][];
+            /** @description Give it as `cursor` for the next page; none at the end. */
+            next_cursor?: string;
+        };
+        /** HelpRequestSummary */
+        HelpRequestSummary: {
+            /** Format: int64 */
+            id: number;
+            category: string;
+            category_label: string;
+            subject: string;
+            status: components["schemas"]["HelpStatus"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** @description Staff answered or changed it since the requester last opened it. */
+            unread: boolean;
+            /** @description Who asked (their names as given, for connection assistance). */
+            requester?: string;
+            assignee?: string;
+            /** @description Filed without an account (connection assistance). */
+            connection: boolean;
+        };
+        /** @enum {string} */
+        HelpStatus: "new" | "in_progress" | "waiting" | "resolved" | "closed";
+        /**
+         * @description Who looks at a request: its requester sees replies and status changes; its queue's staff see
+         *     notes, assignments and the connection details too.
+         * @enum {string}
+         */
+        HelpViewer: "requester" | "staff";
         /** @enum {string} */
         Kind: "cm" | "td" | "tp" | "exam" | "other";
         /** LoginOutcome */
@@ -1077,6 +1440,14 @@ export interface components {
             phone_verification_required: boolean;
             /** @description Send it back as `X-CSRF-Token` on every POST, PUT and DELETE. */
             csrf_token: string;
+        };
+        /** NewHelpRequest */
+        NewHelpRequest: {
+            category: string;
+            /** @description 200 characters at most (longer is refused with a message saying so). */
+            subject: string;
+            /** @description 10 000 characters at most; shown as text. */
+            message: string;
         };
         /** NewsDraft */
         NewsDraft: {
@@ -1282,6 +1653,8 @@ export interface components {
         RecoveryToken: {
             token: string;
         };
+        /** @enum {string} */
+        RegistrarMatch: "matched" | "partial" | "none";
         /** Revocation */
         Revocation: {
             password: string;
@@ -1335,6 +1708,19 @@ export interface components {
         Severity: "error" | "warning";
         /** @enum {string} */
         Status: "scheduled" | "cancelled";
+        /** StatusCounts */
+        StatusCounts: {
+            /** Format: int64 */
+            new: number;
+            /** Format: int64 */
+            in_progress: number;
+            /** Format: int64 */
+            waiting: number;
+            /** Format: int64 */
+            resolved: number;
+            /** Format: int64 */
+            closed: number;
+        };
         /** SubscriptionKeys */
         SubscriptionKeys: {
             p256dh: string;
@@ -2913,6 +3299,36 @@ export interface operations {
             };
         };
     };
+    my_news_item: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["NewsItem"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     read_news: {
         parameters: {
             query?: never;
@@ -3083,6 +3499,376 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    help_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpCategoryInfo"][];
+                };
+            };
+        };
+    };
+    my_help_requests: {
+        parameters: {
+            query?: {
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    file_help_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewHelpRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestDetail"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    help_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestDetail"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_help_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["HelpRequestChange"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestDetail"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reply_to_help_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["HelpReply"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestDetail"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopen_help_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestDetail"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    help_queues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpQueue"][];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    help_queue_requests: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["HelpStatus"];
+                mine?: boolean;
+                q?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                queue: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["HelpRequestPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_connection_assistance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ConnectionRequest"];
+            };
+        };
+        responses: {
+            /** @description A code is on its way to the address. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["EmailChallenge"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_connection_assistance_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["EmailChallengeRef"];
+            };
+        };
+        responses: {
+            /** @description A code is on its way to the address. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["EmailChallenge"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_connection_assistance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["EmailCode"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ConnectionFiled"];
+                };
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {
