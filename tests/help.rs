@@ -96,7 +96,7 @@ async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
     let pushes = pushes_to(&app, "lucas-phone").await;
     assert_eq!(pushes.len(), 1);
     assert_eq!(pushes[0]["category"], "help_requests");
-    assert_eq!(pushes[0]["url"], format!("/assistance/{id}"));
+    assert_eq!(pushes[0]["url"], format!("/help/{id}"));
     assert_eq!(
         pushes[0]["body"],
         "Pouvez-vous préciser votre groupe de TD ?"
@@ -253,7 +253,7 @@ async fn a_requester_without_push_is_told_by_e_mail_and_the_queue_searches() {
             .1
             .contains("Le dossier est à déposer avant vendredi.")
     );
-    assert!(mails[0].1.contains(&format!("/assistance/{id}")));
+    assert!(mails[0].1.contains(&format!("/help/{id}")));
 
     let search = |q: &str| format!("/api/help/queues/vie-etudiante/requests?q={q}");
     let subjects = |page: &Value| -> Vec<String> {

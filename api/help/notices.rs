@@ -81,7 +81,7 @@ fn notification(request: &store::Request, update: &Update<'_>) -> Notification {
             en: format!("Help — {}", request.subject),
         },
         body,
-        url: format!("/assistance/{}", request.id),
+        url: format!("/help/{}", request.id),
         tag: format!("help-{}", request.id),
     }
 }
@@ -109,11 +109,11 @@ fn email_update(
         .unwrap_or_default();
     let follow = match (lang, request.requester_id.is_some()) {
         (Lang::Fr, true) => format!(
-            "Suivez-la et répondez dans l’ENT : {}/assistance/{id}",
+            "Suivez-la et répondez dans l’ENT : {}/help/{id}",
             config.http.public_url
         ),
         (Lang::En, true) => format!(
-            "Follow it and answer in the ENT: {}/assistance/{id}",
+            "Follow it and answer in the ENT: {}/help/{id}",
             config.http.public_url
         ),
         (Lang::Fr, false) => "Ne répondez pas à ce message : pour compléter votre demande, \
