@@ -8,7 +8,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     accounts, client_errors, help,
     http::{edge, guard, ops, pwa::Pwa},
-    news, push, secretariat, security_log, sessions,
+    messaging, news, push, secretariat, security_log, sessions,
     state::AppState,
     timetable, university,
 };
@@ -34,6 +34,8 @@ pub enum Tag {
     Timetable,
     /// News of the university and its campuses
     News,
+    /// Conversations and their messages
+    Messages,
     /// Help requests and the help desk's queues, including for people who cannot log in
     Assistance,
     /// What the app reports about itself
@@ -53,6 +55,7 @@ type Features = (
     news::routes::NewsApi,
     help::routes::HelpApi,
     help::connection::ConnectionApi,
+    messaging::routes::MessagingApi,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

@@ -35,6 +35,7 @@ pub struct Config {
     pub push: Push,
     pub timetable: Timetable,
     pub help: Help,
+    pub messaging: Messaging,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -310,6 +311,54 @@ impl Help {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Messaging {
+    /// The longest message, in characters.
+    pub max_chars: usize,
+    /// Messages one person may send a minute, and one conversation may take a minute.
+    pub per_person_per_minute: u32,
+    pub per_conversation_per_minute: u32,
+    /// Services one may write to; their staff hold the permission `messages:<code>`.
+    pub services: Vec<MessagingService>,
+    /// Whom each role may start a conversation with.
+    pub may_start: MayStart,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagingService {
+    pub code: Code,
+    pub fr: NonEmpty,
+    pub en: NonEmpty,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MayStart {
+    pub student: Vec<Correspondents>,
+    pub teacher: Vec<Correspondents>,
+    pub staff: Vec<Correspondents>,
+}
+
+/// Whom a conversation may be started with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Correspondents {
+    /// The teachers of the classes of one's groups.
+    TeachersOfMyGroups,
+    /// The students of the groups one teaches, one by one.
+    StudentsOfMyGroups,
+    /// The group conversation of a group one belongs to or teaches.
+    MyGroups,
+    /// Teachers and staff.
+    Colleagues,
+    /// Any person, any group.
+    Anyone,
+    /// The configured services.
+    Services,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimetableSource {
     /// A course group's code (`L1-INFO-TD1`).
     pub group: NonEmpty,
@@ -479,6 +528,12 @@ impl Config {
         if let Some(code) = first_duplicate(h.categories.iter().map(|c| c.code.as_str())) {
             return Err(ConfigError(format!(
                 "help.categories: code «{code}» appears twice"
+            )));
+        }
+        let services = self.messaging.services.iter().map(|s| s.code.as_str());
+        if let Some(code) = first_duplicate(services) {
+            return Err(ConfigError(format!(
+                "messaging.services: code «{code}» appears twice"
             )));
         }
         if h.category(h.connection_category.as_str()).is_none() {

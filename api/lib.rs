@@ -25,6 +25,7 @@ pub mod accounts;
 pub mod client_errors;
 pub mod demo;
 pub mod help;
+pub mod messaging;
 pub mod news;
 pub mod people;
 pub mod push;

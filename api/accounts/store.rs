@@ -149,6 +149,21 @@ pub async fn permissions_of(
         .await
 }
 
+/// What the person's `<kind>:<scope>` permissions name: `scopes_of(conn, p, "help")` gives the
+/// help queues they answer.
+pub async fn scopes_of(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    kind: &str,
+) -> diesel::QueryResult<Vec<String>> {
+    let prefix = format!("{kind}:");
+    Ok(permissions_of(conn, person)
+        .await?
+        .into_iter()
+        .filter_map(|p| p.strip_prefix(&prefix).map(String::from))
+        .collect())
+}
+
 /// Addresses already given out that start like `local` (to pick a free one).
 pub async fn emails_like(
     conn: &mut AsyncPgConnection,

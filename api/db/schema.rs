@@ -316,12 +316,57 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    conversations (id) {
+        id -> Int8,
+        kind -> Text,
+        group_code -> Nullable<Text>,
+        service -> Nullable<Text>,
+        unique_key -> Text,
+        created_at -> Timestamptz,
+        last_message_id -> Nullable<Int8>,
+        last_message_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    conversation_members (conversation_id, person_id) {
+        conversation_id -> Int8,
+        person_id -> Uuid,
+        staff_side -> Bool,
+        muted -> Bool,
+        left_at -> Nullable<Timestamptz>,
+        last_read_id -> Int8,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Int8,
+        conversation_id -> Int8,
+        author_id -> Uuid,
+        body -> Text,
+        client_key -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    blocks (person_id, blocked_id) {
+        person_id -> Uuid,
+        blocked_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(timetable_events -> courses (course_code));
 diesel::joinable!(timetable_event_groups -> timetable_events (event_id));
 diesel::joinable!(timetable_event_teachers -> timetable_events (event_id));
 diesel::joinable!(timetable_changes -> timetable_events (event_id));
 diesel::joinable!(help_contacts -> help_requests (request_id));
 diesel::joinable!(help_messages -> help_requests (request_id));
+diesel::joinable!(conversation_members -> conversations (conversation_id));
+diesel::joinable!(messages -> conversations (conversation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     campuses,
@@ -350,4 +395,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     help_requests,
     help_contacts,
     help_messages,
+    conversations,
+    conversation_members,
+    messages,
+    blocks,
 );

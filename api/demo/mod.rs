@@ -78,6 +78,7 @@ const DEMO_ACCOUNTS: [(&str, &[&str]); 3] = [
             "help:pedagogie",
             "help:vie-etudiante",
             "help:accueil",
+            "messages:scolarite",
         ],
     ),
 ];

@@ -431,7 +431,7 @@ impl HelpApi {
                 let to = (assignee == Assignee::Me).then_some(person);
                 if to != request.assignee_id {
                     let name = match to {
-                        Some(p) => store::names(conn, &[p]).await?.remove(&p),
+                        Some(p) => crate::people::store::names(conn, &[p]).await?.remove(&p),
                         None => None,
                     };
                     store::add(
@@ -707,7 +707,7 @@ async fn summaries(
         .flat_map(|r| [r.requester_id, r.assignee_id])
         .flatten()
         .collect();
-    let names = store::names(conn, &people).await?;
+    let names = crate::people::store::names(conn, &people).await?;
     let ids: Vec<i64> = rows
         .iter()
         .filter(|r| r.requester_id.is_none())
@@ -753,7 +753,7 @@ async fn detail(
     let staff = viewer == Viewer::Staff;
     let thread = store::thread(conn, request.id, staff).await?;
     let authors: Vec<Uuid> = thread.iter().filter_map(|m| m.author_id).collect();
-    let names = store::names(conn, &authors).await?;
+    let names = crate::people::store::names(conn, &authors).await?;
     let connection_details = match (staff, request.requester_id) {
         (true, None) => store::contact(conn, request.id)
             .await?

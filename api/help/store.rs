@@ -6,7 +6,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, Insertable, NullableExpressionMethods,
     OptionalExtension, PgTextExpressionMethods, QueryDsl, Queryable, Selectable, SelectableHelper,
-    TextExpressionMethods,
     dsl::{count_star, exists},
     insert_into, update,
 };
@@ -16,7 +15,6 @@ use uuid::Uuid;
 use super::model::Status;
 use crate::db::schema::{
     help_contacts as contacts, help_messages as messages, help_requests as requests, people,
-    permissions,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -260,22 +258,6 @@ pub async fn contacts_of(
     Ok(rows.into_iter().map(|c| (c.request_id, c)).collect())
 }
 
-/// "Given Family" of each person.
-pub async fn names(
-    conn: &mut AsyncPgConnection,
-    ids: &[Uuid],
-) -> diesel::QueryResult<HashMap<Uuid, String>> {
-    let rows: Vec<(Uuid, String, String)> = people::table
-        .filter(people::id.eq_any(ids))
-        .select((people::id, people::given_name, people::family_name))
-        .load(conn)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, given, family)| (id, format!("{given} {family}")))
-        .collect())
-}
-
 /// Where a page of requests starts: after this (time, id).
 pub type Cursor = (DateTime<Utc>, i64);
 
@@ -388,16 +370,7 @@ pub async fn queues_of(
     conn: &mut AsyncPgConnection,
     person: Uuid,
 ) -> diesel::QueryResult<Vec<String>> {
-    let granted: Vec<String> = permissions::table
-        .filter(permissions::person_id.eq(person))
-        .filter(permissions::permission.like("help:%"))
-        .select(permissions::permission)
-        .load(conn)
-        .await?;
-    Ok(granted
-        .into_iter()
-        .filter_map(|p| p.strip_prefix("help:").map(String::from))
-        .collect())
+    crate::accounts::store::scopes_of(conn, person, "help").await
 }
 
 /// Where to write to a requester who has no device to push to: their personal address, else

@@ -213,3 +213,21 @@ pub async fn email_owners(
     .await?;
     Ok(rows.into_iter().map(|r| (r.email, r.number)).collect())
 }
+
+/// "Given Family" of each person.
+pub async fn names(
+    conn: &mut AsyncPgConnection,
+    ids: &[uuid::Uuid],
+) -> diesel::QueryResult<std::collections::HashMap<uuid::Uuid, String>> {
+    use crate::db::schema::people;
+    use diesel::{ExpressionMethods, QueryDsl};
+    let rows: Vec<(uuid::Uuid, String, String)> = people::table
+        .filter(people::id.eq_any(ids))
+        .select((people::id, people::given_name, people::family_name))
+        .load(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, given, family)| (id, format!("{given} {family}")))
+        .collect())
+}

@@ -1022,6 +1022,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's conversations, latest activity first, with their unread counts. */
+        get: operations["my_conversations"];
+        put?: never;
+        /**
+         * Starts a conversation with a person, a group or a service, as `messaging.may_start`
+         *     allows; gives the existing one when there is one.
+         */
+        post: operations["start_conversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages, newest first (`before` a message id for older ones), or those after a message
+         *     id (`after`, oldest first: what a device missed).
+         */
+        get: operations["conversation_messages"];
+        put?: never;
+        /** Sends a message; again with the same `client_key`, returns the first one and sends nothing. */
+        post: operations["send_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The caller has read the conversation up to this message. */
+        post: operations["read_conversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/conversations/{id}/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Leaves a group conversation. */
+        delete: operations["leave_conversation"];
+        options?: never;
+        head?: never;
+        /** Mutes the conversation (no push, not in the unread badge) or unmutes it. */
+        patch: operations["change_membership"];
+        trace?: never;
+    };
+    "/me/messages/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Unread messages in the caller's conversations (muted ones aside): the badge. */
+        get: operations["unread_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/blocks/{person}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Blocks a student: neither may write to the other one to one. */
+        put: operations["block_person"];
+        post?: never;
+        /** Unblocks a person. */
+        delete: operations["unblock_person"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1125,6 +1237,22 @@ export interface components {
          * @enum {string}
          */
         Change: "added" | "time" | "room" | "teacher" | "cancelled" | "restored";
+        /** ChatMessage */
+        ChatMessage: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            conversation_id: number;
+            /** Format: uuid */
+            author_id: string;
+            author: string;
+            /** @description Shown as text; links may be made clickable. */
+            body: string;
+            /** @description The key the sender's device chose (to match its queued copy). */
+            client_key: string;
+            /** Format: date-time */
+            at: string;
+        };
         /**
          * ClientError
          * @description One error caught by the PWA (an uncaught exception, a failed chunk load…).
@@ -1181,6 +1309,29 @@ export interface components {
             subject: string;
             /** @description 10 000 characters at most; shown as text. */
             message: string;
+        };
+        /** @enum {string} */
+        ConversationKind: "direct" | "group" | "service";
+        /** ConversationPage */
+        ConversationPage: {
+            items: components["schemas"]["ConversationView"][];
+            next_cursor?: string;
+        };
+        /** ConversationView */
+        ConversationView: {
+            /** Format: int64 */
+            id: number;
+            kind: components["schemas"]["ConversationKind"];
+            /** @description The other person, the group, or the service (for its staff: the person and service). */
+            title: string;
+            group_code?: string;
+            service?: string;
+            muted: boolean;
+            /** Format: int64 */
+            unread: number;
+            last_message?: components["schemas"]["ChatMessage"];
+            /** @description The caller answers for the service. */
+            as_service_staff: boolean;
         };
         /** CourseGroup */
         CourseGroup: {
@@ -1441,6 +1592,30 @@ export interface components {
             /** @description Send it back as `X-CSRF-Token` on every POST, PUT and DELETE. */
             csrf_token: string;
         };
+        /** MembershipChange */
+        MembershipChange: {
+            muted: boolean;
+        };
+        /** MessagePage */
+        MessagePage: {
+            /** @description Newest first with `before`; oldest first with `after`. */
+            items: components["schemas"]["ChatMessage"][];
+            /**
+             * Format: int64
+             * @description Give it as `before` for older messages; none at the beginning.
+             */
+            next_before?: number;
+        };
+        /**
+         * NewConversation
+         * @description One of `person`, `group`, `service`.
+         */
+        NewConversation: {
+            /** Format: uuid */
+            person?: string;
+            group?: string;
+            service?: string;
+        };
         /** NewHelpRequest */
         NewHelpRequest: {
             category: string;
@@ -1448,6 +1623,13 @@ export interface components {
             subject: string;
             /** @description 10 000 characters at most; shown as text. */
             message: string;
+        };
+        /** NewMessage */
+        NewMessage: {
+            /** @description 4 000 characters at most by default (`messaging.max_chars`). */
+            body: string;
+            /** @description Chosen by the device, one per message: sending again with it changes nothing. */
+            client_key: string;
         };
         /** NewsDraft */
         NewsDraft: {
@@ -1627,6 +1809,11 @@ export interface components {
             start: string;
             end: string;
         };
+        /** ReadUpTo */
+        ReadUpTo: {
+            /** Format: int64 */
+            up_to: number;
+        };
         /** RecoveryCodes */
         RecoveryCodes: {
             /** @description Shown once: each opens the account once when the authenticator is lost. */
@@ -1790,6 +1977,11 @@ export interface components {
             name: string;
             short_name: string;
             website: string;
+        };
+        /** UnreadTotal */
+        UnreadTotal: {
+            /** Format: int64 */
+            total: number;
         };
         /** VapidPublicKey */
         VapidPublicKey: {
@@ -3869,6 +4061,329 @@ export interface operations {
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["ConnectionFiled"];
                 };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_conversations: {
+        parameters: {
+            query?: {
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ConversationPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewConversation"];
+            };
+        };
+        responses: {
+            /** @description It already existed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ConversationView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ConversationView"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    conversation_messages: {
+        parameters: {
+            query?: {
+                before?: number;
+                after?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MessagePage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewMessage"];
+            };
+        };
+        responses: {
+            /** @description Already sent with this key: the first copy. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ChatMessage"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ChatMessage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ReadUpTo"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leave_conversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_membership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["MembershipChange"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unread_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["UnreadTotal"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    block_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unblock_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {

@@ -1,0 +1,586 @@
+//! `/api/me/conversations` (the caller's list, starting one), `/api/conversations/{id}…` (its
+//! messages, sending, read state, mute, leave; 404 for anyone not in it), `/api/me/blocks…`.
+
+use chrono::{DateTime, Utc};
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use uuid::Uuid;
+
+use super::{
+    notify,
+    rules::{self, Part, Target},
+    store::{self, Conversation, Message},
+};
+use crate::{
+    accounts::store::scopes_of,
+    errors::{ApiError, ApiResult, NOT_FOUND},
+    i18n::{Lang, Translated},
+    limits, pagination,
+    sessions::Caller,
+    state::AppState,
+};
+
+crate::errors::problem!(
+    INVALID_MESSAGE,
+    400,
+    "invalid-message",
+    "Message invalide",
+    "Invalid message"
+);
+
+/// Conversations or messages a page.
+const PAGE: i64 = 30;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename = "ConversationKind", rename_all = "snake_case")]
+pub enum Kind {
+    Direct,
+    Group,
+    Service,
+}
+
+#[derive(Debug, Object)]
+pub struct ChatMessage {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub author_id: Uuid,
+    pub author: String,
+    /// Shown as text; links may be made clickable.
+    pub body: String,
+    /// The key the sender's device chose (to match its queued copy).
+    pub client_key: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Object)]
+pub struct ConversationView {
+    pub id: i64,
+    pub kind: Kind,
+    /// The other person, the group, or the service (for its staff: the person and service).
+    pub title: String,
+    pub group_code: Option<String>,
+    pub service: Option<String>,
+    pub muted: bool,
+    pub unread: i64,
+    pub last_message: Option<ChatMessage>,
+    /// The caller answers for the service.
+    pub as_service_staff: bool,
+}
+
+#[derive(Debug, Object)]
+pub struct ConversationPage {
+    pub items: Vec<ConversationView>,
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct MessagePage {
+    /// Newest first with `before`; oldest first with `after`.
+    pub items: Vec<ChatMessage>,
+    /// Give it as `before` for older messages; none at the beginning.
+    pub next_before: Option<i64>,
+}
+
+/// One of `person`, `group`, `service`.
+#[derive(Debug, Object)]
+pub struct NewConversation {
+    pub person: Option<Uuid>,
+    #[oai(validator(max_length = 40))]
+    pub group: Option<String>,
+    #[oai(validator(max_length = 40))]
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Object)]
+pub struct NewMessage {
+    /// 4 000 characters at most by default (`messaging.max_chars`).
+    pub body: String,
+    /// Chosen by the device, one per message: sending again with it changes nothing.
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub client_key: String,
+}
+
+#[derive(Debug, Object)]
+pub struct ReadUpTo {
+    pub up_to: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct MembershipChange {
+    pub muted: bool,
+}
+
+#[derive(Debug, Object)]
+pub struct UnreadTotal {
+    pub total: i64,
+}
+
+#[derive(ApiResponse)]
+pub enum Started {
+    #[oai(status = 201)]
+    Created(Json<ConversationView>),
+    /// It already existed.
+    #[oai(status = 200)]
+    Existing(Json<ConversationView>),
+}
+
+#[derive(ApiResponse)]
+pub enum Sent {
+    #[oai(status = 201)]
+    Created(Json<ChatMessage>),
+    /// Already sent with this key: the first copy.
+    #[oai(status = 200)]
+    Again(Json<ChatMessage>),
+}
+
+#[derive(ApiResponse)]
+pub enum Done {
+    #[oai(status = 204)]
+    Done,
+}
+
+#[derive(Default)]
+pub struct MessagingApi;
+
+#[OpenApi(tag = "crate::app::Tag::Messages")]
+impl MessagingApi {
+    /// The caller's conversations, latest activity first, with their unread counts.
+    #[oai(
+        path = "/me/conversations",
+        method = "get",
+        operation_id = "my_conversations"
+    )]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        lang: Lang,
+        #[oai(validator(max_length = 100))] cursor: Query<Option<String>>,
+    ) -> ApiResult<Json<ConversationPage>> {
+        let after = cursor
+            .as_deref()
+            .map(pagination::decode)
+            .transpose()?
+            .map(|(_, at, id)| (at, id));
+        let me = caller.person_id;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let services = scopes_of(&mut conn, me, "messages").await?;
+        let rows = store::list(&mut conn, me, &services, after, PAGE).await?;
+        let next_cursor = pagination::next(&rows, PAGE, |r| {
+            let at = r.conversation.last_message_at.unwrap_or_default();
+            (false, at, r.conversation.id)
+        });
+        let last: Vec<i64> = rows
+            .iter()
+            .filter_map(|r| r.conversation.last_message_id)
+            .collect();
+        let last = store::messages_by_id(&mut conn, &last).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows {
+            let message = last
+                .iter()
+                .find(|m| Some(m.id) == row.conversation.last_message_id);
+            let staff = row
+                .conversation
+                .service
+                .as_ref()
+                .is_some_and(|s| services.contains(s));
+            let seen = Seen {
+                muted: row.muted,
+                unread: row.unread,
+                staff,
+            };
+            items.push(view(&mut conn, &state, lang, me, row.conversation, message, seen).await?);
+        }
+        Ok(Json(ConversationPage { items, next_cursor }))
+    }
+
+    /// Starts a conversation with a person, a group or a service, as `messaging.may_start`
+    /// allows; gives the existing one when there is one.
+    #[oai(
+        path = "/me/conversations",
+        method = "post",
+        operation_id = "start_conversation"
+    )]
+    async fn start(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        lang: Lang,
+        body: Json<NewConversation>,
+    ) -> ApiResult<Started> {
+        let target = match (body.0.person, body.0.group, body.0.service) {
+            (Some(p), None, None) => Target::Person(p),
+            (None, Some(g), None) => Target::Group(g),
+            (None, None, Some(s)) => Target::Service(s),
+            _ => {
+                return Err(invalid(
+                    "Choisissez une personne, un groupe ou un service.",
+                    "Choose one person, group or service.",
+                ));
+            }
+        };
+        let me = caller.person_id;
+        let now = state.clock.now();
+        let rules = &state.config.messaging;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let role = store::role_of(&mut conn, me)
+            .await?
+            .ok_or(ApiError::new(NOT_FOUND))?;
+        rules::may_start(&mut conn, rules, me, &role, &target).await?;
+        let (conversation, created) = conn
+            .transaction(async |conn| {
+                let key = rules::unique_key(me, &target);
+                let (kind, group, service, people) = match &target {
+                    Target::Person(p) => ("direct", None, None, vec![me, *p]),
+                    Target::Group(g) => {
+                        let mut people = store::group_people(conn, g).await?;
+                        people.push(me);
+                        ("group", Some(g.as_str()), None, people)
+                    }
+                    Target::Service(s) => ("service", None, Some(s.as_str()), vec![me]),
+                };
+                let opened = store::open(conn, kind, group, service, &key, now).await?;
+                store::join(conn, opened.0.id, &people, false).await?;
+                Ok::<_, ApiError>(opened)
+            })
+            .await?;
+        let seen = Seen {
+            muted: false,
+            unread: 0,
+            staff: false,
+        };
+        let view = view(&mut conn, &state, lang, me, conversation, None, seen).await?;
+        Ok(if created {
+            Started::Created(Json(view))
+        } else {
+            Started::Existing(Json(view))
+        })
+    }
+
+    /// Messages, newest first (`before` a message id for older ones), or those after a message
+    /// id (`after`, oldest first: what a device missed).
+    #[oai(
+        path = "/conversations/:id/messages",
+        method = "get",
+        operation_id = "conversation_messages"
+    )]
+    async fn messages(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<i64>,
+        before: Query<Option<i64>>,
+        after: Query<Option<i64>>,
+    ) -> ApiResult<Json<MessagePage>> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (conversation, _) = access(&mut conn, caller.person_id, *id).await?;
+        let items = match *after {
+            Some(after) => store::since(&mut conn, conversation.id, after, PAGE).await?,
+            None => store::page(&mut conn, conversation.id, *before, PAGE).await?,
+        };
+        let next_before = (after.is_none() && items.len() as i64 == PAGE)
+            .then(|| items.last().map(|m| m.id))
+            .flatten();
+        let items = chat_messages(&mut conn, items).await?;
+        Ok(Json(MessagePage { items, next_before }))
+    }
+
+    /// Sends a message; again with the same `client_key`, returns the first one and sends nothing.
+    #[oai(
+        path = "/conversations/:id/messages",
+        method = "post",
+        operation_id = "send_message"
+    )]
+    async fn send(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<i64>,
+        body: Json<NewMessage>,
+    ) -> ApiResult<Sent> {
+        let text = checked(&body.body, state.config.messaging.max_chars)?;
+        let me = caller.person_id;
+        let now = state.clock.now();
+        let rules = &state.config.messaging;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (conversation, part) = access(&mut conn, me, *id).await?;
+        if conversation.kind == "direct" {
+            let other = store::other_member(&mut conn, conversation.id, me).await?;
+            if let Some(other) = other
+                && store::blocked(&mut conn, me, other).await?
+            {
+                return Err(ApiError::new(rules::BLOCKED));
+            }
+        }
+        let per_person = rules.per_person_per_minute;
+        limits::enforce(&state, "messages-person", &me.to_string(), per_person, 60).await?;
+        let per_conversation = rules.per_conversation_per_minute;
+        let subject = conversation.id.to_string();
+        limits::enforce(
+            &state,
+            "messages-conversation",
+            &subject,
+            per_conversation,
+            60,
+        )
+        .await?;
+        let tz = state.config.university.time_zone.tz();
+        let (message, new) = conn
+            .transaction(async |conn| {
+                if part == Part::ServiceStaff {
+                    store::join(conn, conversation.id, &[me], true).await?;
+                }
+                let (message, new) =
+                    store::post(conn, conversation.id, me, &text, &body.client_key, now).await?;
+                if new {
+                    notify::away(conn, &state.redis, tz, &conversation, &message, now).await?;
+                }
+                Ok::<_, ApiError>((message, new))
+            })
+            .await?;
+        if new {
+            notify::live(&mut conn, &state.redis, &conversation, &message).await;
+        }
+        let message = chat_messages(&mut conn, vec![message])
+            .await?
+            .pop()
+            .ok_or(ApiError::new(NOT_FOUND))?;
+        Ok(if new {
+            Sent::Created(Json(message))
+        } else {
+            Sent::Again(Json(message))
+        })
+    }
+
+    /// The caller has read the conversation up to this message.
+    #[oai(
+        path = "/conversations/:id/read",
+        method = "post",
+        operation_id = "read_conversation"
+    )]
+    async fn read(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<i64>,
+        body: Json<ReadUpTo>,
+    ) -> ApiResult<Done> {
+        let me = caller.person_id;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (conversation, part) = access(&mut conn, me, *id).await?;
+        if part == Part::ServiceStaff {
+            store::join(&mut conn, conversation.id, &[me], true).await?;
+        }
+        let up_to = body.up_to.min(conversation.last_message_id.unwrap_or(0));
+        store::read(&mut conn, conversation.id, me, up_to).await?;
+        notify::read_receipt(&mut conn, &state.redis, &conversation, me, up_to).await;
+        Ok(Done::Done)
+    }
+
+    /// Mutes the conversation (no push, not in the unread badge) or unmutes it.
+    #[oai(
+        path = "/conversations/:id/membership",
+        method = "patch",
+        operation_id = "change_membership"
+    )]
+    async fn membership(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<i64>,
+        body: Json<MembershipChange>,
+    ) -> ApiResult<Done> {
+        let me = caller.person_id;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (conversation, part) = access(&mut conn, me, *id).await?;
+        if part == Part::ServiceStaff {
+            store::join(&mut conn, conversation.id, &[me], true).await?;
+        }
+        store::set_muted(&mut conn, conversation.id, me, body.muted).await?;
+        Ok(Done::Done)
+    }
+
+    /// Leaves a group conversation.
+    #[oai(
+        path = "/conversations/:id/membership",
+        method = "delete",
+        operation_id = "leave_conversation"
+    )]
+    async fn leave(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<i64>,
+    ) -> ApiResult<Done> {
+        let me = caller.person_id;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let (conversation, part) = access(&mut conn, me, *id).await?;
+        if conversation.kind != "group" || part != Part::Member {
+            return Err(invalid(
+                "Seules les conversations de groupe peuvent être quittées.",
+                "Only group conversations can be left.",
+            ));
+        }
+        store::leave(&mut conn, conversation.id, me, state.clock.now()).await?;
+        Ok(Done::Done)
+    }
+
+    /// Unread messages in the caller's conversations (muted ones aside): the badge.
+    #[oai(
+        path = "/me/messages/unread",
+        method = "get",
+        operation_id = "unread_messages"
+    )]
+    async fn unread(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Json<UnreadTotal>> {
+        let me = caller.person_id;
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let services = scopes_of(&mut conn, me, "messages").await?;
+        let total = store::unread_total(&mut conn, me, &services).await?;
+        Ok(Json(UnreadTotal { total }))
+    }
+
+    /// Blocks a student: neither may write to the other one to one.
+    #[oai(
+        path = "/me/blocks/:person",
+        method = "put",
+        operation_id = "block_person"
+    )]
+    async fn block(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        person: Path<Uuid>,
+    ) -> ApiResult<Done> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        match store::role_of(&mut conn, *person).await?.as_deref() {
+            Some("student") if *person != caller.person_id => {}
+            Some(_) => {
+                return Err(invalid(
+                    "Seul un autre étudiant peut être bloqué.",
+                    "Only another student can be blocked.",
+                ));
+            }
+            None => return Err(ApiError::new(NOT_FOUND)),
+        }
+        store::block(&mut conn, caller.person_id, *person, state.clock.now()).await?;
+        Ok(Done::Done)
+    }
+
+    /// Unblocks a person.
+    #[oai(
+        path = "/me/blocks/:person",
+        method = "delete",
+        operation_id = "unblock_person"
+    )]
+    async fn unblock(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        person: Path<Uuid>,
+    ) -> ApiResult<Done> {
+        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        store::unblock(&mut conn, caller.person_id, *person).await?;
+        Ok(Done::Done)
+    }
+}
+
+fn invalid(fr: &str, en: &str) -> ApiError {
+    ApiError::new(INVALID_MESSAGE).with_detail(Translated {
+        fr: fr.into(),
+        en: en.into(),
+    })
+}
+
+/// The message trimmed, or why it is refused.
+fn checked(body: &str, max: usize) -> Result<String, ApiError> {
+    let text = body.trim();
+    let length = text.chars().count();
+    if length == 0 {
+        return Err(invalid("Le message est vide.", "The message is empty."));
+    }
+    if length > max {
+        return Err(ApiError::new(INVALID_MESSAGE).with_detail(Translated {
+            fr: format!("{max} caractères au plus (vous en avez écrit {length})."),
+            en: format!("{max} characters at most (you wrote {length})."),
+        }));
+    }
+    Ok(text.to_string())
+}
+
+/// The conversation, if the person takes part in it; otherwise 404.
+async fn access(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    id: i64,
+) -> Result<(Conversation, Part), ApiError> {
+    let conversation = store::find(conn, id)
+        .await?
+        .ok_or(ApiError::new(NOT_FOUND))?;
+    let services = scopes_of(conn, person, "messages").await?;
+    let part = rules::part_in(conn, &conversation, person, &services).await?;
+    Ok((conversation, part))
+}
+
+async fn chat_messages(
+    conn: &mut AsyncPgConnection,
+    messages: Vec<Message>,
+) -> ApiResult<Vec<ChatMessage>> {
+    let authors: Vec<Uuid> = messages.iter().map(|m| m.author_id).collect();
+    let names = crate::people::store::names(conn, &authors).await?;
+    Ok(messages
+        .into_iter()
+        .map(|m| ChatMessage {
+            author: names.get(&m.author_id).cloned().unwrap_or_default(),
+            id: m.id,
+            conversation_id: m.conversation_id,
+            author_id: m.author_id,
+            body: m.body,
+            client_key: m.client_key,
+            at: m.created_at,
+        })
+        .collect())
+}
+
+/// What the caller's list knows of their place in a conversation.
+struct Seen {
+    muted: bool,
+    unread: i64,
+    staff: bool,
+}
+
+async fn view(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    lang: Lang,
+    me: Uuid,
+    c: Conversation,
+    last: Option<&Message>,
+    seen: Seen,
+) -> ApiResult<ConversationView> {
+    let title = super::title(conn, &state.config.messaging, lang, me, &c, seen.staff).await?;
+    let last_message = match last {
+        Some(m) => chat_messages(conn, vec![m.clone()]).await?.pop(),
+        None => None,
+    };
+    Ok(ConversationView {
+        kind: match c.kind.as_str() {
+            "group" => Kind::Group,
+            "service" => Kind::Service,
+            _ => Kind::Direct,
+        },
+        id: c.id,
+        title,
+        group_code: c.group_code,
+        service: c.service,
+        muted: seen.muted,
+        unread: seen.unread,
+        last_message,
+        as_service_staff: seen.staff,
+    })
+}

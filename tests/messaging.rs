@@ -1,0 +1,442 @@
+//! Messaging against a real server on the demo university: who may start which conversation,
+//! sending once whatever the retries, bad input, read state and unread counts, pages, service
+//! conversations answered by the service's staff, blocks, and push to those away.
+
+mod common;
+
+use common::{
+    TestApp, problem,
+    session::{Signed, app, app_with, call, ok_json, pushes_to, signed_in, subscribe},
+};
+use diesel::{ExpressionMethods, QueryDsl};
+use diesel_async::RunQueryDsl;
+use ent::demo::DEMO_PASSWORD;
+use reqwest::Method;
+use serde_json::{Value, json};
+
+async fn sign_in(app: &TestApp, who: &str) -> Signed {
+    signed_in(app, who, DEMO_PASSWORD, true).await
+}
+
+/// Gives `number` an account with the demo password (the demo activates three).
+async fn activated(app: &TestApp, number: &str) -> Signed {
+    use ent::{accounts::store, db::schema::accounts};
+    let mut conn = app.db.conn().await;
+    let (lucas, _) = store::by_number(&mut conn, "25000002")
+        .await
+        .unwrap()
+        .unwrap();
+    let hash: String = accounts::table
+        .find(lucas.id)
+        .select(accounts::password_hash)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let (person, _) = store::by_number(&mut conn, number).await.unwrap().unwrap();
+    let email = format!("{}@etu.univ-tours.fr", number.to_lowercase());
+    let now = ent::clock::Clock::now(app.clock.as_ref());
+    store::create(&mut conn, &person, &email, &hash, now)
+        .await
+        .unwrap();
+    sign_in(app, &number.to_lowercase()).await
+}
+
+async fn person_id(app: &TestApp, number: &str) -> String {
+    let mut conn = app.db.conn().await;
+    let (p, _) = ent::accounts::store::by_number(&mut conn, number)
+        .await
+        .unwrap()
+        .unwrap();
+    p.id.to_string()
+}
+
+async fn start(app: &TestApp, who: &Signed, target: Value) -> reqwest::Response {
+    call(
+        app,
+        Method::POST,
+        "/api/me/conversations",
+        Some(target),
+        Some(who),
+    )
+    .await
+}
+
+async fn started(app: &TestApp, who: &Signed, target: Value) -> i64 {
+    ok_json(start(app, who, target).await).await["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn send(app: &TestApp, who: &Signed, id: i64, body: &str, key: &str) -> reqwest::Response {
+    let path = format!("/api/conversations/{id}/messages");
+    let body = json!({"body": body, "client_key": key});
+    call(app, Method::POST, &path, Some(body), Some(who)).await
+}
+
+async fn get(app: &TestApp, path: &str, who: &Signed) -> Value {
+    ok_json(call(app, Method::GET, path, None, Some(who)).await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_starts_the_conversations_the_rules_allow() {
+    let app = app().await;
+    let lucas = sign_in(&app, "25000002").await;
+    let teacher = sign_in(&app, "t1001").await;
+    let staff = sign_in(&app, "p2001").await;
+    let person = |id: String| json!({"person": id});
+    // A student: the teachers of their groups and the services, not other students nor
+    // teachers of other groups.
+    let petit = person_id(&app, "T1001").await;
+    let created = start(&app, &lucas, person(petit.clone())).await;
+    assert_eq!(created.status(), 201);
+    let first: Value = created.json().await.unwrap();
+    assert_eq!(first["title"], "Isabelle Petit");
+    let again = start(&app, &teacher, person(person_id(&app, "25000002").await)).await;
+    assert_eq!(
+        again.status(),
+        200,
+        "one conversation a pair, whoever starts it"
+    );
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
+    for other in ["T1004", "25000004"] {
+        let refused = start(&app, &lucas, person(person_id(&app, other).await)).await;
+        problem(refused, 403, "messaging-not-allowed").await;
+    }
+    let group = start(&app, &lucas, json!({"group": "L1-INFO-TD2"})).await;
+    problem(group, 403, "messaging-not-allowed").await;
+    let service = start(&app, &lucas, json!({"service": "scolarite"})).await;
+    assert_eq!(service.status(), 201);
+    let unknown = start(&app, &lucas, json!({"service": "cafeteria"})).await;
+    problem(unknown, 404, "not-found").await;
+    let nobody = start(&app, &lucas, person(uuid::Uuid::new_v4().to_string())).await;
+    problem(nobody, 404, "not-found").await;
+    let both = start(
+        &app,
+        &lucas,
+        json!({"group": "L1-INFO", "service": "scolarite"}),
+    )
+    .await;
+    problem(both, 400, "invalid-message").await;
+    // A teacher: their groups, their students, colleagues; staff: anyone.
+    let group = started(&app, &teacher, json!({"group": "L1-INFO-TD2"})).await;
+    let hugo = person_id(&app, "25000004").await;
+    assert_eq!(
+        start(&app, &teacher, person(hugo.clone())).await.status(),
+        201
+    );
+    let other_group = start(&app, &teacher, json!({"group": "M1-HIST-G1"})).await;
+    problem(other_group, 403, "messaging-not-allowed").await;
+    let colleague = start(&app, &teacher, person(person_id(&app, "T1004").await)).await;
+    assert_eq!(colleague.status(), 201);
+    assert_eq!(
+        start(&app, &staff, json!({"group": "M1-HIST-G1"}))
+            .await
+            .status(),
+        201
+    );
+    // The group's students are in its conversation.
+    assert_eq!(
+        send(&app, &teacher, group, "Cours déplacé en B206", "k1")
+            .await
+            .status(),
+        201
+    );
+    let list = get(&app, "/api/me/conversations", &lucas).await;
+    let line = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == group)
+        .expect("in the group's conversation");
+    assert_eq!(line["kind"], "group");
+    assert_eq!(line["unread"], 1);
+    assert_eq!(line["last_message"]["body"], "Cours déplacé en B206");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
+    let app = app().await;
+    let lucas = sign_in(&app, "25000002").await;
+    let teacher = sign_in(&app, "t1001").await;
+    let id = started(
+        &app,
+        &lucas,
+        json!({"person": person_id(&app, "T1001").await}),
+    )
+    .await;
+    let first = send(
+        &app,
+        &lucas,
+        id,
+        "  Bonjour <script>alert(1)</script>  ",
+        "m-1",
+    )
+    .await;
+    assert_eq!(first.status(), 201);
+    let first: Value = first.json().await.unwrap();
+    assert_eq!(first["body"], "Bonjour <script>alert(1)</script>");
+    let retried = send(
+        &app,
+        &lucas,
+        id,
+        "  Bonjour <script>alert(1)</script>  ",
+        "m-1",
+    )
+    .await;
+    assert_eq!(retried.status(), 200);
+    assert_eq!(retried.json::<Value>().await.unwrap()["id"], first["id"]);
+    let mut conn = app.db.conn().await;
+    let stored: i64 = ent::db::schema::messages::table
+        .filter(ent::db::schema::messages::conversation_id.eq(id))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+
+    let p = problem(
+        send(&app, &lucas, id, " \n ", "m-2").await,
+        400,
+        "invalid-message",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("vide"), "{p}");
+    let long = "a".repeat(4001);
+    let p = problem(
+        send(&app, &lucas, id, &long, "m-3").await,
+        400,
+        "invalid-message",
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains("4001"), "{p}");
+
+    let unread = get(&app, "/api/me/messages/unread", &teacher).await;
+    assert_eq!(unread["total"], 1);
+    let read = format!("/api/conversations/{id}/read");
+    let body = json!({"up_to": first["id"]});
+    let resp = call(&app, Method::POST, &read, Some(body), Some(&teacher)).await;
+    assert_eq!(resp.status(), 204);
+    assert_eq!(
+        get(&app, "/api/me/messages/unread", &teacher).await["total"],
+        0
+    );
+    assert_eq!(
+        get(&app, "/api/me/messages/unread", &lucas).await["total"],
+        0
+    );
+
+    // Someone not in it: as if it did not exist.
+    let staff = sign_in(&app, "p2001").await;
+    let path = format!("/api/conversations/{id}/messages");
+    problem(
+        call(&app, Method::GET, &path, None, Some(&staff)).await,
+        404,
+        "not-found",
+    )
+    .await;
+    problem(
+        send(&app, &staff, id, "Intrusion", "x-1").await,
+        404,
+        "not-found",
+    )
+    .await;
+    let body = json!({"up_to": 1});
+    problem(
+        call(&app, Method::POST, &read, Some(body), Some(&staff)).await,
+        404,
+        "not-found",
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_go_back_in_time_and_resume_after_the_last_seen_message() {
+    let app = app_with(|c| c.messaging.per_person_per_minute = 100).await;
+    let lucas = sign_in(&app, "25000002").await;
+    let id = started(&app, &lucas, json!({"service": "bibliotheque"})).await;
+    let mut ids = Vec::new();
+    for n in 0..35 {
+        let sent =
+            ok_json(send(&app, &lucas, id, &format!("message {n}"), &format!("k{n}")).await).await;
+        ids.push(sent["id"].as_i64().unwrap());
+    }
+    let path = format!("/api/conversations/{id}/messages");
+    let newest = get(&app, &path, &lucas).await;
+    assert_eq!(newest["items"].as_array().unwrap().len(), 30);
+    assert_eq!(newest["items"][0]["body"], "message 34");
+    let before = newest["next_before"].as_i64().unwrap();
+    let older = get(&app, &format!("{path}?before={before}"), &lucas).await;
+    let bodies: Vec<&str> = older["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            "message 4",
+            "message 3",
+            "message 2",
+            "message 1",
+            "message 0"
+        ]
+    );
+    assert!(older["next_before"].is_null());
+    let missed = get(&app, &format!("{path}?after={}", ids[32]), &lucas).await;
+    let bodies: Vec<&str> = missed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["message 33", "message 34"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn services_are_answered_by_their_staff_and_people_away_get_a_push() {
+    let app = app().await;
+    let lucas = sign_in(&app, "25000002").await;
+    let staff = sign_in(&app, "p2001").await;
+    subscribe(&app, &lucas, "lucas-phone").await;
+    let id = started(&app, &lucas, json!({"service": "scolarite"})).await;
+    ok_json(send(&app, &lucas, id, "Mon attestation de scolarité ?", "s-1").await).await;
+    let theirs = get(&app, "/api/me/conversations", &staff).await;
+    assert_eq!(theirs["items"][0]["id"], id);
+    assert_eq!(theirs["items"][0]["title"], "Lucas Martin");
+    assert_eq!(theirs["items"][0]["as_service_staff"], true);
+    assert_eq!(theirs["items"][0]["unread"], 1);
+    let answer = "Elle est dans votre espace : https://ent.univ-tours.fr/attestations";
+    ok_json(send(&app, &staff, id, answer, "s-2").await).await;
+    let pushes = pushes_to(&app, "lucas-phone").await;
+    assert_eq!(pushes.len(), 1);
+    assert_eq!(pushes[0]["category"], "messages");
+    assert_eq!(pushes[0]["title"], "Nathalie Chevalier");
+    assert_eq!(pushes[0]["url"], format!("/messages/{id}"));
+    let mine = get(&app, "/api/me/conversations", &lucas).await;
+    assert_eq!(mine["items"][0]["title"], "Scolarité");
+    assert_eq!(mine["items"][0]["unread"], 1);
+
+    // Muted: no push, and not in the badge.
+    let membership = format!("/api/conversations/{id}/membership");
+    let mute = call(
+        &app,
+        Method::PATCH,
+        &membership,
+        Some(json!({"muted": true})),
+        Some(&lucas),
+    )
+    .await;
+    assert_eq!(mute.status(), 204);
+    ok_json(send(&app, &staff, id, "Autre chose ?", "s-3").await).await;
+    assert_eq!(pushes_to(&app, "lucas-phone").await.len(), 1);
+    assert_eq!(
+        get(&app, "/api/me/messages/unread", &lucas).await["total"],
+        0
+    );
+    // Only group conversations can be left.
+    let leave = call(&app, Method::DELETE, &membership, None, Some(&lucas)).await;
+    problem(leave, 400, "invalid-message").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
+    use ent::config::Correspondents;
+    // A university that lets students write to the students of their groups.
+    let app = app_with(|c| {
+        c.messaging
+            .may_start
+            .student
+            .push(Correspondents::StudentsOfMyGroups)
+    })
+    .await;
+    let teacher = sign_in(&app, "t1001").await;
+    let lucas = sign_in(&app, "25000002").await;
+    let hugo = activated(&app, "25000004").await;
+    let (lucas_id, hugo_id) = (
+        person_id(&app, "25000002").await,
+        person_id(&app, "25000004").await,
+    );
+    let direct = started(&app, &hugo, json!({"person": lucas_id})).await;
+    assert_eq!(
+        send(&app, &hugo, direct, "Salut", "h-1").await.status(),
+        201
+    );
+    let block = format!("/api/me/blocks/{hugo_id}");
+    assert_eq!(
+        call(&app, Method::PUT, &block, None, Some(&lucas))
+            .await
+            .status(),
+        204
+    );
+    problem(
+        send(&app, &hugo, direct, "Salut ?", "h-2").await,
+        403,
+        "messaging-blocked",
+    )
+    .await;
+    problem(
+        send(&app, &lucas, direct, "Non", "l-1").await,
+        403,
+        "messaging-blocked",
+    )
+    .await;
+    let again = start(&app, &hugo, json!({"person": lucas_id})).await;
+    problem(again, 403, "messaging-blocked").await;
+    assert_eq!(
+        call(&app, Method::DELETE, &block, None, Some(&lucas))
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        send(&app, &hugo, direct, "Salut ?", "h-2").await.status(),
+        201
+    );
+    let teacher_id = person_id(&app, "T1001").await;
+    let path = format!("/api/me/blocks/{teacher_id}");
+    let not_a_student = call(&app, Method::PUT, &path, None, Some(&lucas)).await;
+    problem(not_a_student, 400, "invalid-message").await;
+
+    let group = started(&app, &teacher, json!({"group": "L1-INFO-TD2"})).await;
+    ok_json(send(&app, &hugo, group, "Bonjour à tous", "h-3").await).await;
+    let membership = format!("/api/conversations/{group}/membership");
+    assert_eq!(
+        call(&app, Method::DELETE, &membership, None, Some(&lucas))
+            .await
+            .status(),
+        204
+    );
+    let gone = format!("/api/conversations/{group}/messages");
+    problem(
+        call(&app, Method::GET, &gone, None, Some(&lucas)).await,
+        404,
+        "not-found",
+    )
+    .await;
+    let list = get(&app, "/api/me/conversations", &lucas).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["id"] != group)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_is_rate_limited_per_person() {
+    let app = app_with(|c| c.messaging.per_person_per_minute = 3).await;
+    let lucas = sign_in(&app, "25000002").await;
+    let id = started(&app, &lucas, json!({"service": "scolarite"})).await;
+    for n in 0..3 {
+        assert_eq!(
+            send(&app, &lucas, id, "Bonjour", &format!("r{n}"))
+                .await
+                .status(),
+            201
+        );
+    }
+    let fourth = send(&app, &lucas, id, "Bonjour", "r3").await;
+    problem(fourth, 429, "too-many-requests").await;
+}
