@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
+import { forgetNews } from './news/feed';
 import { forgetPushOnSignOut } from './push/device';
 import { navigate, normalisePath } from './router';
 import { forgetTimetable } from './timetable/weeks';
@@ -39,8 +40,8 @@ function set(next: AuthState): void {
   } catch {
     // storage disabled
   }
-  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable.
-  if (next.status === 'signed-out') void forgetTimetable();
+  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable and news.
+  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews()]);
   for (const listener of listeners) listener(state);
 }
 
@@ -70,11 +71,11 @@ export function updateMe(patch: Partial<Me>): void {
 
 /**
  * DELETE /api/session (the server forgets this device's push subscription with it), drop the
- * browser's subscription and the stored timetable, then the login screen (signed out locally
+ * browser's subscription, the stored timetable and news, then the login screen (signed out locally
  * even if the call fails).
  */
 export async function signOut(): Promise<void> {
-  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable()]);
+  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews()]);
   set({ status: 'signed-out', reason: 'signed-out' });
   navigate('/login', { replace: true });
 }

@@ -13,6 +13,8 @@ const page = (cursor?: string | null) => ({ params: { query: cursor ? { cursor }
 export const news = {
   /** The caller's news, pinned first then newest; `cursor` is the previous page's `next_cursor`. */
   mine: (cursor?: string | null) => typed(() => api.GET('/me/news', page(cursor))),
+  /** One item of the caller's feed (404 when it is not theirs to see). */
+  one: (id: number) => typed(() => api.GET('/me/news/{id}', { params: { path: { id } } })),
   /** The news for everyone, readable before login (never read). */
   public: (cursor?: string | null) => typed(() => api.GET('/news/public', page(cursor))),
   /** Mark an item read (204; 404 when it is not the caller's). */

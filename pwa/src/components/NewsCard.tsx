@@ -1,6 +1,6 @@
 import { useI18n } from '../i18n';
 import { useFeed } from '../news/feed';
-import { NewsRow, useNewsKey } from '../pages/News';
+import { NewsFreshness, NewsRow, useNewsKey } from '../pages/News';
 
 /** « Actualités » on the home page: the 3 newest items of the feed and a link to all of them. */
 export function NewsCard() {
@@ -13,6 +13,7 @@ export function NewsCard() {
   return (
     <section class="card" aria-labelledby="news-card" data-testid="news-card">
       <h2 id="news-card">{t('news.title')}</h2>
+      <NewsFreshness feed={feed} />
       {feed.status === 'loading' && (
         <p class="muted" aria-busy="true">
           {t('news.loading')}

@@ -1,12 +1,16 @@
 // The loaded pages of the news feed, shared by the list, the detail and the home card.
-// One feed at a time: the signed-in person's (`person:<id>`) or the public one (`public`);
-// changing who reads starts again from the first page.
+// One feed at a time: the signed-in person's (`person:<id>`), the public one (`public`), or —
+// when the app started offline after a sign-in — this device's copy of the last person's
+// (`device`); changing who reads starts again from the first page. A person's pages are kept on
+// the device (./store.ts) and shown, marked offline, when the server cannot be reached.
 import { useEffect, useState } from 'preact/hooks';
 import { news, type NewsItem } from '../api/news';
 import type { Failure } from '../api/problems';
+import { useOnline } from '../online';
+import { clearFeed, readFeed, writeFeed, type StoredFeed } from './store';
 
 export interface FeedState {
-  /** `person:<id>` or `public`. */
+  /** `person:<id>`, `public` or `device`. */
   key: string | null;
   items: NewsItem[];
   /** The next page's cursor; null at the end. */
@@ -15,11 +19,29 @@ export interface FeedState {
   /** A « Voir plus » in progress. */
   loadingMore: boolean;
   failure: Failure | null;
+  /** Items opened by themselves (`/news/{id}` not in the loaded pages). */
+  extra: NewsItem[];
+  /** Shown from the device's copy: the server could not be reached. */
+  offline: boolean;
+  /** When the shown pages came from the server (ms since the epoch). */
+  fetchedAt: number | null;
 }
 
-const EMPTY: FeedState = { key: null, items: [], next: null, status: 'idle', loadingMore: false, failure: null };
+const EMPTY: FeedState = {
+  key: null,
+  items: [],
+  next: null,
+  status: 'idle',
+  loadingMore: false,
+  failure: null,
+  extra: [],
+  offline: false,
+  fetchedAt: null,
+};
 let state: FeedState = EMPTY;
 const listeners = new Set<(s: FeedState) => void>();
+/** Bumped by forgetNews: answers to requests made before it are dropped, never stored. */
+let generation = 0;
 
 function set(next: FeedState): void {
   state = next;
@@ -28,26 +50,61 @@ function set(next: FeedState): void {
 
 /** The feed for a person (signed in) or the public one. */
 export const feedKey = (personId: string | null) => (personId ? `person:${personId}` : 'public');
+/** The device's copy of the last signed-in person's feed (the app started offline). */
+export const DEVICE_FEED = 'device';
 
+const ownerOf = (key: string) => (key.startsWith('person:') ? key.slice('person:'.length) : null);
 const fetchPage = (key: string, cursor: string | null) => (key === 'public' ? news.public(cursor) : news.mine(cursor));
+/** Network failures and server errors fall back to the stored copy; anything else is shown. */
+const unreachable = (failure: Failure) => failure.slug === 'network' || failure.status >= 500;
+
+/** The stored copy `key` may show: a person's own, or any for the device's feed. */
+async function copyFor(key: string): Promise<StoredFeed | undefined> {
+  if (key === 'public') return undefined;
+  const copy = await readFeed();
+  const owner = ownerOf(key);
+  if (copy && owner !== null && copy.owner !== owner) {
+    await clearFeed();
+    return undefined;
+  }
+  return copy;
+}
+
+/** Keep the person's loaded pages on the device (not the public feed, not a copy shown offline). */
+async function persist(asked: number): Promise<void> {
+  const owner = state.key ? ownerOf(state.key) : null;
+  if (!owner || state.offline || state.fetchedAt === null || asked !== generation) return;
+  await writeFeed({ owner, fetchedAt: state.fetchedAt, items: state.items, next: state.next, extra: state.extra });
+}
 
 /** Load the first page of `key` (again when `force`, or when another feed was loaded). */
-export async function loadFeed(key: string, force = false): Promise<void> {
+export async function loadFeed(key: string, force = false, now: () => number = Date.now): Promise<void> {
   if (!force && state.key === key && state.status !== 'idle' && state.status !== 'error') return;
-  set({ ...EMPTY, key, status: 'loading' });
+  const asked = generation;
+  const extra = state.key === key ? state.extra : [];
+  set({ ...EMPTY, key, status: 'loading', extra });
   const outcome = await fetchPage(key, null);
-  if (state.key !== key) return;
-  if (outcome.ok) set({ ...state, items: outcome.data.items, next: outcome.data.next_cursor ?? null, status: 'ready' });
-  else set({ ...state, status: 'error', failure: outcome.failure });
+  if (state.key !== key || asked !== generation) return;
+  if (outcome.ok) {
+    set({ ...state, items: outcome.data.items, next: outcome.data.next_cursor ?? null, status: 'ready', fetchedAt: now() });
+    await persist(asked);
+    return;
+  }
+  const copy = unreachable(outcome.failure) ? await copyFor(key) : undefined;
+  if (state.key !== key || asked !== generation) return;
+  if (copy) {
+    set({ ...state, items: copy.items, next: copy.next, extra: copy.extra, status: 'ready', offline: true, fetchedAt: copy.fetchedAt });
+  } else set({ ...state, status: 'error', failure: outcome.failure });
 }
 
 /** « Voir plus »: the next page, added after the loaded ones (an item already there is not repeated). */
 export async function loadMore(): Promise<void> {
   const { key, next } = state;
   if (!key || !next || state.loadingMore) return;
+  const asked = generation;
   set({ ...state, loadingMore: true, failure: null });
   const outcome = await fetchPage(key, next);
-  if (state.key !== key) return;
+  if (state.key !== key || asked !== generation) return;
   if (!outcome.ok) {
     set({ ...state, loadingMore: false, failure: outcome.failure });
     return;
@@ -55,26 +112,57 @@ export async function loadMore(): Promise<void> {
   const seen = new Set(state.items.map((item) => item.id));
   const items = [...state.items, ...outcome.data.items.filter((item) => !seen.has(item.id))];
   set({ ...state, items, next: outcome.data.next_cursor ?? null, loadingMore: false });
+  await persist(asked);
+}
+
+/** The item `id` among the loaded pages or those opened alone. */
+export const findItem = (feed: FeedState, id: number) => feed.items.find((i) => i.id === id) ?? feed.extra.find((i) => i.id === id);
+
+/**
+ * `/news/{id}` not in the loaded pages (an older item, opened from a notification): asked alone
+ * (`GET /api/me/news/{id}`, signed in only) and kept with the feed. Answers the failure, if any.
+ */
+export async function loadItem(id: number): Promise<Failure | null> {
+  const key = state.key;
+  if (!key || key === 'public' || findItem(state, id)) return null;
+  const asked = generation;
+  const outcome = await news.one(id);
+  if (state.key !== key || asked !== generation) return null;
+  if (!outcome.ok) return outcome.failure;
+  set({ ...state, extra: [outcome.data, ...state.extra.filter((i) => i.id !== id)] });
+  await persist(asked);
+  return null;
 }
 
 /** Mark an item read (signed in only): at once in the loaded pages, then on the server. */
 export async function markRead(id: number): Promise<void> {
   if (!state.key || state.key === 'public') return;
-  const item = state.items.find((i) => i.id === id);
+  const item = findItem(state, id);
   if (!item || item.read) return;
-  set({ ...state, items: state.items.map((i) => (i.id === id ? { ...i, read: true } : i)) });
+  const read = (list: NewsItem[]) => list.map((i) => (i.id === id ? { ...i, read: true } : i));
+  const asked = generation;
+  set({ ...state, items: read(state.items), extra: read(state.extra) });
+  await persist(asked);
   // A failure (404: no longer the caller's, offline) leaves it unread on the server: it is shown
   // unread again at the next load, nothing else to do.
   await news.markRead(id);
 }
 
-/** Forget the loaded pages (tests; sign-out changes the key anyway). */
+/** Forget the loaded pages (after publishing; sign-out changes the key anyway). */
 export function resetNews(): void {
   set(EMPTY);
 }
 
+/** Sign-out: forget the pages, in memory and on the device. */
+export async function forgetNews(): Promise<void> {
+  generation++;
+  set(EMPTY);
+  await clearFeed();
+}
+
 /** Hook: the feed of `key`, loading its first page when needed. */
 export function useFeed(key: string | null): FeedState {
+  const online = useOnline();
   const [current, setCurrent] = useState(state);
   useEffect(() => {
     listeners.add(setCurrent);
@@ -86,5 +174,9 @@ export function useFeed(key: string | null): FeedState {
   useEffect(() => {
     if (key) void loadFeed(key);
   }, [key]);
+  // Back online while the device's copy is shown: ask the server again.
+  useEffect(() => {
+    if (key && online && state.key === key && state.offline) void loadFeed(key, true);
+  }, [online]);
   return current.key === key ? current : { ...EMPTY, key, status: key ? 'loading' : 'idle' };
 }

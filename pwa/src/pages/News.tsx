@@ -1,21 +1,37 @@
 // « Actualités »: the feed (pinned first then newest, « Voir plus » for the next page) and one
 // item. Signed in, the caller's feed with unread dots (opening an item marks it read); signed
 // out, the public feed without read markers.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { NewsItem } from '../api/news';
 import { useAuth } from '../auth';
 import { Button, ProblemAlert } from '../components/Form';
 import { sameOriginPath } from '../config';
 import { useI18n } from '../i18n';
-import { formatShortDateTime } from '../i18n/format';
-import { feedKey, loadFeed, loadMore, markRead, useFeed } from '../news/feed';
+import type { Failure } from '../api/problems';
+import { formatDayMonth, formatShortDateTime, formatTime } from '../i18n/format';
+import { DEVICE_FEED, feedKey, findItem, loadFeed, loadItem, loadMore, markRead, useFeed, type FeedState } from '../news/feed';
 import { Markdown, safeLink } from '../news/markdown';
 
-/** The feed key of whoever reads: the person signed in, or the public feed. */
+/**
+ * The feed key of whoever reads: the person signed in, this device's copy of their feed when the
+ * app started offline after a sign-in, or the public feed.
+ */
 export function useNewsKey(): string | null {
   const auth = useAuth();
   if (auth.status === 'loading') return null;
+  if (auth.status === 'offline' && auth.wasSignedIn) return DEVICE_FEED;
   return feedKey(auth.status === 'signed-in' ? auth.me.person_id : null);
+}
+
+/** « Hors ligne — mis à jour le 2 décembre à 18:45 », when the device's copy is shown. */
+export function NewsFreshness({ feed }: { feed: FeedState }) {
+  const { t, lang } = useI18n();
+  if (!feed.offline || feed.fetchedAt === null) return null;
+  return (
+    <p class="freshness" role="status" data-testid="news-offline">
+      {t('news.offline', { date: formatDayMonth(feed.fetchedAt, lang), time: formatTime(new Date(feed.fetchedAt), lang) })}
+    </p>
+  );
 }
 
 export const newsPath = (id: number) => `/news/${id}`;
@@ -72,6 +88,7 @@ export function News() {
   return (
     <>
       <h1>{t('news.title')}</h1>
+      <NewsFreshness feed={feed} />
       {feed.status === 'loading' && (
         <p class="muted" aria-busy="true" data-testid="news-loading">
           {t('news.loading')}
@@ -93,7 +110,7 @@ export function News() {
         </ul>
       )}
       {feed.status === 'ready' && feed.failure && <ProblemAlert failure={feed.failure} />}
-      {feed.status === 'ready' && feed.next && (
+      {feed.status === 'ready' && feed.next && !feed.offline && (
         <Button type="button" variant="secondary" busy={feed.loadingMore} onClick={() => void loadMore()} testId="news-more">
           {t('news.more')}
         </Button>
@@ -106,11 +123,18 @@ export function NewsDetail({ id }: { id: number }) {
   const { t, lang } = useI18n();
   const key = useNewsKey();
   const feed = useFeed(key);
-  const item = feed.items.find((i) => i.id === id);
+  const item = findItem(feed, id);
   const signedIn = key !== null && key !== 'public';
+  // Not among the loaded pages (an older item opened from a notification): asked alone.
+  const [alone, setAlone] = useState<{ id: number; failure: Failure | null; done: boolean } | null>(null);
   useEffect(() => {
     if (item && signedIn && !item.read) void markRead(item.id);
   }, [item, signedIn]);
+  useEffect(() => {
+    if (item || !signedIn || feed.status !== 'ready' || alone?.id === id) return;
+    setAlone({ id, failure: null, done: false });
+    void loadItem(id).then((failure) => setAlone({ id, failure, done: true }));
+  }, [item, signedIn, feed.status, id]);
 
   const back = (
     <a class="list-link" href="/news" data-testid="news-back">
@@ -118,16 +142,20 @@ export function NewsDetail({ id }: { id: number }) {
     </a>
   );
   if (!item) {
-    if (feed.status === 'loading')
+    const asking = signedIn && feed.status === 'ready' && !(alone?.id === id && alone.done);
+    if (feed.status === 'loading' || asking)
       return (
         <p class="muted" aria-busy="true" data-testid="news-loading">
           {t('news.loading')}
         </p>
       );
     if (feed.status === 'error') return <ProblemAlert failure={feed.failure} />;
+    const failure = alone?.id === id ? alone.failure : null;
+    if (failure && failure.slug !== 'not-found') return <ProblemAlert failure={failure} />;
     return (
       <>
         <h1>{t('news.title')}</h1>
+        <NewsFreshness feed={feed} />
         <p data-testid="news-missing">{t('news.notFound')}</p>
         {back}
       </>
@@ -137,6 +165,7 @@ export function NewsDetail({ id }: { id: number }) {
   const link = item.link_url ? safeLink(item.link_url) : null;
   return (
     <article class="news-article" data-testid="news-detail">
+      <NewsFreshness feed={feed} />
       <h1 data-testid="news-detail-title">{item.title}</h1>
       <p class="muted">
         {t('news.publishedAt', { date: formatShortDateTime(item.publish_at, lang) })}

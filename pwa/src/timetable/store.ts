@@ -3,6 +3,7 @@
 // app keeps its own copy, in IndexedDB (a few lines over the raw API: no dependency). Cleared at
 // sign-out: a shared phone must not keep someone else's timetable.
 import type { Timetable } from '../api/timetable';
+import { deviceRecords, indexedDbRecords, memoryRecords, type RecordBackend } from '../offline/records';
 
 export interface StoredWeek {
   /** The week's Monday, `YYYY-MM-DD`. */
@@ -16,104 +17,17 @@ export interface StoredWeek {
 }
 
 /** Where the weeks are kept: IndexedDB in the app, memory in tests or when IndexedDB fails. */
-export interface WeekBackend {
-  get(key: string): Promise<StoredWeek | undefined>;
-  put(week: StoredWeek): Promise<void>;
-  all(): Promise<StoredWeek[]>;
-  delete(key: string): Promise<void>;
-  clear(): Promise<void>;
-}
+export type WeekBackend = RecordBackend<StoredWeek>;
 
-export function memoryBackend(): WeekBackend {
-  const weeks = new Map<string, StoredWeek>();
-  return {
-    get: (key) => Promise.resolve(weeks.has(key) ? structuredClone(weeks.get(key)) : undefined),
-    put: (week) => {
-      weeks.set(week.key, structuredClone(week));
-      return Promise.resolve();
-    },
-    all: () => Promise.resolve([...weeks.values()].map((w) => structuredClone(w))),
-    delete: (key) => {
-      weeks.delete(key);
-      return Promise.resolve();
-    },
-    clear: () => {
-      weeks.clear();
-      return Promise.resolve();
-    },
-  };
-}
+export const memoryBackend = (): WeekBackend => memoryRecords<StoredWeek>();
 
 export const DB_NAME = 'ent-timetable';
 const STORE = 'weeks';
 
-function done<T>(request: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
-  });
-}
-
 /** IndexedDB: database `ent-timetable`, object store `weeks` (key path `key`). */
-export function indexedDbBackend(factory: IDBFactory): WeekBackend {
-  let db: Promise<IDBDatabase> | null = null;
-  const open = () => {
-    db ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const request = factory.open(DB_NAME, 1);
-      request.onupgradeneeded = () => {
-        if (!request.result.objectStoreNames.contains(STORE)) request.result.createObjectStore(STORE, { keyPath: 'key' });
-      };
-      request.onsuccess = () => {
-        const opened = request.result;
-        // Another tab upgrading the database: let it, and open again next time.
-        opened.onversionchange = () => {
-          opened.close();
-          db = null;
-        };
-        resolve(opened);
-      };
-      request.onerror = () => {
-        db = null;
-        reject(request.error ?? new Error('IndexedDB open failed'));
-      };
-      request.onblocked = () => reject(new Error('IndexedDB blocked'));
-    });
-    return db;
-  };
-  const run = async <T>(mode: IDBTransactionMode, call: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
-    const database = await open();
-    const tx = database.transaction(STORE, mode);
-    const result = done(call(tx.objectStore(STORE)));
-    await new Promise<void>((resolve, reject) => {
-      tx.oncomplete = () => resolve();
-      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-    });
-    return result;
-  };
-  return {
-    get: (key) => run('readonly', (s) => s.get(key) as IDBRequest<StoredWeek | undefined>),
-    put: async (week) => {
-      await run('readwrite', (s) => s.put(week));
-    },
-    all: () => run('readonly', (s) => s.getAll() as IDBRequest<StoredWeek[]>),
-    delete: async (key) => {
-      await run('readwrite', (s) => s.delete(key));
-    },
-    clear: async () => {
-      await run('readwrite', (s) => s.clear());
-    },
-  };
-}
+export const indexedDbBackend = (factory: IDBFactory): WeekBackend => indexedDbRecords<StoredWeek>(factory, DB_NAME, STORE);
 
-function defaultBackend(): WeekBackend {
-  try {
-    if (typeof indexedDB !== 'undefined' && indexedDB) return indexedDbBackend(indexedDB);
-  } catch {
-    // IndexedDB refused (some private modes): memory only
-  }
-  return memoryBackend();
-}
+const defaultBackend = (): WeekBackend => deviceRecords<StoredWeek>(DB_NAME, STORE);
 
 let backend: WeekBackend = defaultBackend();
 

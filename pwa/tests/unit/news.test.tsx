@@ -2,10 +2,11 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app';
-import { loadSession, resetAuth } from '../../src/auth';
+import { loadSession, resetAuth, signOut } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import type { NewsItem } from '../../src/api/news';
-import { resetNews } from '../../src/news/feed';
+import { forgetNews, resetNews } from '../../src/news/feed';
+import { readFeed, setNewsBackend, writeFeed } from '../../src/news/store';
 import { Markdown } from '../../src/news/markdown';
 import { safeAppPath } from '../../src/push/notification';
 import { matchScreen, navigate, startRouter } from '../../src/router';
@@ -26,10 +27,12 @@ const item = (id: number, patch: Partial<NewsItem> = {}): NewsItem => ({
   ...patch,
 });
 
-beforeEach(() => {
+beforeEach(async () => {
   localStorage.clear();
   sessionStorage.clear();
   setLang('fr');
+  setNewsBackend();
+  await forgetNews();
   resetNews();
   root = mount();
   stop = startRouter();
@@ -176,5 +179,75 @@ describe('the news screens', () => {
     const card = $('[data-testid="news-card"]')!;
     expect([...card.querySelectorAll('[data-testid="news-title"]')].map((t) => t.textContent)).toEqual(['Actualité 4', 'Actualité 3', 'Actualité 2']);
     expect(card.querySelector('[data-testid="news-card-all"]')?.getAttribute('href')).toBe('/news');
+  });
+});
+
+describe('the news offline', () => {
+  const offline: Handler = () => {
+    throw new TypeError('Failed to fetch');
+  };
+
+  it('keeps the loaded pages on the device and shows them, dated, when the server cannot be reached', async () => {
+    await start('/news', { 'GET /api/me/news': pages });
+    await click('[data-testid="news-more"]');
+    const copy = await readFeed();
+    expect(copy?.owner).toBe('p-1');
+    expect(copy?.items.map((i) => i.id)).toEqual([1, 2, 3, 4]);
+    expect($('[data-testid="news-offline"]')).toBeNull();
+
+    resetNews();
+    await start('/news', { 'GET /api/me/news': offline, 'POST /api/me/news/2/read': offline });
+    expect($$('[data-testid="news-item"]')).toHaveLength(4);
+    expect($('[data-testid="news-offline"]')?.textContent).toMatch(/^Hors ligne — mis à jour le \d{1,2} \S+ à \d\d:\d\d$/);
+    expect($('[data-testid="news-more"]')).toBeNull();
+    // An item of the copy opens too, with the same line.
+    await click('[data-testid="news-item"][data-id="2"] a');
+    expect($('[data-testid="news-detail-title"]')?.textContent).toBe('Urgente');
+    expect($('[data-testid="news-offline"]')).not.toBeNull();
+  });
+
+  it('started offline after a sign-in, shows this device’s copy; another person’s copy is never shown', async () => {
+    await writeFeed({ owner: 'p-1', fetchedAt: Date.parse('2026-12-01T17:45:00Z'), items: PAGE_1, next: 'c2', extra: [] });
+    localStorage.setItem('ent.signedIn', '1');
+    const { fetch } = mockApi({});
+    fetch.mockRejectedValue(new TypeError('Failed to fetch'));
+    navigate('/news', { replace: true });
+    resetAuth();
+    await act(() => render(<App />, root));
+    await act(() => loadSession().then(() => undefined));
+    await flush();
+    expect($('[data-testid="news-offline"]')?.textContent).toBe('Hors ligne — mis à jour le 1 décembre à 18:45');
+    expect($$('[data-testid="news-title"]').map((t) => t.textContent)).toEqual(['Épinglée', 'Urgente', 'Actualité 3']);
+
+    // Signed in as someone else: their feed fails offline, the copy is dropped.
+    resetNews();
+    await start('/news', { 'GET /api/session': { body: { ...ME, person_id: 'p-2' } }, 'GET /api/me/news': offline });
+    expect($('[data-testid="news-item"]')).toBeNull();
+    expect($('[data-testid="problem"]')?.dataset.problem).toBe('network');
+    expect(await readFeed()).toBeUndefined();
+  });
+
+  it('asks an item that is not in the loaded pages alone, and keeps it with the copy', async () => {
+    const read = vi.fn(() => ({ status: 204 }));
+    await start('/news/40', {
+      'GET /api/me/news': pages,
+      'GET /api/me/news/40': { body: item(40, { title: 'Ancienne' }) },
+      'POST /api/me/news/40/read': read,
+    });
+    expect($('[data-testid="news-detail-title"]')?.textContent).toBe('Ancienne');
+    expect(read).toHaveBeenCalledTimes(1);
+    expect((await readFeed())?.extra.map((i) => [i.id, i.read])).toEqual([[40, true]]);
+    resetNews();
+    await start('/news/40', { 'GET /api/me/news': offline, 'GET /api/me/news/40': offline });
+    expect($('[data-testid="news-detail-title"]')?.textContent).toBe('Ancienne');
+  });
+
+  it('is emptied at sign-out', async () => {
+    await start('/news', { 'GET /api/me/news': pages, 'DELETE /api/session': { status: 204 } });
+    expect(await readFeed()).toBeDefined();
+    await act(() => signOut());
+    await flush();
+    expect(await readFeed()).toBeUndefined();
+    expect(location.pathname).toBe('/login');
   });
 });
