@@ -6,8 +6,12 @@ import { OfflineBanner } from './components/OfflineBanner';
 import { sameOriginPath, useConfig } from './config';
 import { useI18n } from './i18n';
 import { syncPush } from './push/device';
+import { isHelpStaff } from './api/help';
 import { Activation } from './pages/Activation';
+import { ConnectionHelp } from './pages/ConnectionHelp';
 import { Contacts } from './pages/Contacts';
+import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
+import { HelpQueues } from './pages/HelpQueues';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
 import { More } from './pages/More';
@@ -32,7 +36,15 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
     case 'messages':
       return <Soon title="page.messages" />;
     case 'help':
-      return <Soon title="page.help" />;
+      return <HelpHome />;
+    case 'help-new':
+      return <HelpNew />;
+    case 'help-request':
+      return 'requestId' in screen ? <HelpRequest id={screen.requestId} /> : <NotFound />;
+    case 'help-queues':
+      return signedIn && isHelpStaff(auth.me.permissions) ? <HelpQueues /> : <NotFound />;
+    case 'help-connection':
+      return <ConnectionHelp />;
     case 'more':
       return <More />;
     case 'login':

@@ -40,10 +40,12 @@ export type Screen =
   | { id: 'timetable-groups' }
   | { id: 'news' }
   | { id: 'news-publish' }
-  | { id: 'news-item'; newsId: number };
+  | { id: 'news-item'; newsId: number }
+  | { id: 'help-new' | 'help-queues' | 'help-connection' }
+  | { id: 'help-request'; requestId: number };
 
 /** Screens anyone can open without signing in. */
-export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts', 'news', 'news-item']);
+export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts', 'news', 'news-item', 'help-connection']);
 
 const SECURITY: Record<string, Screen> = {
   '': { id: 'security' },
@@ -67,6 +69,9 @@ export function matchScreen(pathname: string): Screen {
     '/more/timetable-groups': { id: 'timetable-groups' },
     '/news': { id: 'news' },
     '/more/news': { id: 'news-publish' },
+    '/help/new': { id: 'help-new' },
+    '/help/queues': { id: 'help-queues' },
+    '/help/connection': { id: 'help-connection' },
   };
   if (fixed[path]) return fixed[path];
   let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);
@@ -78,7 +83,10 @@ export function matchScreen(pathname: string): Screen {
   // A news item (the notification of an urgent item opens /news/{id}).
   m = /^\/news\/([1-9][0-9]{0,15})$/.exec(path);
   if (m?.[1]) return { id: 'news-item', newsId: Number(m[1]) };
-  if (path.startsWith('/more/') || path.startsWith('/news/')) return { id: 'not-found' };
+  // A help request (its pushes and e-mails open /help/{id}).
+  m = /^\/help\/([1-9][0-9]{0,15})$/.exec(path);
+  if (m?.[1]) return { id: 'help-request', requestId: Number(m[1]) };
+  if (path.startsWith('/more/') || path.startsWith('/news/') || path.startsWith('/help/')) return { id: 'not-found' };
   return { id: matchRoute(path) };
 }
 

@@ -79,6 +79,11 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'ends-before-start': 'problem.endsBeforeStart',
   'invalid-rooms': 'problem.invalidRooms',
   'nothing-to-change': 'problem.nothingToChange',
+  'invalid-help-request': 'problem.invalidHelpRequest',
+  'help-request-closed': 'problem.helpRequestClosed',
+  'help-request-resolved': 'problem.helpRequestResolved',
+  'help-request-reopen-expired': 'problem.helpReopenExpired',
+  'invalid-email': 'problem.invalidEmail',
   // Local to this device (src/push/device.ts): the browser's answers, not the server's.
   'push-unsupported': 'problem.pushUnsupported',
   'push-denied': 'problem.pushDenied',

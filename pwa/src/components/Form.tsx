@@ -38,15 +38,18 @@ interface FieldProps extends InputProps {
   onCommit?: (value: string) => void;
   /** Shown under the field and linked with aria-describedby / aria-invalid. */
   error?: string | null;
+  /** Show « 12 / 200 caractères » under it (with `maxLength`). */
+  counted?: boolean;
 }
 
 /** A labelled text input: the label above, a hint and an error below, 44 px high or more. */
-export function Field({ label, hint, value, onValue, onCommit, error, id, ...rest }: FieldProps) {
+export function Field({ label, hint, value, onValue, onCommit, error, id, counted = false, ...rest }: FieldProps) {
   const auto = useId();
   const inputId = id ?? `f-${auto}`;
   const hintId = hint ? `${inputId}-hint` : undefined;
+  const countId = counted && rest.maxLength ? `${inputId}-count` : undefined;
   const errorId = error ? `${inputId}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  const describedBy = [hintId, countId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div class="field">
       <label for={inputId}>{label}</label>
@@ -65,12 +68,86 @@ export function Field({ label, hint, value, onValue, onCommit, error, id, ...res
           {hint}
         </p>
       )}
+      {countId && <Count id={countId} value={value} max={rest.maxLength ?? 0} />}
       {error && (
         <p class="field-error" id={errorId}>
           {error}
         </p>
       )}
     </div>
+  );
+}
+
+/** A labelled multi-line text (label, hint, error as for Field); `counted` shows « 12 / 200 ». */
+export function TextArea({
+  label,
+  hint,
+  value,
+  onValue,
+  error,
+  id,
+  name,
+  rows = 5,
+  maxLength,
+  counted = false,
+  required,
+}: {
+  label: string;
+  hint?: string;
+  value: string;
+  onValue: (value: string) => void;
+  error?: string | null;
+  id?: string;
+  name?: string;
+  rows?: number;
+  maxLength?: number;
+  counted?: boolean;
+  required?: boolean;
+}) {
+  const auto = useId();
+  const inputId = id ?? `t-${auto}`;
+  const hintId = hint ? `${inputId}-hint` : undefined;
+  const countId = counted && maxLength ? `${inputId}-count` : undefined;
+  const errorId = error ? `${inputId}-error` : undefined;
+  const describedBy = [hintId, countId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class="field">
+      <label for={inputId}>{label}</label>
+      <textarea
+        class="input"
+        id={inputId}
+        name={name}
+        rows={rows}
+        maxLength={maxLength}
+        required={required}
+        value={value}
+        onInput={(e) => onValue(e.currentTarget.value)}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+      />
+      {hint && (
+        <p class="hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {countId && <Count id={countId} value={value} max={maxLength ?? 0} />}
+      {error && (
+        <p class="field-error" id={errorId}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** « 12 / 200 caractères » under a field (characters as the server counts them). */
+export function Count({ id, value, max }: { id?: string; value: string; max: number }) {
+  const { t } = useI18n();
+  const count = [...value].length;
+  return (
+    <p class={`hint counter${count > max ? ' counter-over' : ''}`} id={id} data-testid="counter">
+      {t('common.count', { count: String(count), max: String(max) })}
+    </p>
   );
 }
 

@@ -229,8 +229,13 @@ export function Activation() {
       </form>
       <ul class="card link-list">
         <li>
+          <a class="list-link" href="/help/connection" data-testid="connection-help-link">
+            {t('login.connectionHelp')}
+          </a>
+        </li>
+        <li>
           <a class="list-link" href="/contacts">
-            {t('login.assistance')}
+            {t('contacts.list')}
           </a>
         </li>
         <li>

@@ -28,6 +28,11 @@ export function Contacts() {
       </section>
       <ul class="link-list card">
         <li>
+          <a class="list-link" href="/help/connection" data-testid="connection-help-link">
+            {t('connection.link')}
+          </a>
+        </li>
+        <li>
           <a class="list-link" href="/activation">
             {t('login.firstTime')}
           </a>

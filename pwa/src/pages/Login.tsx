@@ -172,11 +172,18 @@ export function Login() {
           </a>
         </li>
         <li>
+          <a class="list-link" href="/help/connection" data-testid="connection-help-link">
+            {t('login.connectionHelp')}
+          </a>
+        </li>
+        <li>
+          <a class="list-link" href="/contacts">
+            {t('contacts.list')}
+          </a>
+        </li>
+        <li>
           <a class="list-link" href="/news" data-testid="login-news">
             {t('login.news')}
-          </a>
-          <a class="list-link" href="/contacts">
-            {t('login.assistance')}
           </a>
         </li>
       </ul>

@@ -34,7 +34,8 @@ test('signed out, every page leads to the login screen, in a phone viewport', { 
     for (const [link, path, heading] of [
       ['Première connexion ? Activer mon compte', '/activation', 'Activer votre compte'],
       ['Mot de passe oublié ?', '/recovery', 'Mot de passe oublié ?'],
-      ['Assistance connexion étudiant', '/contacts', 'Assistance connexion étudiant'],
+      ['Assistance connexion', '/help/connection', 'Assistance connexion'],
+      ['Contacter le secrétariat', '/contacts', 'Assistance connexion étudiant'],
     ]) {
       await page.goto(`${base}/login`, { waitUntil: 'load' });
       await page.getByRole('link', { name: link }).tap();

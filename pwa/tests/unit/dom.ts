@@ -41,3 +41,14 @@ export async function type(selector: string, value: string) {
     input!.dispatchEvent(new Event('input', { bubbles: true }));
   });
 }
+
+/** Picks `value` in a <select> (the `change` event, as a person choosing does). */
+export async function choose(selector: string, value: string) {
+  const select = $<HTMLSelectElement>(selector);
+  expect(select, selector).not.toBeNull();
+  await act(() => {
+    select!.value = value;
+    select!.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await flush();
+}
