@@ -53,9 +53,8 @@ type Features = (
     push::routes::PushApi,
     timetable::routes::TimetableApi,
     news::routes::NewsApi,
-    help::routes::HelpApi,
-    help::connection::ConnectionApi,
-    messaging::routes::MessagingApi,
+    help::Api,
+    messaging::Api,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

@@ -9,6 +9,7 @@ use crate::{config, errors::ApiError};
 
 #[derive(Clone)]
 pub struct Redis {
+    client: redis::Client,
     conn: ConnectionManager,
     prefix: Arc<str>,
     timeout: Duration,
@@ -25,8 +26,9 @@ impl Redis {
             .set_response_timeout(Some(Duration::from_millis(cfg.response_timeout_ms)))
             .set_number_of_retries(1)
             .set_max_delay(Duration::from_millis(200));
-        let conn = ConnectionManager::new_lazy_with_config(client, settings)?;
+        let conn = ConnectionManager::new_lazy_with_config(client.clone(), settings)?;
         Ok(Redis {
+            client,
             conn,
             prefix: cfg.prefix.as_str().into(),
             timeout: Duration::from_millis(cfg.connect_timeout_ms + cfg.response_timeout_ms),
@@ -46,6 +48,22 @@ impl Redis {
     {
         match tokio::time::timeout(self.timeout, f(self.conn.clone())).await {
             Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(ApiError::unavailable(format!("redis: {e}"))),
+            Err(_) => Err(ApiError::unavailable("redis: timed out")),
+        }
+    }
+
+    /// The messages published on `channel` (a full key), on a connection of its own that closes
+    /// when the stream is dropped.
+    pub async fn subscribe(&self, channel: &str) -> Result<redis::aio::PubSubStream, ApiError> {
+        let subscribed = tokio::time::timeout(self.timeout, async {
+            let mut pubsub = self.client.get_async_pubsub().await?;
+            pubsub.subscribe(channel).await?;
+            Ok::<_, redis::RedisError>(pubsub.into_on_message())
+        })
+        .await;
+        match subscribed {
+            Ok(Ok(stream)) => Ok(stream),
             Ok(Err(e)) => Err(ApiError::unavailable(format!("redis: {e}"))),
             Err(_) => Err(ApiError::unavailable("redis: timed out")),
         }

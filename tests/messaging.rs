@@ -440,3 +440,120 @@ async fn sending_is_rate_limited_per_person() {
     let fourth = send(&app, &lucas, id, "Bonjour", "r3").await;
     problem(fourth, 429, "too-many-requests").await;
 }
+
+/// Whether the person has a live stream open somewhere.
+async fn online(app: &TestApp, person: uuid::Uuid) -> bool {
+    let redis = ent::redis::Redis::new(&app.db.config.redis).unwrap();
+    let key = ent::messaging::notify::online_key(&redis, person);
+    let mark: Option<String> = redis
+        .run(|mut c| async move { redis::AsyncCommands::get(&mut c, key).await })
+        .await
+        .unwrap();
+    mark.is_some()
+}
+
+/// Opens `who`'s event stream on the server at `base`.
+async fn events(app: &TestApp, base: &str, who: &Signed, last: Option<i64>) -> reqwest::Response {
+    let mut req = app
+        .http
+        .get(format!("{base}/api/me/events"))
+        .header("cookie", &who.cookie)
+        .header("accept", "text/event-stream");
+    if let Some(last) = last {
+        req = req.header("last-event-id", last.to_string());
+    }
+    let resp = req.send().await.expect("stream");
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    resp
+}
+
+/// Reads the stream until `needle` appears (10 s at most); returns what was read.
+async fn read_until(stream: &mut reqwest::Response, needle: &str) -> String {
+    let mut seen = String::new();
+    let deadline = std::time::Duration::from_secs(10);
+    tokio::time::timeout(deadline, async {
+        while !seen.contains(needle) {
+            let chunk = stream
+                .chunk()
+                .await
+                .expect("stream open")
+                .expect("stream goes on");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("«{needle}» not received; got: {seen}"));
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
+    let app = app().await;
+    let other = app.another_instance().await;
+    let lucas = sign_in(&app, "25000002").await;
+    let teacher = sign_in(&app, "t1001").await;
+    subscribe(&app, &lucas, "lucas-phone").await;
+    let id = started(
+        &app,
+        &teacher,
+        json!({"person": person_id(&app, "25000002").await}),
+    )
+    .await;
+    let first = ok_json(send(&app, &teacher, id, "Premier message", "e-1").await).await;
+    assert_eq!(
+        pushes_to(&app, "lucas-phone").await.len(),
+        1,
+        "away: pushed"
+    );
+
+    // Lucas's stream is on the other instance; the message is posted on the first.
+    let mut stream = events(&app, &other.base, &lucas, None).await;
+    // Online from the stream's first beat: wait for it, then post.
+    let lucas_id = person_id(&app, "25000002").await.parse().unwrap();
+    while !online(&app, lucas_id).await {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let second = ok_json(send(&app, &teacher, id, "Le TP commence à 10 h", "e-2").await).await;
+    let seen = read_until(&mut stream, "Le TP commence à 10 h").await;
+    assert!(seen.contains("\"type\":\"message\""), "{seen}");
+    assert!(seen.contains(&format!("id: {}", second["id"])), "{seen}");
+    assert_eq!(
+        pushes_to(&app, "lucas-phone").await.len(),
+        1,
+        "online: not pushed"
+    );
+    // Read receipts reach the writer's stream too.
+    let mut theirs = events(&app, &app.base, &teacher, None).await;
+    let read = format!("/api/conversations/{id}/read");
+    let body = json!({"up_to": second["id"]});
+    assert_eq!(
+        call(&app, Method::POST, &read, Some(body), Some(&lucas))
+            .await
+            .status(),
+        204
+    );
+    let receipt = read_until(&mut theirs, "\"type\":\"read\"").await;
+    assert!(
+        receipt.contains(&format!("\"up_to\":{}", second["id"])),
+        "{receipt}"
+    );
+    drop(stream);
+
+    // Reconnecting after the first message gives what came since, at once.
+    let mut resumed = events(&app, &app.base, &lucas, first["id"].as_i64()).await;
+    read_until(&mut resumed, "Le TP commence à 10 h").await;
+    // Signed out: the stream is refused.
+    let anonymous = app
+        .http
+        .get(format!("{}/api/me/events", other.base))
+        .send()
+        .await
+        .unwrap();
+    problem(anonymous, 401, "not-signed-in").await;
+}

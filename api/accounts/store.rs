@@ -164,6 +164,18 @@ pub async fn scopes_of(
         .collect())
 }
 
+/// Everyone who holds `permission`.
+pub async fn holders_of(
+    conn: &mut AsyncPgConnection,
+    permission: &str,
+) -> diesel::QueryResult<Vec<Uuid>> {
+    permissions::table
+        .filter(permissions::permission.eq(permission))
+        .select(permissions::person_id)
+        .load(conn)
+        .await
+}
+
 /// Addresses already given out that start like `local` (to pick a free one).
 pub async fn emails_like(
     conn: &mut AsyncPgConnection,

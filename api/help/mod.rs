@@ -9,3 +9,6 @@ pub mod model;
 pub mod notices;
 pub mod routes;
 pub mod store;
+
+/// The help desk's operations.
+pub type Api = (routes::HelpApi, connection::ConnectionApi);

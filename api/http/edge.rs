@@ -37,8 +37,20 @@ const CSP_DOCS: &str = "default-src 'self'; script-src 'self' 'unsafe-inline'; \
     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
     object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
-pub async fn handle<E: Endpoint>(next: E, req: Request, edge: Arc<Edge>) -> poem::Result<Response> {
+pub async fn handle<E: Endpoint>(
+    next: E,
+    mut req: Request,
+    edge: Arc<Edge>,
+) -> poem::Result<Response> {
     let started = Instant::now();
+    // An event stream must reach the browser event by event: never through a compressor that
+    // holds bytes back.
+    if req
+        .header(header::ACCEPT)
+        .is_some_and(|a| a.contains("text/event-stream"))
+    {
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+    }
     let id = uuid::Uuid::new_v4().simple().to_string();
     let lang = Lang::of(&req);
     let method = req.method().to_string();

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel_async::AsyncPgConnection;
 use redis::AsyncCommands;
-use serde_json::json;
 use uuid::Uuid;
 
 use super::store::{self, Conversation, Message};
@@ -76,54 +75,22 @@ pub async fn away(
     Ok(())
 }
 
-/// Publishes the message to the live streams of everyone in the conversation (the author's
-/// other devices too). Best effort: a device that misses it fetches what it missed on
-/// reconnection.
-pub async fn live(
+/// Publishes an event to the live streams of everyone in the conversation (the author's other
+/// devices too). Best effort: a stream that misses it fetches what it missed when it reconnects.
+pub async fn publish(
     conn: &mut AsyncPgConnection,
     redis: &Redis,
     conversation: &Conversation,
-    message: &Message,
+    event: &serde_json::Value,
 ) {
-    let event = json!({
-        "type": "message",
-        "conversation_id": conversation.id,
-        "message_id": message.id,
-    });
-    publish(conn, redis, conversation, &event.to_string()).await;
-}
-
-/// Tells the conversation that `reader` has read up to `up_to`.
-pub async fn read_receipt(
-    conn: &mut AsyncPgConnection,
-    redis: &Redis,
-    conversation: &Conversation,
-    reader: Uuid,
-    up_to: i64,
-) {
-    let event = json!({
-        "type": "read",
-        "conversation_id": conversation.id,
-        "person_id": reader,
-        "up_to": up_to,
-    });
-    publish(conn, redis, conversation, &event.to_string()).await;
-}
-
-async fn publish(
-    conn: &mut AsyncPgConnection,
-    redis: &Redis,
-    conversation: &Conversation,
-    event: &str,
-) {
-    let people = match store::present(conn, conversation.id).await {
-        Ok(members) => members,
+    let people = match audience(conn, conversation).await {
+        Ok(people) => people,
         Err(e) => {
             tracing::warn!(error = %e, "live event not published");
             return;
         }
     };
-    let channels: Vec<String> = people.iter().map(|m| channel(redis, m.person_id)).collect();
+    let channels: Vec<String> = people.iter().map(|p| channel(redis, *p)).collect();
     let event = event.to_string();
     let published = redis
         .run(|mut c| async move {
@@ -137,4 +104,23 @@ async fn publish(
     if let Err(e) = published {
         tracing::warn!(error = %e.cause.unwrap_or_default(), "live event not published");
     }
+}
+
+/// Everyone in the conversation, and the staff of its service.
+async fn audience(
+    conn: &mut AsyncPgConnection,
+    conversation: &Conversation,
+) -> diesel::QueryResult<Vec<Uuid>> {
+    let mut people: Vec<Uuid> = store::present(conn, conversation.id)
+        .await?
+        .into_iter()
+        .map(|m| m.person_id)
+        .collect();
+    if let Some(service) = &conversation.service {
+        let staff = format!("messages:{service}");
+        people.extend(crate::accounts::store::holders_of(conn, &staff).await?);
+    }
+    people.sort_unstable();
+    people.dedup();
+    Ok(people)
 }

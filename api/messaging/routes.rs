@@ -12,7 +12,7 @@ use poem_openapi::{
 use uuid::Uuid;
 
 use super::{
-    notify,
+    events, notify,
     rules::{self, Part, Target},
     store::{self, Conversation, Message},
 };
@@ -344,13 +344,14 @@ impl MessagingApi {
                 Ok::<_, ApiError>((message, new))
             })
             .await?;
-        if new {
-            notify::live(&mut conn, &state.redis, &conversation, &message).await;
-        }
         let message = chat_messages(&mut conn, vec![message])
             .await?
             .pop()
             .ok_or(ApiError::new(NOT_FOUND))?;
+        if new {
+            let event = events::message(&message);
+            notify::publish(&mut conn, &state.redis, &conversation, &event).await;
+        }
         Ok(if new {
             Sent::Created(Json(message))
         } else {
@@ -379,7 +380,8 @@ impl MessagingApi {
         }
         let up_to = body.up_to.min(conversation.last_message_id.unwrap_or(0));
         store::read(&mut conn, conversation.id, me, up_to).await?;
-        notify::read_receipt(&mut conn, &state.redis, &conversation, me, up_to).await;
+        let event = events::read(conversation.id, me, up_to);
+        notify::publish(&mut conn, &state.redis, &conversation, &event).await;
         Ok(Done::Done)
     }
 
@@ -527,7 +529,7 @@ async fn access(
     Ok((conversation, part))
 }
 
-async fn chat_messages(
+pub async fn chat_messages(
     conn: &mut AsyncPgConnection,
     messages: Vec<Message>,
 ) -> ApiResult<Vec<ChatMessage>> {

@@ -269,6 +269,30 @@ pub async fn since(
         .await
 }
 
+/// Messages after `after` in every conversation the person is in (or staffs), oldest first:
+/// what a stream that reconnects missed.
+pub async fn missed(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    services: &[String],
+    after: i64,
+    limit: i64,
+) -> diesel::QueryResult<Vec<Message>> {
+    diesel::sql_query(
+        "SELECT x.* FROM messages x JOIN conversations c ON c.id = x.conversation_id \
+         LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.person_id = $1 \
+         WHERE x.id > $3 AND ((m.person_id IS NOT NULL AND m.left_at IS NULL \
+                                AND NOT m.staff_side) OR c.service = ANY($2)) \
+         ORDER BY x.id LIMIT $4",
+    )
+    .bind::<SqlUuid, _>(person)
+    .bind::<Array<Text>, _>(services)
+    .bind::<BigInt, _>(after)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+    .await
+}
+
 /// A line of the person's conversation list.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Listed {

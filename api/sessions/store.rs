@@ -130,6 +130,14 @@ pub async fn list(redis: &Redis, person: Uuid) -> Result<Vec<(SessionKey, Sessio
     Ok(live)
 }
 
+/// Whether the session still exists (a long-lived stream checks that it may go on).
+pub async fn exists(redis: &Redis, key: &SessionKey) -> Result<bool, ApiError> {
+    let skey = session_key(redis, key);
+    redis
+        .run(|mut c| async move { c.exists(&skey).await })
+        .await
+}
+
 /// Ends the given sessions of `person`.
 pub async fn remove(redis: &Redis, person: Uuid, keys: &[SessionKey]) -> Result<(), ApiError> {
     if keys.is_empty() {

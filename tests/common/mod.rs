@@ -120,6 +120,34 @@ impl Drop for TestDb {
     }
 }
 
+type Running = (
+    String,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<()>,
+);
+
+/// Serves `config` until the sender is dropped or used.
+async fn serve(config: &Config, clock: &Arc<ManualClock>) -> Running {
+    let state = server::state(config.clone(), clock.clone()).expect("state");
+    let bound = server::bind(state).await.expect("server binds");
+    let base = format!("http://{}", bound.addr);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = bound
+            .run(async {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    (base, stop, task)
+}
+
+/// Another server of the same application; it stops when dropped.
+pub struct Instance {
+    pub base: String,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
 /// A running server.
 pub struct TestApp {
     pub base: String,
@@ -140,17 +168,7 @@ impl TestApp {
         let mut db = TestDb::new().await;
         adjust(&mut db.config);
         let clock = ManualClock::at(Utc.with_ymd_and_hms(2026, 11, 30, 7, 45, 0).unwrap());
-        let state = server::state(db.config.clone(), clock.clone()).expect("state");
-        let bound = server::bind(state).await.expect("server binds");
-        let base = format!("http://{}", bound.addr);
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let _ = bound
-                .run(async {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (base, stop, task) = serve(&db.config, &clock).await;
         TestApp {
             base,
             http: reqwest::Client::new(),
@@ -163,6 +181,12 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// A second server on the same database, Redis and clock, as behind a load balancer.
+    pub async fn another_instance(&self) -> Instance {
+        let (base, stop, _task) = serve(&self.db.config, &self.clock).await;
+        Instance { base, _stop: stop }
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
