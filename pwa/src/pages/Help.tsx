@@ -525,6 +525,12 @@ export function HelpRequest({ id }: { id: number }) {
     setDetail(null);
     setNotice(null);
     void load();
+    // Back to the app (a notification tapped while this request was open): read it again.
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') void load();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
   }, [id]);
 
   const staff = detail?.viewer === 'staff';

@@ -141,12 +141,12 @@ test('the language switch changes the texts and is remembered', { timeout: TEST_
     await page.getByTestId('login-form').waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
     assert.equal(await page.locator('main h1').textContent(), 'Connexion');
-    await page.getByText('Assistance connexion étudiant').waitFor();
+    await page.getByText('Contacter le secrétariat').waitFor();
 
     await page.locator('button[data-lang="en"]').tap();
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
     assert.equal(await page.locator('main h1').textContent(), 'Sign in');
-    await page.getByText('Student login help').waitFor();
+    await page.getByText('Contact the secretariat').waitFor();
     assert.equal(await page.locator('button[data-lang="en"]').getAttribute('aria-pressed'), 'true');
 
     await page.reload({ waitUntil: 'load' });

@@ -286,6 +286,18 @@ describe('a request’s thread (requester)', () => {
     expect(text('[data-testid="help-notice"]')).toBe('La demande est rouverte : vous pouvez répondre.');
   });
 
+  it('reads the request again when the app comes back to the front (a notification tapped)', async () => {
+    let status: HelpDetail['status'] = 'in_progress';
+    const get = vi.fn(() => ({ body: detail({ status }) }));
+    await start('/help/42', { 'GET /api/help-requests/42': get });
+    expect(get).toHaveBeenCalledTimes(1);
+    status = 'waiting';
+    await act(() => document.dispatchEvent(new Event('visibilitychange')));
+    await flush();
+    expect(get).toHaveBeenCalledTimes(2);
+    expect(text('[data-testid="help-status"]')).toBe('en attente de votre réponse');
+  });
+
   it('says when the request does not exist (or is not the caller’s)', async () => {
     await start('/help/7', { 'GET /api/help-requests/7': PROBLEM('not-found', 404) });
     expect($('[data-testid="help-missing"]')).not.toBeNull();
