@@ -292,7 +292,9 @@ describe('a request’s thread (requester)', () => {
     await start('/help/42', { 'GET /api/help-requests/42': get });
     expect(get).toHaveBeenCalledTimes(1);
     status = 'waiting';
-    await act(() => document.dispatchEvent(new Event('visibilitychange')));
+    await act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
     await flush();
     expect(get).toHaveBeenCalledTimes(2);
     expect(text('[data-testid="help-status"]')).toBe('en attente de votre réponse');
