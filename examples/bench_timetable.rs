@@ -10,13 +10,13 @@
 //!
 //! Usage: bench_timetable BASE_URL DATABASE_URL SERVER_PID REDIS_URL REDIS_PREFIX [SECONDS]
 
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+mod bench;
+
+use std::{sync::Arc, time::Instant};
+
+use bench::{Before, load, memory_mb};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use futures_util::StreamExt;
 use serde_json::json;
 
 const CONNECTIONS: usize = 64;
@@ -50,17 +50,18 @@ async fn main() -> anyhow::Result<()> {
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(CONNECTIONS)
         .build()?;
-    let cookies = Arc::new(sign_in(&mut db, &http, &base).await?);
+    let cookies = Arc::new(bench::sign_in(&mut db, &http, &base, "b%").await?);
     anyhow::ensure!(cookies.len() == SIGNED_IN, "{} sessions", cookies.len());
 
     let check = format!("{base}/api/session/check");
     let week = format!("{base}/api/me/timetable?{WEEK}");
-    let warm = Cache::Warm;
-    let cold = Cache::Cold(redis, generation);
-    let small_ref = load(&http, &check, &cookies, seconds, 204, &warm).await?;
-    let small = load(&http, &week, &cookies, seconds, 200, &cold).await?;
-    report("session check (1 000 events)", &small_ref);
-    report("week from PostgreSQL (1 000 events)", &small);
+    let warm = Before::Nothing;
+    let cold = Before::Incr(redis, generation);
+    let run = (CONNECTIONS, seconds);
+    let small_ref = load(&http, &check, &cookies, run, 204, &warm).await?;
+    let small = load(&http, &week, &cookies, run, 200, &cold).await?;
+    small_ref.report("session check (1 000 events)");
+    small.report("week from PostgreSQL (1 000 events)");
 
     let t = Instant::now();
     events(
@@ -73,12 +74,12 @@ async fn main() -> anyhow::Result<()> {
         "a year generated: {rows} rows in {:.1} s",
         t.elapsed().as_secs_f64()
     );
-    let big_ref = load(&http, &check, &cookies, seconds, 204, &warm).await?;
-    let big = load(&http, &week, &cookies, seconds, 200, &cold).await?;
-    let cached = load(&http, &week, &cookies, seconds, 200, &warm).await?;
-    report("session check (a year)", &big_ref);
-    report("week from PostgreSQL (a year)", &big);
-    report("week from the cache (a year)", &cached);
+    let big_ref = load(&http, &check, &cookies, run, 204, &warm).await?;
+    let big = load(&http, &week, &cookies, run, 200, &cold).await?;
+    let cached = load(&http, &week, &cookies, run, 200, &warm).await?;
+    big_ref.report("session check (a year)");
+    big.report("week from PostgreSQL (a year)");
+    cached.report("week from the cache (a year)");
     let rss = memory_mb(&pid, "VmRSS");
 
     let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
@@ -181,142 +182,4 @@ async fn count(db: &mut AsyncPgConnection) -> anyhow::Result<i64> {
     .load(db)
     .await?;
     Ok(rows[0].n)
-}
-
-/// A session for each bench student with an account (logins run in parallel, a few at a time).
-async fn sign_in(
-    db: &mut AsyncPgConnection,
-    http: &reqwest::Client,
-    base: &str,
-) -> anyhow::Result<Vec<String>> {
-    #[derive(diesel::QueryableByName)]
-    struct Account {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        identifier: String,
-    }
-    let accounts: Vec<Account> =
-        diesel::sql_query("SELECT identifier FROM accounts WHERE identifier LIKE 'b%'")
-            .load(db)
-            .await?;
-    let logins = accounts.into_iter().map(|a| {
-        let (http, base) = (http.clone(), base.to_string());
-        async move {
-            let resp = http
-                .post(format!("{base}/api/session"))
-                .json(&json!({"identifier": a.identifier, "password": ent::demo::DEMO_PASSWORD}))
-                .send()
-                .await?;
-            anyhow::ensure!(resp.status().is_success(), "login: {}", resp.status());
-            resp.headers()
-                .get("set-cookie")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(';').next())
-                .map(str::to_string)
-                .ok_or_else(|| anyhow::anyhow!("no session cookie"))
-        }
-    });
-    futures_util::stream::iter(logins)
-        .buffer_unordered(2)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .collect()
-}
-
-/// Whether the cache may answer, or every request must miss it.
-enum Cache {
-    Warm,
-    Cold(redis::aio::MultiplexedConnection, String),
-}
-
-impl Cache {
-    async fn spoil(&self) -> anyhow::Result<()> {
-        if let Cache::Cold(redis, key) = self {
-            let _: i64 = redis::cmd("INCR")
-                .arg(key)
-                .query_async(&mut redis.clone())
-                .await?;
-        }
-        Ok(())
-    }
-}
-
-struct Measure {
-    per_second: f64,
-    p50: f64,
-    p99: f64,
-    requests: usize,
-}
-
-/// `CONNECTIONS` clients asking `url` without pause for `seconds`, each with a session of its own.
-async fn load(
-    http: &reqwest::Client,
-    url: &str,
-    cookies: &Arc<Vec<String>>,
-    seconds: u64,
-    status: u16,
-    cache: &Cache,
-) -> anyhow::Result<Measure> {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let clients: Vec<_> = (0..CONNECTIONS)
-        .map(|c| {
-            let (http, url, cookies) = (http.clone(), url.to_string(), cookies.clone());
-            let cache = match cache {
-                Cache::Warm => Cache::Warm,
-                Cache::Cold(redis, key) => Cache::Cold(redis.clone(), key.clone()),
-            };
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut n = c;
-                while Instant::now() < deadline {
-                    cache.spoil().await?;
-                    let t = Instant::now();
-                    let resp = http
-                        .get(&url)
-                        .header("cookie", &cookies[n % cookies.len()])
-                        .send()
-                        .await?;
-                    anyhow::ensure!(resp.status().as_u16() == status, "{url}: {}", resp.status());
-                    resp.bytes().await?;
-                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                    n += CONNECTIONS;
-                }
-                Ok(latencies)
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    for client in clients {
-        all.extend(client.await??);
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
-    let pct = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
-    Ok(Measure {
-        per_second: all.len() as f64 / elapsed,
-        p50: pct(0.5),
-        p99: pct(0.99),
-        requests: all.len(),
-    })
-}
-
-fn report(what: &str, m: &Measure) {
-    eprintln!(
-        "{what}: {:.0}/s, p50 {:.2} ms, p99 {:.2} ms ({} requests)",
-        m.per_second, m.p50, m.p99, m.requests
-    );
-}
-
-/// A line of /proc/PID/status in MB (`VmRSS`: resident now).
-fn memory_mb(pid: &str, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
 }

@@ -165,7 +165,8 @@ impl ConnectionApi {
         send_code(&state, lang, &challenge).await
     }
 
-    /// Sends a new code (after 60 s; 3 an hour per address).
+    /// Sends a new code (after 60 s; 3 codes an hour per e-mail address, 10 re-sends an hour
+    /// per network address).
     #[oai(
         path = "/assistance/connection/resend",
         method = "post",
@@ -178,7 +179,8 @@ impl ConnectionApi {
         lang: Lang,
         body: Json<EmailChallengeRef>,
     ) -> ApiResult<CodeSent> {
-        limits::enforce(&state, "connection-help-ip", &client.ip, 5, 3600).await?;
+        // Its own count: re-sending must not use up the requests a network address may start.
+        limits::enforce(&state, "connection-help-resend-ip", &client.ip, 10, 3600).await?;
         let now = state.clock.now();
         let secret = state.config.accounts.secret.expose();
         let purpose = Purpose::ConnectionAssistance;

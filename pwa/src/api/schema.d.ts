@@ -997,7 +997,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sends a new code (after 60 s; 3 an hour per address). */
+        /**
+         * Sends a new code (after 60 s; 3 codes an hour per e-mail address, 10 re-sends an hour
+         *     per network address).
+         */
         post: operations["resend_connection_assistance_code"];
         delete?: never;
         options?: never;
