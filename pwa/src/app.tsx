@@ -14,13 +14,15 @@ import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
 import { HelpQueues } from './pages/HelpQueues';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
+import { refreshUnread, resetUnread } from './messages/unread';
+import { forgetConversations, MessagesHome, MessagesNew, MessageThread } from './pages/Messages';
 import { More } from './pages/More';
 import { News, NewsDetail } from './pages/News';
 import { Notifications } from './pages/Notifications';
 import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
 import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
 import { Activity, ChangePassword, Devices, PhoneBanner, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
-import { NotFound, Soon } from './pages/Soon';
+import { NotFound } from './pages/Soon';
 import { Timetable } from './pages/Timetable';
 import { NewsPublish } from './pages/NewsPublish';
 import { TimetableGroups } from './pages/TimetableGroups';
@@ -34,7 +36,11 @@ function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
     case 'timetable':
       return <Timetable />;
     case 'messages':
-      return <Soon title="page.messages" />;
+      return <MessagesHome />;
+    case 'messages-new':
+      return <MessagesNew />;
+    case 'messages-thread':
+      return 'conversationId' in screen ? <MessageThread key={screen.conversationId} id={screen.conversationId} /> : <NotFound />;
     case 'help':
       return <HelpHome />;
     case 'help-new':
@@ -121,6 +127,15 @@ export function App() {
   const personId = auth.status === 'signed-in' ? auth.me.person_id : null;
   useEffect(() => {
     if (personId) void syncPush(personId);
+  }, [personId]);
+
+  // The « Messages » tab's badge: asked when signed in, gone when signed out.
+  useEffect(() => {
+    if (personId) void refreshUnread();
+    else {
+      resetUnread();
+      forgetConversations();
+    }
   }, [personId]);
 
   // Move focus to the new page for screen readers (not on first load).

@@ -42,7 +42,9 @@ export type Screen =
   | { id: 'news-publish' }
   | { id: 'news-item'; newsId: number }
   | { id: 'help-new' | 'help-queues' | 'help-connection' }
-  | { id: 'help-request'; requestId: number };
+  | { id: 'help-request'; requestId: number }
+  | { id: 'messages-new' }
+  | { id: 'messages-thread'; conversationId: number };
 
 /** Screens anyone can open without signing in. */
 export const PUBLIC_SCREENS: ReadonlySet<Screen['id']> = new Set(['login', 'activation', 'recovery', 'recovery-link', 'contacts', 'news', 'news-item', 'help-connection']);
@@ -72,6 +74,7 @@ export function matchScreen(pathname: string): Screen {
     '/help/new': { id: 'help-new' },
     '/help/queues': { id: 'help-queues' },
     '/help/connection': { id: 'help-connection' },
+    '/messages/new': { id: 'messages-new' },
   };
   if (fixed[path]) return fixed[path];
   let m = /^\/recovery\/([A-Za-z0-9_-]{8,200})$/.exec(path);
@@ -86,7 +89,10 @@ export function matchScreen(pathname: string): Screen {
   // A help request (its pushes and e-mails open /help/{id}).
   m = /^\/help\/([1-9][0-9]{0,15})$/.exec(path);
   if (m?.[1]) return { id: 'help-request', requestId: Number(m[1]) };
-  if (path.startsWith('/more/') || path.startsWith('/news/') || path.startsWith('/help/')) return { id: 'not-found' };
+  // A conversation (message pushes open /messages/{id}).
+  m = /^\/messages\/([1-9][0-9]{0,15})$/.exec(path);
+  if (m?.[1]) return { id: 'messages-thread', conversationId: Number(m[1]) };
+  if (path.startsWith('/more/') || path.startsWith('/news/') || path.startsWith('/help/') || path.startsWith('/messages/')) return { id: 'not-found' };
   return { id: matchRoute(path) };
 }
 

@@ -84,6 +84,8 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'help-request-resolved': 'problem.helpRequestResolved',
   'help-request-reopen-expired': 'problem.helpReopenExpired',
   'invalid-email': 'problem.invalidEmail',
+  'messaging-not-allowed': 'problem.messagingNotAllowed',
+  'messaging-blocked': 'problem.messagingBlocked',
   // Local to this device (src/push/device.ts): the browser's answers, not the server's.
   'push-unsupported': 'problem.pushUnsupported',
   'push-denied': 'problem.pushDenied',

@@ -95,7 +95,7 @@ describe('App shell, signed in', () => {
     await flush();
     expect($('[data-testid="day-view"]')).not.toBeNull();
     await act(() => $<HTMLAnchorElement>('a[data-tab="messages"]')!.click());
-    expect($('[data-testid="soon"]')).not.toBeNull();
+    expect($('[data-testid="conv-new"]')).not.toBeNull();
     await act(() => $<HTMLAnchorElement>('a[data-tab="more"]')!.click());
     await flush();
     expect(root.textContent).toContain('Assistance connexion étudiant');

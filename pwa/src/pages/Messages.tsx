@@ -1,0 +1,429 @@
+// « Messages »: the person's conversations (/messages), starting one (/messages/new) and one
+// conversation's thread (/messages/{id}, which pushes open). Every text the server sends (titles,
+// names, messages) is rendered as text; links in messages become <a> elements (http(s) only).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { MESSAGE_MAX, messages, type ChatMessage, type Conversation } from '../api/messages';
+import type { Failure } from '../api/problems';
+import { useAuth } from '../auth';
+import { Button, Field, Notice, ProblemAlert, TextArea } from '../components/Form';
+import { usePages } from '../components/usePages';
+import { useI18n } from '../i18n';
+import { formatShortDateTime } from '../i18n/format';
+import { MessageText } from '../messages/text';
+import { refreshUnread } from '../messages/unread';
+import { navigate } from '../router';
+
+export const conversationPath = (id: number) => `/messages/${id}`;
+
+/**
+ * The services one can write to. To be replaced by a server endpoint listing them: there is none
+ * yet, so these are the demo university's (Tours).
+ */
+export const SERVICES = [
+  { code: 'scolarite', label: 'Scolarité' },
+  { code: 'bibliotheque', label: 'Bibliothèque universitaire' },
+  { code: 'relations-internationales', label: 'Relations internationales' },
+] as const;
+
+/** The conversations seen in the list, so that a thread opened from it knows its title and kind. */
+const known = new Map<number, Conversation>();
+export function rememberConversation(c: Conversation): void {
+  known.set(c.id, c);
+}
+export function forgetConversations(): void {
+  known.clear();
+}
+
+/** A new key for a message (the server answers the first copy again for a key already used). */
+export function newClientKey(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
+
+function ConversationRow({ item }: { item: Conversation }) {
+  const { t, lang } = useI18n();
+  const last = item.last_message;
+  return (
+    <li class={`help-row conv-row${item.unread > 0 ? ' help-unread' : ''}`} data-testid="conv-item" data-id={item.id}>
+      <a class="help-link" href={conversationPath(item.id)} onClick={() => rememberConversation(item)}>
+        <span class="help-text">
+          <span class="help-subject" data-testid="conv-title">
+            {item.title}
+          </span>
+          {item.muted && (
+            <span class="badge" data-testid="conv-muted">
+              {t('messages.muted')}
+            </span>
+          )}
+          {item.unread > 0 && (
+            <span class="badge badge-brand" data-testid="conv-unread" aria-label={t('messages.unreadCount', { n: String(item.unread) })}>
+              {item.unread}
+            </span>
+          )}
+          <span class="muted block conv-preview" data-testid="conv-preview">
+            {last ? `${last.author} : ${last.body}` : t('messages.noMessage')}
+          </span>
+          {last && (
+            <span class="muted help-date">
+              <time dateTime={last.at}>{formatShortDateTime(last.at, lang)}</time>
+            </span>
+          )}
+        </span>
+      </a>
+    </li>
+  );
+}
+
+/** /messages: the person's conversations, latest activity first. */
+export function MessagesHome() {
+  const { t } = useI18n();
+  const pages = usePages(async (cursor) => {
+    const outcome = await messages.conversations(cursor);
+    if (outcome.ok) outcome.data.items.forEach(rememberConversation);
+    return outcome;
+  }, []);
+  useEffect(() => {
+    void refreshUnread();
+  }, []);
+  return (
+    <>
+      <h1>{t('page.messages')}</h1>
+      <a class="button button-block" href="/messages/new" data-testid="conv-new">
+        {t('messages.new')}
+      </a>
+      {pages.loading && (
+        <p class="muted" aria-busy="true" data-testid="conv-loading">
+          {t('messages.loading')}
+        </p>
+      )}
+      {pages.failure && (
+        <ProblemAlert failure={pages.failure}>
+          <button type="button" class="button button-secondary" onClick={() => void pages.reload()}>
+            {t('common.retry')}
+          </button>
+        </ProblemAlert>
+      )}
+      {!pages.loading && !pages.failure && pages.items.length === 0 && (
+        <p class="muted" data-testid="conv-empty">
+          {t('messages.empty')}
+        </p>
+      )}
+      {pages.items.length > 0 && (
+        <ul class="help-list" data-testid="conv-list">
+          {pages.items.map((item) => (
+            <ConversationRow key={item.id} item={item} />
+          ))}
+        </ul>
+      )}
+      <ProblemAlert failure={pages.moreFailure} />
+      {pages.next && (
+        <Button type="button" variant="secondary" busy={pages.loadingMore} onClick={() => void pages.more()} testId="conv-more">
+          {t('messages.more')}
+        </Button>
+      )}
+    </>
+  );
+}
+
+/** /messages/new: a group the teacher teaches (by code), or a service. */
+export function MessagesNew() {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const teaches = auth.status === 'signed-in' && auth.me.role !== 'student';
+  const [group, setGroup] = useState('');
+  const [service, setService] = useState<string>(SERVICES[0].code);
+  const [busy, setBusy] = useState<'group' | 'service' | null>(null);
+  const [failure, setFailure] = useState<Failure | null>(null);
+
+  const start = async (kind: 'group' | 'service', event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    const body = kind === 'group' ? { group: group.trim() } : { service };
+    if (kind === 'group' && !body.group) return;
+    setBusy(kind);
+    setFailure(null);
+    const outcome = await messages.start(body);
+    setBusy(null);
+    if (outcome.ok) {
+      rememberConversation(outcome.data);
+      navigate(conversationPath(outcome.data.id), { replace: true });
+    } else setFailure(outcome.failure);
+  };
+
+  return (
+    <>
+      <a class="back-link" href="/messages">
+        ‹ {t('page.messages')}
+      </a>
+      <h1>{t('messages.new')}</h1>
+      <ProblemAlert failure={failure} />
+      {teaches && (
+        <form class="card form" onSubmit={(e) => void start('group', e)} noValidate data-testid="conv-group-form">
+          <h2 class="section-title">{t('messages.toGroup')}</h2>
+          <Field label={t('messages.groupCode')} hint={t('messages.groupHint')} name="group" value={group} onValue={setGroup} autocomplete="off" />
+          <Button busy={busy === 'group'} disabled={!group.trim()} testId="conv-group-start">
+            {t('messages.start')}
+          </Button>
+        </form>
+      )}
+      <form class="card form" onSubmit={(e) => void start('service', e)} noValidate data-testid="conv-service-form">
+        <h2 class="section-title">{t('messages.toService')}</h2>
+        <div class="field">
+          <label for="conv-service">{t('messages.service')}</label>
+          <select id="conv-service" name="service" class="input" value={service} onChange={(e) => setService(e.currentTarget.value)}>
+            {SERVICES.map((s) => (
+              <option key={s.code} value={s.code}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button busy={busy === 'service'} testId="conv-service-start">
+          {t('messages.start')}
+        </Button>
+      </form>
+    </>
+  );
+}
+
+/** Add messages to a thread kept oldest first, each id once. */
+export function mergeMessages(list: ChatMessage[], added: ChatMessage[]): ChatMessage[] {
+  const byId = new Map(list.map((m) => [m.id, m]));
+  for (const m of added) byId.set(m.id, m);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+/** Find a conversation's view: from the list already seen, else from the list's first pages. */
+async function findConversation(id: number): Promise<Conversation | null> {
+  const seen = known.get(id);
+  if (seen) return seen;
+  let cursor: string | null = null;
+  for (let i = 0; i < 5; i++) {
+    const outcome = await messages.conversations(cursor);
+    if (!outcome.ok) return null;
+    outcome.data.items.forEach(rememberConversation);
+    const found = outcome.data.items.find((c) => c.id === id);
+    if (found) return found;
+    cursor = outcome.data.next_cursor ?? null;
+    if (!cursor) return null;
+  }
+  return null;
+}
+
+function Bubble({ m, own, group }: { m: ChatMessage; own: boolean; group: boolean }) {
+  const { t, lang } = useI18n();
+  return (
+    <li class={`bubble ${own ? 'bubble-own' : 'bubble-other'}`} data-testid="chat-message" data-id={m.id} data-side={own ? 'own' : 'other'}>
+      <p class="bubble-meta">
+        {(group || !own) && <strong data-testid="chat-author">{own ? t('messages.you') : m.author}</strong>}
+        {(group || !own) && ' · '}
+        <time dateTime={m.at}>{formatShortDateTime(m.at, lang)}</time>
+      </p>
+      <p class="bubble-body" data-testid="chat-body">
+        <MessageText text={m.body} />
+      </p>
+    </li>
+  );
+}
+
+/** /messages/{id}: the thread, older pages, the composer, read marks, mute, leave, block. */
+export function MessageThread({ id }: { id: number }) {
+  const { t } = useI18n();
+  const auth = useAuth();
+  const me = auth.status === 'signed-in' ? auth.me.person_id : null;
+  const [conversation, setConversation] = useState<Conversation | null>(known.get(id) ?? null);
+  const [list, setList] = useState<ChatMessage[]>([]);
+  const [before, setBefore] = useState<number | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [actionFailure, setActionFailure] = useState<Failure | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const [sendFailure, setSendFailure] = useState<Failure | null>(null);
+  const [sending, setSending] = useState(false);
+  const pendingKey = useRef<string | null>(null);
+  const readUpTo = useRef(0);
+
+  const markRead = async (items: ChatMessage[]) => {
+    const newest = items.reduce((n, m) => Math.max(n, m.id), 0);
+    if (newest <= readUpTo.current) return;
+    readUpTo.current = newest;
+    const outcome = await messages.read(id, newest);
+    if (outcome.ok) void refreshUnread();
+  };
+
+  const load = async () => {
+    setLoading(true);
+    setFailure(null);
+    const [page, view] = await Promise.all([messages.page(id), conversation ? Promise.resolve(conversation) : findConversation(id)]);
+    setLoading(false);
+    if (view) setConversation(view);
+    if (!page.ok) {
+      setFailure(page.failure);
+      return;
+    }
+    const items = [...page.data.items].reverse();
+    setList(items);
+    setBefore(page.data.next_before ?? null);
+    void markRead(items);
+  };
+
+  useEffect(() => {
+    readUpTo.current = 0;
+    void load();
+  }, [id]);
+
+  const older = async () => {
+    if (!before || loadingOlder) return;
+    setLoadingOlder(true);
+    const page = await messages.page(id, before);
+    setLoadingOlder(false);
+    if (!page.ok) {
+      setActionFailure(page.failure);
+      return;
+    }
+    setList((l) => mergeMessages(l, page.data.items));
+    setBefore(page.data.next_before ?? null);
+  };
+
+  const send = async () => {
+    const body = text.trim();
+    if (sending || !body || body.length > MESSAGE_MAX) return;
+    // The same key for every try of this text: a retry after a lost answer is not a second copy.
+    pendingKey.current ??= newClientKey();
+    setSending(true);
+    setSendFailure(null);
+    const outcome = await messages.send(id, body, pendingKey.current);
+    setSending(false);
+    if (outcome.ok) {
+      pendingKey.current = null;
+      setText('');
+      setList((l) => mergeMessages(l, [outcome.data]));
+      readUpTo.current = Math.max(readUpTo.current, outcome.data.id);
+    } else setSendFailure(outcome.failure);
+  };
+
+  const toggleMute = async () => {
+    if (!conversation) return;
+    setActionFailure(null);
+    const muted = !conversation.muted;
+    const outcome = await messages.mute(id, muted);
+    if (!outcome.ok) return setActionFailure(outcome.failure);
+    const next = { ...conversation, muted };
+    rememberConversation(next);
+    setConversation(next);
+    setNotice(t(muted ? 'messages.mutedNotice' : 'messages.unmutedNotice'));
+    void refreshUnread();
+  };
+
+  const leave = async () => {
+    if (!confirm(t('messages.leaveConfirm'))) return;
+    setActionFailure(null);
+    const outcome = await messages.leave(id);
+    if (!outcome.ok) return setActionFailure(outcome.failure);
+    known.delete(id);
+    void refreshUnread();
+    navigate('/messages', { replace: true });
+  };
+
+  // Direct conversations: the other person is the author of a message that is not mine.
+  const other = conversation?.kind === 'direct' ? list.find((m) => m.author_id !== me)?.author_id : undefined;
+  const block = async () => {
+    if (!other || !confirm(t('messages.blockConfirm'))) return;
+    setActionFailure(null);
+    const outcome = await messages.block(other);
+    if (!outcome.ok) return setActionFailure(outcome.failure);
+    setNotice(t('messages.blocked'));
+  };
+
+  const group = conversation?.kind !== 'direct';
+  return (
+    <>
+      <a class="back-link" href="/messages">
+        ‹ {t('page.messages')}
+      </a>
+      <h1 data-testid="thread-title">{conversation?.title ?? t('page.messages')}</h1>
+      {conversation && (
+        <div class="thread-actions" data-testid="thread-actions">
+          <button type="button" class="button button-secondary" aria-pressed={conversation.muted} onClick={() => void toggleMute()} data-testid="thread-mute">
+            {t(conversation.muted ? 'messages.unmute' : 'messages.mute')}
+          </button>
+          {conversation.kind === 'group' && (
+            <button type="button" class="button button-secondary" onClick={() => void leave()} data-testid="thread-leave">
+              {t('messages.leave')}
+            </button>
+          )}
+          {other && (
+            <button type="button" class="button button-secondary" onClick={() => void block()} data-testid="thread-block">
+              {t('messages.block')}
+            </button>
+          )}
+        </div>
+      )}
+      {notice && <Notice>{notice}</Notice>}
+      <ProblemAlert failure={actionFailure} />
+      {loading && (
+        <p class="muted" aria-busy="true" data-testid="thread-loading">
+          {t('messages.loading')}
+        </p>
+      )}
+      {failure && (
+        <ProblemAlert failure={failure}>
+          <button type="button" class="button button-secondary" onClick={() => void load()}>
+            {t('common.retry')}
+          </button>
+        </ProblemAlert>
+      )}
+      {before && (
+        <Button type="button" variant="secondary" busy={loadingOlder} onClick={() => void older()} testId="thread-older">
+          {t('messages.older')}
+        </Button>
+      )}
+      {!loading && !failure && list.length === 0 && (
+        <p class="muted" data-testid="thread-empty">
+          {t('messages.threadEmpty')}
+        </p>
+      )}
+      <ol class="thread" data-testid="thread">
+        {list.map((m) => (
+          <Bubble key={m.id} m={m} own={m.author_id === me} group={group} />
+        ))}
+      </ol>
+      {!failure && (
+        <form
+          class="card form composer"
+          data-testid="composer"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            void send();
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void send();
+            }
+          }}
+        >
+          <TextArea
+            label={t('messages.compose')}
+            name="body"
+            rows={3}
+            value={text}
+            onValue={(value) => {
+              setText(value);
+              pendingKey.current = null;
+            }}
+            maxLength={MESSAGE_MAX}
+            counted
+          />
+          <ProblemAlert failure={sendFailure} />
+          <Button busy={sending} disabled={!text.trim()} testId="composer-send">
+            {t('messages.send')}
+          </Button>
+        </form>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,220 @@
+// « Messages »: the routes, the conversation list (preview, unread count, muted, « Voir plus »,
+// empty state), the thread (texts as text, http(s) links as safe elements, javascript: never a
+// link, older messages, marking read), sending (a retry after a failure keeps its client_key),
+// starting a conversation, and the tab's unread badge.
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/app';
+import type { ChatMessage, Conversation } from '../../src/api/messages';
+import { loadSession, resetAuth } from '../../src/auth';
+import { setLang } from '../../src/i18n';
+import { linkParts } from '../../src/messages/text';
+import { forgetConversations, mergeMessages } from '../../src/pages/Messages';
+import { matchScreen, navigate, startRouter } from '../../src/router';
+import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, $$, click, flush, mount, type, unmount } from './dom';
+
+const SCRIPT = '<script>window.__pwned=1</script>';
+const msg = (id: number, patch: Partial<ChatMessage> = {}): ChatMessage => ({
+  id,
+  conversation_id: 7,
+  author_id: 'p-2',
+  author: 'Isabelle Petit',
+  body: `Message ${id}`,
+  client_key: `k-${id}`,
+  at: '2026-12-02T09:00:00Z',
+  ...patch,
+});
+const conv = (id: number, patch: Partial<Conversation> = {}): Conversation => ({
+  id,
+  kind: 'group',
+  title: `Groupe ${id}`,
+  group_code: 'L1-INFO-TD2',
+  muted: false,
+  unread: 0,
+  last_message: msg(id * 10, { conversation_id: id }),
+  as_service_staff: false,
+  ...patch,
+});
+
+let root: HTMLElement;
+let stop: () => void;
+beforeEach(() => {
+  localStorage.clear();
+  setLang('fr');
+  forgetConversations();
+  root = mount();
+  stop = startRouter();
+});
+afterEach(() => {
+  unmount();
+  stop();
+  vi.unstubAllGlobals();
+});
+
+async function start(path: string, routes: Record<string, Handler | Reply>) {
+  const mock = mockApi({
+    'GET /api/config/public': { body: CONFIG },
+    'GET /api/session': { body: ME },
+    'GET /api/me/messages/unread': { body: { total: 0 } },
+    ...routes,
+  });
+  navigate(path, { replace: true });
+  resetAuth();
+  await act(() => render(<App />, root));
+  await act(() => loadSession().then(() => undefined));
+  await flush();
+  return mock;
+}
+
+describe('routes and helpers', () => {
+  it('matches the messaging screens', () => {
+    expect(matchScreen('/messages')).toEqual({ id: 'messages' });
+    expect(matchScreen('/messages/new')).toEqual({ id: 'messages-new' });
+    expect(matchScreen('/messages/42')).toEqual({ id: 'messages-thread', conversationId: 42 });
+    expect(matchScreen('/messages/abc')).toEqual({ id: 'not-found' });
+  });
+
+  it('makes only http(s) links, trailing punctuation left as text', () => {
+    expect(linkParts('voir https://ent.univ-tours.fr/a?b=1. merci')).toEqual([
+      { text: 'voir ' },
+      { text: 'https://ent.univ-tours.fr/a?b=1', href: 'https://ent.univ-tours.fr/a?b=1' },
+      { text: '. merci' },
+    ]);
+    expect(linkParts('javascript:alert(1) data:text/html,x')).toEqual([{ text: 'javascript:alert(1) data:text/html,x' }]);
+  });
+
+  it('merges messages oldest first, each once', () => {
+    expect(mergeMessages([msg(2), msg(3)], [msg(3), msg(1)]).map((m) => m.id)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the conversation list', () => {
+  it('shows title, preview, unread count and muted; « Voir plus » with next_cursor', async () => {
+    const mock = await start('/messages', {
+      'GET /api/me/conversations': (req) =>
+        new URL(req.url).searchParams.get('cursor') === 'c2'
+          ? { body: { items: [conv(3)] } }
+          : { body: { items: [conv(1, { unread: 2, last_message: msg(9, { body: SCRIPT }) }), conv(2, { muted: true })], next_cursor: 'c2' } },
+    });
+    const items = $$('[data-testid="conv-item"]');
+    expect(items.map((i) => i.querySelector('[data-testid="conv-title"]')?.textContent)).toEqual(['Groupe 1', 'Groupe 2']);
+    expect(items[0]!.querySelector('[data-testid="conv-unread"]')?.textContent).toBe('2');
+    expect(items[0]!.querySelector('[data-testid="conv-preview"]')?.textContent).toContain(SCRIPT);
+    expect(root.querySelector('script')).toBeNull();
+    expect(items[1]!.querySelector('[data-testid="conv-muted"]')).not.toBeNull();
+    await click('[data-testid="conv-more"]');
+    expect($$('[data-testid="conv-item"]')).toHaveLength(3);
+    expect(mock.requests.some((r) => r.path === '/api/me/conversations?cursor=c2')).toBe(true);
+    expect($('[data-testid="conv-more"]')).toBeNull();
+  });
+
+  it('says when there is none', async () => {
+    await start('/messages', { 'GET /api/me/conversations': { body: { items: [] } } });
+    expect($('[data-testid="conv-empty"]')).not.toBeNull();
+  });
+
+  it('shows the unread total on the tab', async () => {
+    await start('/messages', {
+      'GET /api/me/conversations': { body: { items: [] } },
+      'GET /api/me/messages/unread': { body: { total: 5 } },
+    });
+    expect($('[data-testid="messages-badge"]')?.textContent).toBe('5');
+  });
+});
+
+describe('a thread', () => {
+  const routes = (extra: Record<string, Handler | Reply> = {}) => ({
+    'GET /api/me/conversations': { body: { items: [conv(7)] } },
+    'GET /api/conversations/7/messages': (req: Request) =>
+      new URL(req.url).searchParams.get('before') === '2'
+        ? { body: { items: [msg(1, { body: 'Le tout premier' })] } }
+        : {
+            body: {
+              items: [
+                msg(4, { author_id: ME.person_id, author: 'Chloé Lefèvre', body: 'Merci' }),
+                msg(3, { body: `${SCRIPT} https://example.org/doc javascript:alert(1)` }),
+                msg(2),
+              ],
+              next_before: 2,
+            },
+          },
+    'POST /api/conversations/7/read': { status: 204 },
+    ...extra,
+  });
+
+  it('renders texts as text, links safe, mine on the right, and marks read the newest', async () => {
+    const mock = await start('/messages/7', routes());
+    expect($('[data-testid="thread-title"]')?.textContent).toBe('Groupe 7');
+    const bubbles = $$('[data-testid="chat-message"]');
+    expect(bubbles.map((b) => b.dataset.id)).toEqual(['2', '3', '4']);
+    expect(bubbles[2]!.dataset.side).toBe('own');
+    expect(bubbles[1]!.dataset.side).toBe('other');
+    const body = bubbles[1]!.querySelector('[data-testid="chat-body"]')!;
+    expect(body.textContent).toContain(SCRIPT);
+    expect(root.querySelector('script')).toBeNull();
+    const links = [...body.querySelectorAll('a')];
+    expect(links).toHaveLength(1);
+    expect(links[0]!.getAttribute('href')).toBe('https://example.org/doc');
+    expect(links[0]!.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(links[0]!.getAttribute('target')).toBe('_blank');
+    expect(mock.requests.find((r) => r.method === 'POST' && r.path === '/api/conversations/7/read')?.body).toEqual({ up_to: 4 });
+    await click('[data-testid="thread-older"]');
+    expect($$('[data-testid="chat-message"]').map((b) => b.dataset.id)).toEqual(['1', '2', '3', '4']);
+    expect($('[data-testid="thread-older"]')).toBeNull();
+    expect($('[data-testid="thread-leave"]')).not.toBeNull();
+  });
+
+  it('sends; a retry after a failure uses the same client_key', async () => {
+    let calls = 0;
+    const mock = await start(
+      '/messages/7',
+      routes({
+        'POST /api/conversations/7/messages': (_req, body) => {
+          calls++;
+          if (calls === 1) return { status: 503, body: { type: 'urn:ent-mobile:problem:service-unavailable', title: 'x', status: 503 } };
+          const b = body as { body: string; client_key: string };
+          return { status: calls === 2 ? 201 : 200, body: msg(5, { author_id: ME.person_id, body: b.body, client_key: b.client_key }) };
+        },
+      }),
+    );
+    await type('textarea[name="body"]', 'Le TD est déplacé en B206');
+    await click('[data-testid="composer-send"]');
+    expect($('[role="alert"]')).not.toBeNull();
+    await click('[data-testid="composer-send"]');
+    const posts = mock.requests.filter((r) => r.method === 'POST' && r.path === '/api/conversations/7/messages');
+    expect(posts).toHaveLength(2);
+    const [first, second] = posts.map((p) => p.body as { body: string; client_key: string });
+    expect(first!.client_key).toBe(second!.client_key);
+    expect(second!.body).toBe('Le TD est déplacé en B206');
+    expect($$('[data-testid="chat-message"]').map((b) => b.dataset.id)).toEqual(['2', '3', '4', '5']);
+    expect($<HTMLTextAreaElement>('textarea[name="body"]')!.value).toBe('');
+  });
+
+  it('sends with Ctrl+Enter and shows the server refusal', async () => {
+    const mock = await start('/messages/7', routes({ 'POST /api/conversations/7/messages': PROBLEM('messaging-not-allowed', 403) }));
+    await type('textarea[name="body"]', 'Bonjour');
+    await act(() => {
+      $('textarea[name="body"]')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
+    });
+    await flush();
+    expect(mock.requests.filter((r) => r.method === 'POST' && r.path === '/api/conversations/7/messages')).toHaveLength(1);
+    expect($('[role="alert"]')?.textContent).toContain('Vous ne pouvez pas écrire');
+  });
+});
+
+describe('starting a conversation', () => {
+  it('writes to a service and opens the conversation', async () => {
+    const mock = await start('/messages/new', {
+      'POST /api/me/conversations': { status: 201, body: conv(8, { kind: 'service', title: 'Scolarité', service: 'scolarite', last_message: undefined }) },
+      'GET /api/conversations/8/messages': { body: { items: [] } },
+    });
+    expect($('[data-testid="conv-group-form"]')).toBeNull();
+    await click('[data-testid="conv-service-start"]');
+    expect(mock.requests.find((r) => r.method === 'POST' && r.path === '/api/me/conversations')?.body).toEqual({ service: 'scolarite' });
+    expect(location.pathname).toBe('/messages/8');
+    expect($('[data-testid="thread-title"]')?.textContent).toBe('Scolarité');
+    expect($('[data-testid="thread-empty"]')).not.toBeNull();
+  });
+});
