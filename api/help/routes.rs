@@ -190,7 +190,7 @@ pub struct HelpQueue {
 }
 
 #[derive(ApiResponse)]
-pub enum Filed201 {
+pub enum FiledRequest {
     #[oai(status = 201)]
     Filed(Json<HelpRequestDetail>),
 }
@@ -233,7 +233,7 @@ impl HelpApi {
         caller: Caller,
         lang: Lang,
         body: Json<NewHelpRequest>,
-    ) -> ApiResult<Filed201> {
+    ) -> ApiResult<FiledRequest> {
         let config = &state.config;
         let category = category(config, &body.category)?;
         let subject = model::text(&body.subject, SUBJECT_MAX, SUBJECT)?;
@@ -260,7 +260,7 @@ impl HelpApi {
             viewer.unwrap_or(Viewer::Requester),
         )
         .await?;
-        Ok(Filed201::Filed(Json(detail)))
+        Ok(FiledRequest::Filed(Json(detail)))
     }
 
     /// The caller's requests, latest activity first.
