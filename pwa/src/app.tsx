@@ -14,6 +14,7 @@ import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
 import { HelpQueues } from './pages/HelpQueues';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
+import { startLive, stopLive } from './messages/live';
 import { refreshUnread, resetUnread } from './messages/unread';
 import { forgetConversations, MessagesHome, MessagesNew, MessageThread } from './pages/Messages';
 import { More } from './pages/More';
@@ -136,6 +137,13 @@ export function App() {
       resetUnread();
       forgetConversations();
     }
+  }, [personId]);
+
+  // Live messages while signed in (the stream is closed when hidden and at sign-out).
+  useEffect(() => {
+    if (!personId) return;
+    startLive();
+    return () => stopLive();
   }, [personId]);
 
   // Move focus to the new page for screen readers (not on first load).

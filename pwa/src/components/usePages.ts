@@ -62,5 +62,7 @@ export function usePages<T extends { id: number }>(
   useEffect(() => {
     void reload();
   }, deps);
-  return { ...state, more, reload };
+  /** Change the loaded items in place (a live update). */
+  const update = (change: (items: T[]) => T[]) => setState((s) => ({ ...s, items: change(s.items) }));
+  return { ...state, more, reload, update };
 }

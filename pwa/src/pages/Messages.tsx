@@ -9,6 +9,7 @@ import { Button, Field, Notice, ProblemAlert, TextArea } from '../components/For
 import { usePages } from '../components/usePages';
 import { useI18n } from '../i18n';
 import { formatShortDateTime } from '../i18n/format';
+import { onLive } from '../messages/live';
 import { MessageText } from '../messages/text';
 import { refreshUnread } from '../messages/unread';
 import { navigate } from '../router';
@@ -82,9 +83,40 @@ export function MessagesHome() {
     if (outcome.ok) outcome.data.items.forEach(rememberConversation);
     return outcome;
   }, []);
+  const auth = useAuth();
+  const me = auth.status === 'signed-in' ? auth.me.person_id : null;
   useEffect(() => {
     void refreshUnread();
   }, []);
+  // Live: a new message moves its conversation to the top with one more unread (not for mine);
+  // a conversation not loaded yet makes the first page be asked again.
+  const { update, reload } = pages;
+  const itemsRef = useRef(pages.items);
+  itemsRef.current = pages.items;
+  useEffect(
+    () =>
+      onLive((event) => {
+        if (event.type === 'open') return;
+        if (event.type === 'read') {
+          if (event.person_id === me) update((items) => items.map((c) => (c.id === event.conversation_id ? { ...c, unread: 0 } : c)));
+          return;
+        }
+        const m = event.message;
+        if (!itemsRef.current.some((c) => c.id === m.conversation_id)) {
+          void reload();
+          return;
+        }
+        update((items) => {
+          const found = items.find((c) => c.id === m.conversation_id);
+          if (!found) return items;
+          if (found.last_message && found.last_message.id >= m.id) return items;
+          const next = { ...found, last_message: m, unread: m.author_id === me ? found.unread : found.unread + 1 };
+          rememberConversation(next);
+          return [next, ...items.filter((c) => c.id !== m.conversation_id)];
+        });
+      }),
+    [me],
+  );
   return (
     <>
       <h1>{t('page.messages')}</h1>
@@ -273,6 +305,29 @@ export function MessageThread({ id }: { id: number }) {
     readUpTo.current = 0;
     void load();
   }, [id]);
+
+  // Live: this conversation's new messages appear and are read while the app is visible; when the
+  // stream reopens, what came after the newest shown is asked.
+  const listRef = useRef(list);
+  listRef.current = list;
+  useEffect(
+    () =>
+      onLive((event) => {
+        if (event.type === 'message' && event.message.conversation_id === id) {
+          setList((l) => mergeMessages(l, [event.message]));
+          if (document.visibilityState !== 'hidden') void markRead([event.message]);
+        } else if (event.type === 'open') {
+          const newest = listRef.current.reduce((n, m) => Math.max(n, m.id), 0);
+          if (!newest) return;
+          void messages.after(id, newest).then((page) => {
+            if (!page.ok || page.data.items.length === 0) return;
+            setList((l) => mergeMessages(l, page.data.items));
+            if (document.visibilityState !== 'hidden') void markRead(page.data.items);
+          });
+        }
+      }),
+    [id],
+  );
 
   const older = async () => {
     if (!before || loadingOlder) return;

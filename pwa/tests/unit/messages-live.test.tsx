@@ -1,0 +1,176 @@
+// Live messaging with a fake EventSource: the stream opened when signed in, closed when hidden
+// and at sign-out; a new message appears in the open thread (and is read), the list reorders with
+// its count, the tab's badge is asked again; unknown events are ignored.
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/app';
+import type { ChatMessage, Conversation } from '../../src/api/messages';
+import { loadSession, resetAuth } from '../../src/auth';
+import { setLang } from '../../src/i18n';
+import { parseLive, stopLive } from '../../src/messages/live';
+import { forgetConversations } from '../../src/pages/Messages';
+import { navigate, startRouter } from '../../src/router';
+import { CONFIG, ME, mockApi, type Handler, type Reply } from './api-mock';
+import { $, $$, flush, mount, unmount } from './dom';
+
+class FakeEventSource {
+  static all: FakeEventSource[] = [];
+  url: string;
+  closed = false;
+  onopen: ((e: Event) => void) | null = null;
+  onmessage: ((e: MessageEvent) => void) | null = null;
+  constructor(url: string) {
+    this.url = url;
+    FakeEventSource.all.push(this);
+  }
+  close() {
+    this.closed = true;
+  }
+  send(data: unknown) {
+    this.onmessage?.(new MessageEvent('message', { data: typeof data === 'string' ? data : JSON.stringify(data) }));
+  }
+}
+const live = () => FakeEventSource.all.filter((s) => !s.closed);
+
+const msg = (id: number, conversation: number, patch: Partial<ChatMessage> = {}): ChatMessage => ({
+  id,
+  conversation_id: conversation,
+  author_id: 'p-2',
+  author: 'Isabelle Petit',
+  body: `Message ${id}`,
+  client_key: `k-${id}`,
+  at: '2026-12-02T09:00:00Z',
+  ...patch,
+});
+const conv = (id: number, patch: Partial<Conversation> = {}): Conversation => ({
+  id,
+  kind: 'group',
+  title: `Groupe ${id}`,
+  muted: false,
+  unread: 0,
+  last_message: msg(id * 10, id),
+  as_service_staff: false,
+  ...patch,
+});
+
+let root: HTMLElement;
+let stop: () => void;
+let unread = 0;
+beforeEach(() => {
+  FakeEventSource.all = [];
+  vi.stubGlobal('EventSource', FakeEventSource);
+  localStorage.clear();
+  setLang('fr');
+  forgetConversations();
+  unread = 0;
+  root = mount();
+  stop = startRouter();
+});
+afterEach(() => {
+  unmount();
+  stopLive();
+  stop();
+  vi.unstubAllGlobals();
+});
+
+async function start(path: string, routes: Record<string, Handler | Reply>) {
+  const mock = mockApi({
+    'GET /api/config/public': { body: CONFIG },
+    'GET /api/session': { body: ME },
+    'GET /api/me/messages/unread': () => ({ body: { total: unread } }),
+    'POST /api/conversations/7/read': { status: 204 },
+    ...routes,
+  });
+  navigate(path, { replace: true });
+  resetAuth();
+  await act(() => render(<App />, root));
+  await act(() => loadSession().then(() => undefined));
+  await flush();
+  return mock;
+}
+
+async function deliver(data: unknown) {
+  await act(() => live()[0]!.send(data));
+  await flush();
+}
+
+describe('live messaging', () => {
+  it('parses only the events it knows', () => {
+    expect(parseLive('{"type":"message","message":{"id":1,"conversation_id":2,"body":"x"}}')?.type).toBe('message');
+    expect(parseLive('{"type":"read","conversation_id":2,"person_id":"p","up_to":3}')?.type).toBe('read');
+    expect(parseLive('{"type":"other"}')).toBeNull();
+    expect(parseLive('not json')).toBeNull();
+  });
+
+  it('opens the stream signed in, closes it when hidden and again opens it when visible', async () => {
+    await start('/messages', { 'GET /api/me/conversations': { body: { items: [] } } });
+    expect(live()).toHaveLength(1);
+    expect(live()[0]!.url).toBe('/api/me/events');
+    const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
+    await act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    expect(live()).toHaveLength(0);
+    visibility.mockReturnValue('visible');
+    await act(() => {
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    expect(live()).toHaveLength(1);
+    visibility.mockRestore();
+  });
+
+  it('reorders the list, counts the new message and asks the badge again', async () => {
+    const mock = await start('/messages', { 'GET /api/me/conversations': { body: { items: [conv(1), conv(7)] } } });
+    expect($$('[data-testid="conv-item"]').map((i) => i.dataset.id)).toEqual(['1', '7']);
+    unread = 1;
+    await deliver({ type: 'message', message: msg(100, 7, { body: 'Le TD est déplacé en B206' }) });
+    const items = $$('[data-testid="conv-item"]');
+    expect(items.map((i) => i.dataset.id)).toEqual(['7', '1']);
+    expect(items[0]!.querySelector('[data-testid="conv-unread"]')?.textContent).toBe('1');
+    expect(items[0]!.querySelector('[data-testid="conv-preview"]')?.textContent).toContain('Le TD est déplacé en B206');
+    expect($('[data-testid="messages-badge"]')?.textContent).toBe('1');
+    // A conversation not in the list: the first page again.
+    const before = mock.requests.filter((r) => r.path.startsWith('/api/me/conversations')).length;
+    await deliver({ type: 'message', message: msg(101, 9) });
+    expect(mock.requests.filter((r) => r.path.startsWith('/api/me/conversations')).length).toBe(before + 1);
+    // Ignored.
+    await deliver('{"type":"unknown"}');
+  });
+
+  it('shows a new message in the open thread and marks it read', async () => {
+    const mock = await start('/messages/7', {
+      'GET /api/me/conversations': { body: { items: [conv(7)] } },
+      'GET /api/conversations/7/messages': { body: { items: [msg(70, 7)] } },
+    });
+    expect($$('[data-testid="chat-message"]')).toHaveLength(1);
+    await deliver({ type: 'message', message: msg(71, 7, { body: '<script>window.__pwned=1</script>' }) });
+    await deliver({ type: 'message', message: msg(72, 8) });
+    const bubbles = $$('[data-testid="chat-message"]');
+    expect(bubbles.map((b) => b.dataset.id)).toEqual(['70', '71']);
+    expect(bubbles[1]!.textContent).toContain('<script>');
+    expect(root.querySelector('script')).toBeNull();
+    const reads = mock.requests.filter((r) => r.method === 'POST' && r.path === '/api/conversations/7/read').map((r) => r.body);
+    expect(reads).toEqual([{ up_to: 70 }, { up_to: 71 }]);
+  });
+
+  it('asks what was missed when the stream reopens', async () => {
+    const mock = await start('/messages/7', {
+      'GET /api/me/conversations': { body: { items: [conv(7)] } },
+      'GET /api/conversations/7/messages': (req) =>
+        new URL(req.url).searchParams.get('after') === '70' ? { body: { items: [msg(71, 7), msg(72, 7)] } } : { body: { items: [msg(70, 7)] } },
+    });
+    await act(() => live()[0]!.onopen?.(new Event('open')));
+    await flush();
+    expect(mock.requests.some((r) => r.path === '/api/conversations/7/messages?after=70')).toBe(true);
+    expect($$('[data-testid="chat-message"]').map((b) => b.dataset.id)).toEqual(['70', '71', '72']);
+  });
+
+  it('closes the stream at sign-out', async () => {
+    await start('/messages', { 'GET /api/me/conversations': { body: { items: [] } } });
+    expect(live()).toHaveLength(1);
+    await act(() => resetAuth({ status: 'signed-out' }));
+    await flush();
+    expect(live()).toHaveLength(0);
+  });
+});
