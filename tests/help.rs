@@ -82,6 +82,7 @@ async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
 
     let taken = change(&app, &staff, id, json!({"assignee": "me"})).await;
     assert_eq!(taken["assignee"], "Nathalie Chevalier");
+    assert_eq!(taken["assigned_to_me"], true);
     let note = json!({"body": "Vérifier son contrat pédagogique.", "internal": true});
     assert_eq!(reply(&app, &staff, id, note).await.status(), 200);
     let answer = json!({"body": "Pouvez-vous préciser votre groupe de TD ?", "status": "waiting"});

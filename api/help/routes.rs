@@ -126,6 +126,8 @@ pub struct HelpRequestSummary {
     /// Who asked (their names as given, for connection assistance).
     pub requester: Option<String>,
     pub assignee: Option<String>,
+    /// The caller handles it.
+    pub assigned_to_me: bool,
     /// Filed without an account (connection assistance).
     pub connection: bool,
 }
@@ -255,7 +257,7 @@ impl HelpApi {
         let detail = detail(
             &mut conn,
             config,
-            lang,
+            (lang, person),
             request,
             viewer.unwrap_or(Viewer::Requester),
         )
@@ -280,7 +282,7 @@ impl HelpApi {
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let rows = store::of_requester(&mut conn, caller.person_id, after, PAGE).await?;
         let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.updated_at, r.id));
-        let items = summaries(&mut conn, &state.config, lang, rows).await?;
+        let items = summaries(&mut conn, &state.config, (lang, caller.person_id), rows).await?;
         Ok(Json(HelpRequestPage { items, next_cursor }))
     }
 
@@ -308,9 +310,15 @@ impl HelpApi {
         if request.requester_id == Some(caller.person_id) {
             store::mark_seen(&mut conn, request.id, state.clock.now()).await?;
         }
-        detail(&mut conn, &state.config, lang, request, viewer)
-            .await
-            .map(Json)
+        detail(
+            &mut conn,
+            &state.config,
+            (lang, caller.person_id),
+            request,
+            viewer,
+        )
+        .await
+        .map(Json)
     }
 
     /// Adds a reply (or, for staff, an internal note) to the thread.
@@ -359,7 +367,7 @@ impl HelpApi {
                 Ok::<_, ApiError>((request, viewer))
             })
             .await?;
-        reread(&mut conn, config, lang, request.id, viewer).await
+        reread(&mut conn, config, (lang, person), request.id, viewer).await
     }
 
     /// Reopens a resolved request (its requester, within `help.reopen_days` of its resolution).
@@ -401,7 +409,7 @@ impl HelpApi {
                 Ok::<_, ApiError>(viewer)
             })
             .await?;
-        reread(&mut conn, config, lang, *id, viewer).await
+        reread(&mut conn, config, (lang, person), *id, viewer).await
     }
 
     /// Staff of the queue: assigns the request to themselves (or to nobody), changes its status.
@@ -465,7 +473,7 @@ impl HelpApi {
             .await
         })
         .await?;
-        reread(&mut conn, config, lang, *id, Viewer::Staff).await
+        reread(&mut conn, config, (lang, person), *id, Viewer::Staff).await
     }
 
     /// The queues the caller answers, with how many requests are in each status.
@@ -551,7 +559,7 @@ impl HelpApi {
         };
         let rows = store::queue(&mut conn, &filter, after, PAGE).await?;
         let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.created_at, r.id));
-        let items = summaries(&mut conn, &state.config, lang, rows).await?;
+        let items = summaries(&mut conn, &state.config, (lang, caller.person_id), rows).await?;
         Ok(Json(HelpRequestPage { items, next_cursor }))
     }
 }
@@ -683,23 +691,28 @@ async fn change(
 }
 
 /// The request as it is after a change.
+/// Who reads an answer: its language and the caller.
+type Reader = (Lang, Uuid);
+
 async fn reread(
     conn: &mut AsyncPgConnection,
     config: &Config,
-    lang: Lang,
+    reader: Reader,
     id: i64,
     viewer: Viewer,
 ) -> ApiResult<Json<HelpRequestDetail>> {
     let request = store::find(conn, id)
         .await?
         .ok_or(ApiError::new(NOT_FOUND))?;
-    detail(conn, config, lang, request, viewer).await.map(Json)
+    detail(conn, config, reader, request, viewer)
+        .await
+        .map(Json)
 }
 
 async fn summaries(
     conn: &mut AsyncPgConnection,
     config: &Config,
-    lang: Lang,
+    (lang, me): Reader,
     rows: Vec<Request>,
 ) -> ApiResult<Vec<HelpRequestSummary>> {
     let people: Vec<Uuid> = rows
@@ -731,6 +744,7 @@ async fn summaries(
                 unread: r.unread(),
                 status: r.status(),
                 assignee: r.assignee_id.and_then(|p| names.get(&p).cloned()),
+                assigned_to_me: r.assignee_id == Some(me),
                 connection: r.requester_id.is_none(),
                 id: r.id,
                 category: r.category,
@@ -746,7 +760,7 @@ async fn summaries(
 async fn detail(
     conn: &mut AsyncPgConnection,
     config: &Config,
-    lang: Lang,
+    reader: Reader,
     request: Request,
     viewer: Viewer,
 ) -> ApiResult<HelpRequestDetail> {
@@ -790,7 +804,7 @@ async fn detail(
             at: m.created_at,
         })
         .collect();
-    let summary = summaries(conn, config, lang, vec![request])
+    let summary = summaries(conn, config, reader, vec![request])
         .await?
         .pop()
         .ok_or(ApiError::new(NOT_FOUND))?;

@@ -1509,6 +1509,8 @@ export interface components {
             /** @description Who asked (their names as given, for connection assistance). */
             requester?: string;
             assignee?: string;
+            /** @description The caller handles it. */
+            assigned_to_me: boolean;
             /** @description Filed without an account (connection assistance). */
             connection: boolean;
             viewer: components["schemas"]["HelpViewer"];
@@ -1543,6 +1545,8 @@ export interface components {
             /** @description Who asked (their names as given, for connection assistance). */
             requester?: string;
             assignee?: string;
+            /** @description The caller handles it. */
+            assigned_to_me: boolean;
             /** @description Filed without an account (connection assistance). */
             connection: boolean;
         };

@@ -413,11 +413,9 @@ function ReplyForm({ detail, onDetail }: { detail: HelpDetail; onDetail: (d: Hel
 /** Staff: who asked, who handles it, take/release, the status; the details of a request without an account. */
 function StaffPanel({ detail, onDetail }: { detail: HelpDetail; onDetail: (d: HelpDetail, notice?: MessageKey) => void }) {
   const { t, lang } = useI18n();
-  const auth = useAuth();
   const [busy, setBusy] = useState<'assign' | 'status' | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
-  const me = auth.status === 'signed-in' ? `${auth.me.given_name} ${auth.me.family_name}` : null;
-  const mine = detail.assignee !== undefined && detail.assignee === me;
+  const mine = detail.assigned_to_me;
 
   const change = async (kind: 'assign' | 'status', body: Parameters<typeof help.change>[1]) => {
     setBusy(kind);

@@ -33,6 +33,7 @@ const summary = (id: number, patch: Partial<HelpSummary> = {}): HelpSummary => (
   created_at: '2026-12-01T09:00:00Z',
   updated_at: '2026-12-02T09:30:00Z',
   unread: false,
+  assigned_to_me: false,
   connection: false,
   ...patch,
 });
@@ -323,7 +324,7 @@ describe('a request’s thread (staff)', () => {
     let current = staffDetail();
     const change = vi.fn((_r: Request, body: unknown) => {
       const b = body as { assignee?: string; status?: HelpDetail['status'] };
-      if (b.assignee) current = { ...current, assignee: b.assignee === 'me' ? 'Nathalie Chevalier' : undefined };
+      if (b.assignee) current = { ...current, assignee: b.assignee === 'me' ? 'Nathalie Chevalier' : undefined, assigned_to_me: b.assignee === 'me' };
       if (b.status) current = { ...current, status: b.status };
       return { body: current };
     });
