@@ -309,7 +309,7 @@ impl MessagingApi {
         let now = state.clock.now();
         let rules = &state.config.messaging;
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let (conversation, part) = access(&mut conn, me, *id).await?;
+        let conversation = taking_part(&mut conn, me, *id).await?;
         if conversation.kind == "direct" {
             let other = store::other_member(&mut conn, conversation.id, me).await?;
             if let Some(other) = other
@@ -333,9 +333,6 @@ impl MessagingApi {
         let tz = state.config.university.time_zone.tz();
         let (message, new) = conn
             .transaction(async |conn| {
-                if part == Part::ServiceStaff {
-                    store::join(conn, conversation.id, &[me], true).await?;
-                }
                 let (message, new) =
                     store::post(conn, conversation.id, me, &text, &body.client_key, now).await?;
                 if new {
@@ -374,10 +371,7 @@ impl MessagingApi {
     ) -> ApiResult<Done> {
         let me = caller.person_id;
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let (conversation, part) = access(&mut conn, me, *id).await?;
-        if part == Part::ServiceStaff {
-            store::join(&mut conn, conversation.id, &[me], true).await?;
-        }
+        let conversation = taking_part(&mut conn, me, *id).await?;
         let up_to = body.up_to.min(conversation.last_message_id.unwrap_or(0));
         store::read(&mut conn, conversation.id, me, up_to).await?;
         let event = events::read(conversation.id, me, up_to);
@@ -400,10 +394,7 @@ impl MessagingApi {
     ) -> ApiResult<Done> {
         let me = caller.person_id;
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let (conversation, part) = access(&mut conn, me, *id).await?;
-        if part == Part::ServiceStaff {
-            store::join(&mut conn, conversation.id, &[me], true).await?;
-        }
+        let conversation = taking_part(&mut conn, me, *id).await?;
         store::set_muted(&mut conn, conversation.id, me, body.muted).await?;
         Ok(Done::Done)
     }
@@ -527,6 +518,20 @@ async fn access(
     let services = scopes_of(conn, person, "messages").await?;
     let part = rules::part_in(conn, &conversation, person, &services).await?;
     Ok((conversation, part))
+}
+
+/// [`access`] for what keeps a state per person: staff of the service get a place of their own
+/// (their read marker, their mute).
+async fn taking_part(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+    id: i64,
+) -> Result<Conversation, ApiError> {
+    let (conversation, part) = access(conn, person, id).await?;
+    if part == Part::ServiceStaff {
+        store::join(conn, conversation.id, &[person], true).await?;
+    }
+    Ok(conversation)
 }
 
 pub async fn chat_messages(
