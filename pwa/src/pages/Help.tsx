@@ -9,6 +9,7 @@ import type { Failure } from '../api/problems';
 import { useAuth } from '../auth';
 import { Button, Checkbox, Field, Notice, ProblemAlert, TextArea } from '../components/Form';
 import { useLoad } from '../components/useLoad';
+import { PagedList } from '../components/PagedList';
 import { usePages } from '../components/usePages';
 import { useI18n, type MessageKey } from '../i18n';
 import { formatDay, formatShortDateTime } from '../i18n/format';
@@ -105,36 +106,12 @@ export function HelpHome() {
         {t('help.new')}
       </a>
       <h2 class="section-title">{t('help.mine')}</h2>
-      {pages.loading && (
-        <p class="muted" aria-busy="true" data-testid="help-loading">
-          {t('help.loading')}
-        </p>
-      )}
-      {pages.failure && (
-        <ProblemAlert failure={pages.failure}>
-          <button type="button" class="button button-secondary" onClick={() => void pages.reload()}>
-            {t('common.retry')}
-          </button>
-        </ProblemAlert>
-      )}
-      {!pages.loading && !pages.failure && pages.items.length === 0 && (
-        <p class="muted" data-testid="help-empty">
-          {t('help.empty')}
-        </p>
-      )}
-      {pages.items.length > 0 && (
-        <ul class="help-list" data-testid="help-list">
-          {pages.items.map((item) => (
-            <RequestRow key={item.id} item={item} />
-          ))}
-        </ul>
-      )}
-      <ProblemAlert failure={pages.moreFailure} />
-      {pages.next && (
-        <Button type="button" variant="secondary" busy={pages.loadingMore} onClick={() => void pages.more()} testId="help-more">
-          {t('help.more')}
-        </Button>
-      )}
+      <PagedList
+        pages={pages}
+        testId="help"
+        text={{ loading: 'help.loading', empty: 'help.empty', more: 'help.more' }}
+        row={(item) => <RequestRow key={item.id} item={item} />}
+      />
     </>
   );
 }

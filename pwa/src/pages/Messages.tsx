@@ -6,6 +6,7 @@ import { MESSAGE_MAX, messages, type ChatMessage, type Conversation } from '../a
 import type { Failure } from '../api/problems';
 import { useAuth } from '../auth';
 import { Button, Field, Notice, ProblemAlert, TextArea } from '../components/Form';
+import { PagedList } from '../components/PagedList';
 import { usePages } from '../components/usePages';
 import { useI18n } from '../i18n';
 import { formatShortDateTime } from '../i18n/format';
@@ -123,36 +124,12 @@ export function MessagesHome() {
       <a class="button button-block" href="/messages/new" data-testid="conv-new">
         {t('messages.new')}
       </a>
-      {pages.loading && (
-        <p class="muted" aria-busy="true" data-testid="conv-loading">
-          {t('messages.loading')}
-        </p>
-      )}
-      {pages.failure && (
-        <ProblemAlert failure={pages.failure}>
-          <button type="button" class="button button-secondary" onClick={() => void pages.reload()}>
-            {t('common.retry')}
-          </button>
-        </ProblemAlert>
-      )}
-      {!pages.loading && !pages.failure && pages.items.length === 0 && (
-        <p class="muted" data-testid="conv-empty">
-          {t('messages.empty')}
-        </p>
-      )}
-      {pages.items.length > 0 && (
-        <ul class="help-list" data-testid="conv-list">
-          {pages.items.map((item) => (
-            <ConversationRow key={item.id} item={item} />
-          ))}
-        </ul>
-      )}
-      <ProblemAlert failure={pages.moreFailure} />
-      {pages.next && (
-        <Button type="button" variant="secondary" busy={pages.loadingMore} onClick={() => void pages.more()} testId="conv-more">
-          {t('messages.more')}
-        </Button>
-      )}
+      <PagedList
+        pages={pages}
+        testId="conv"
+        text={{ loading: 'messages.loading', empty: 'messages.empty', more: 'messages.more' }}
+        row={(item) => <ConversationRow key={item.id} item={item} />}
+      />
     </>
   );
 }
