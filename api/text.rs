@@ -11,6 +11,21 @@ pub fn fold(s: &str) -> String {
         .to_lowercase()
 }
 
+/// What a person typed, as an SQL `LIKE` pattern matching it anywhere (their own `%`, `_` and
+/// `\` dropped: they search words, not patterns).
+pub fn like_anywhere(typed: &str) -> String {
+    format!("%{}%", without_wildcards(typed))
+}
+
+/// [`like_anywhere`] matching at the start.
+pub fn like_prefix(typed: &str) -> String {
+    format!("{}%", without_wildcards(typed))
+}
+
+fn without_wildcards(typed: &str) -> String {
+    typed.replace(['%', '_', '\\'], "")
+}
+
 /// The text on one line, cut to `max` characters with an ellipsis.
 pub fn preview(s: &str, max: usize) -> String {
     let line = s.split_whitespace().collect::<Vec<_>>().join(" ");

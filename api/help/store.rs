@@ -318,7 +318,7 @@ pub async fn queue(
         query = query.filter(requests::assignee_id.eq(assignee));
     }
     if let Some(words) = filter.search.map(str::trim).filter(|w| !w.is_empty()) {
-        let anywhere = format!("%{}%", words.replace(['%', '_', '\\'], ""));
+        let anywhere = crate::text::like_anywhere(words);
         let in_thread = exists(
             messages::table
                 .filter(messages::request_id.eq(requests::id))

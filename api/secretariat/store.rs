@@ -19,9 +19,8 @@ pub async fn search(
     query: &str,
     limit: i64,
 ) -> diesel::QueryResult<Vec<Holder>> {
-    let escaped = query.replace(['%', '_', '\\'], "");
-    let prefix = format!("{escaped}%");
-    let anywhere = format!("%{escaped}%");
+    let prefix = crate::text::like_prefix(query);
+    let anywhere = crate::text::like_anywhere(query);
     people::table
         .left_join(accounts::table)
         .filter(
