@@ -153,6 +153,103 @@ async fn each_role_starts_the_conversations_the_rules_allow() {
     assert_eq!(line["last_message"]["body"], "Cours déplacé en B206");
 }
 
+/// The names in a list of correspondents (`people`, `groups` or `services`).
+async fn offered(app: &TestApp, who: &Signed, q: &str, list: &str) -> (Vec<String>, Value) {
+    let url = reqwest::Url::parse_with_params("http://x/api/me/correspondents", [("q", q)]);
+    let url = url.unwrap();
+    let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
+    let answer = get(app, &path, who).await;
+    let names = answer[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect();
+    (names, answer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_is_offered_whom_it_may_write_to() {
+    let app = app().await;
+    let lucas = sign_in(&app, "25000002").await;
+    let teacher = sign_in(&app, "t1001").await;
+    let staff = sign_in(&app, "p2001").await;
+    // A student: their teachers and the services, no group, nobody found by name.
+    let (people, all) = offered(&app, &lucas, "", "people").await;
+    assert!(people.contains(&"Isabelle Petit".to_string()), "{all}");
+    assert!(
+        all["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["role"] == "teacher")
+    );
+    assert_eq!(all["groups"], json!([]));
+    assert_eq!(all["searchable"], false);
+    assert_eq!(all["services"].as_array().unwrap().len(), 3);
+    let (services, narrowed) = offered(&app, &lucas, "SCOLA", "services").await;
+    assert_eq!(services, ["Scolarité"]);
+    assert_eq!(narrowed["people"], json!([]));
+    let (people, _) = offered(&app, &lucas, "roussel", "people").await;
+    assert!(people.is_empty(), "not a teacher of his: {people:?}");
+    // A teacher: their groups and students listed, colleagues found by name, accents aside.
+    let (groups, all) = offered(&app, &teacher, "", "groups").await;
+    assert!(
+        groups.contains(&"L1 Informatique — TD 2".to_string()),
+        "{all}"
+    );
+    assert!(!groups.iter().any(|g| g.contains("Histoire")), "{groups:?}");
+    let people = all["people"].as_array().unwrap();
+    assert!(
+        people
+            .iter()
+            .any(|p| p["name"] == "Lucas Martin" && p["role"] == "student")
+    );
+    assert!(
+        !people.iter().any(|p| p["name"] == "Sarah Vincent"),
+        "not her student"
+    );
+    assert_eq!(all["searchable"], true);
+    assert_eq!(
+        offered(&app, &teacher, "helene", "people").await.0,
+        ["Hélène Nicolas"]
+    );
+    assert_eq!(
+        offered(&app, &teacher, "vincent", "people").await.0,
+        Vec::<String>::new()
+    );
+    let (short, _) = offered(&app, &teacher, "h", "people").await;
+    assert!(
+        short.contains(&"Hugo Dubois".to_string()),
+        "her students narrowed: {short:?}"
+    );
+    assert!(
+        !short.contains(&"Hélène Nicolas".to_string()),
+        "colleagues from 2 letters"
+    );
+    // Staff: anyone, groups and people found by name.
+    assert_eq!(
+        offered(&app, &staff, "", "groups").await.0,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        offered(&app, &staff, "histoire — g", "groups").await.0,
+        ["M1 Histoire — groupe 1"]
+    );
+    assert_eq!(
+        offered(&app, &staff, "VINCENT", "people").await.0,
+        ["Sarah Vincent"]
+    );
+    // What is offered can be started.
+    let hugo = offered(&app, &teacher, "dubois", "people").await.1["people"][0]["id"].clone();
+    assert_eq!(
+        start(&app, &teacher, json!({"person": hugo}))
+            .await
+            .status(),
+        201
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
     let app = app().await;

@@ -15,6 +15,11 @@ use crate::config;
 pub type Pool = deadpool::Pool<AsyncPgConnection>;
 pub type Conn = deadpool::Object<AsyncPgConnection>;
 
+diesel::define_sql_function! {
+    /// Lower case, accents off (migration 000008): what people type matched as they think of it.
+    fn folded(t: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 /// The pool opens connections lazily: building it never fails on an unreachable server.

@@ -2,6 +2,7 @@
 //! start which (`messaging.may_start`), messages sent once each whatever the retries, read state,
 //! mute, leave and block, live events through Redis pub/sub and push for those away.
 
+pub mod correspondents;
 pub mod events;
 pub mod notify;
 pub mod routes;
@@ -16,7 +17,11 @@ use crate::{config::Messaging, db::schema::course_groups, i18n::Lang};
 use store::Conversation;
 
 /// Messaging's operations.
-pub type Api = (routes::MessagingApi, events::EventsApi);
+pub type Api = (
+    routes::MessagingApi,
+    events::EventsApi,
+    correspondents::CorrespondentsApi,
+);
 
 /// What the conversation is called for `me`: the other person, the group, or the service (for
 /// its staff, the person who wrote to it and the service).

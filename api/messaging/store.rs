@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
     OptionalExtension, QueryDsl, Queryable, QueryableByName, Selectable, SelectableHelper,
+    TextExpressionMethods,
     dsl::exists,
     insert_into,
     sql_types::{Array, BigInt, Text, Timestamptz, Uuid as SqlUuid},
@@ -12,9 +13,13 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{
-    blocks, conversation_members as members, conversations, group_memberships, messages, people,
-    timetable_event_groups as event_groups, timetable_event_teachers as event_teachers,
+use crate::db::{
+    folded,
+    schema::{
+        blocks, conversation_members as members, conversations, course_groups, group_memberships,
+        messages, people, timetable_event_groups as event_groups,
+        timetable_event_teachers as event_teachers,
+    },
 };
 
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
@@ -517,6 +522,92 @@ pub async fn messages_by_id(
     messages::table
         .filter(messages::id.eq_any(ids))
         .select(Message::as_select())
+        .load(conn)
+        .await
+}
+
+/// Enrolled people, other than `me`, who are among `listed` or (when `roles` is given) have one
+/// of these roles; only those whose names contain `query` (accents and case aside) when there
+/// is one. By name, `limit` at
+/// most.
+pub async fn people_among(
+    conn: &mut AsyncPgConnection,
+    me: Uuid,
+    listed: &[Uuid],
+    roles: Option<&[&str]>,
+    query: Option<&str>,
+    limit: i64,
+) -> diesel::QueryResult<Vec<(Uuid, String, String, String)>> {
+    let mut chosen = people::table
+        .filter(people::enrolment.eq("enrolled"))
+        .filter(people::id.ne(me))
+        .into_boxed();
+    chosen = match roles {
+        Some(roles) => chosen.filter(
+            people::id
+                .eq_any(listed.to_vec())
+                .or(people::role.eq_any(roles.to_vec())),
+        ),
+        None => chosen.filter(people::id.eq_any(listed.to_vec())),
+    };
+    if let Some(query) = query {
+        let anywhere = folded(crate::text::like_anywhere(query));
+        chosen = chosen.filter(
+            folded(people::family_name)
+                .like(anywhere.clone())
+                .or(folded(people::given_name).like(anywhere)),
+        );
+    }
+    chosen
+        .order((people::family_name, people::given_name, people::id))
+        .limit(limit)
+        .select((
+            people::id,
+            people::given_name,
+            people::family_name,
+            people::role,
+        ))
+        .load(conn)
+        .await
+}
+
+/// Course groups among `codes`, or any (when `codes` is none); whose code or name contains
+/// `query` (accents and case aside) when there is one. By name, `limit` at most.
+pub async fn groups_among(
+    conn: &mut AsyncPgConnection,
+    codes: Option<&[String]>,
+    query: Option<&str>,
+    limit: i64,
+) -> diesel::QueryResult<Vec<(String, String)>> {
+    let mut chosen = course_groups::table.into_boxed();
+    if let Some(codes) = codes {
+        chosen = chosen.filter(course_groups::code.eq_any(codes.to_vec()));
+    }
+    if let Some(query) = query {
+        let anywhere = folded(crate::text::like_anywhere(query));
+        chosen = chosen.filter(
+            folded(course_groups::code)
+                .like(anywhere.clone())
+                .or(folded(course_groups::name).like(anywhere)),
+        );
+    }
+    chosen
+        .order((course_groups::name, course_groups::code))
+        .limit(limit)
+        .select((course_groups::code, course_groups::name))
+        .load(conn)
+        .await
+}
+
+/// The students of these groups.
+pub async fn students_of(
+    conn: &mut AsyncPgConnection,
+    groups: &[String],
+) -> diesel::QueryResult<Vec<Uuid>> {
+    group_memberships::table
+        .filter(group_memberships::group_code.eq_any(groups))
+        .select(group_memberships::person_id)
+        .distinct()
         .load(conn)
         .await
 }

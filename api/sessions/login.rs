@@ -83,6 +83,17 @@ pub enum Role {
     Staff,
 }
 
+impl Role {
+    /// The role stored as `student`, `teacher` or `staff`.
+    pub fn of(stored: &str) -> Role {
+        match stored {
+            "teacher" => Role::Teacher,
+            "staff" => Role::Staff,
+            _ => Role::Student,
+        }
+    }
+}
+
 /// The signed-in person.
 #[derive(Debug, Object)]
 pub struct Me {
@@ -502,11 +513,7 @@ pub async fn me(
     let permissions = accounts::permissions_of(conn, person.id)
         .await
         .map_err(ApiError::unavailable)?;
-    let role = match person.role.as_str() {
-        "teacher" => Role::Teacher,
-        "staff" => Role::Staff,
-        _ => Role::Student,
-    };
+    let role = Role::of(&person.role);
     Ok(Me {
         person_id: person.id,
         identifier: account

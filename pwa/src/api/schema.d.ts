@@ -1157,6 +1157,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/correspondents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whom the caller may start a conversation with; `q` narrows by name (accents and case
+         *     aside).
+         */
+        get: operations["my_correspondents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1356,6 +1376,17 @@ export interface components {
             /** @description The caller answers for the service. */
             as_service_staff: boolean;
         };
+        /** CorrespondentList */
+        CorrespondentList: {
+            services: components["schemas"]["ServiceChoice"][];
+            groups: components["schemas"]["GroupChoice"][];
+            /** @description By family name, 50 at most. */
+            people: components["schemas"]["PersonChoice"][];
+            /** @description More people or groups match than are shown: narrow with `q`. */
+            more: boolean;
+            /** @description Typing a name (`q`, 2 characters or more) finds people beyond one's groups. */
+            searchable: boolean;
+        };
         /** CourseGroup */
         CourseGroup: {
             code: string;
@@ -1445,6 +1476,11 @@ export interface components {
         };
         /** @enum {string} */
         EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited";
+        /** GroupChoice */
+        GroupChoice: {
+            code: string;
+            name: string;
+        };
         /** @enum {string} */
         HelpAssignee: "me" | "nobody";
         /** HelpCategoryInfo */
@@ -1774,6 +1810,14 @@ export interface components {
             /** @description The 20 latest security events. */
             events: components["schemas"]["SecurityEvent"][];
         };
+        /** PersonChoice */
+        PersonChoice: {
+            /** Format: uuid */
+            id: string;
+            /** @description "Given Family". */
+            name: string;
+            role: components["schemas"]["Role"];
+        };
         /** PhoneCorrection */
         PhoneCorrection: {
             phone: string;
@@ -1917,6 +1961,11 @@ export interface components {
         /** SecurityMute */
         SecurityMute: {
             muted: boolean;
+        };
+        /** ServiceChoice */
+        ServiceChoice: {
+            code: string;
+            name: string;
         };
         /** @enum {string} */
         Severity: "error" | "warning";
@@ -4440,6 +4489,36 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": unknown[];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_correspondents: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CorrespondentList"];
                 };
             };
             /** @description A problem (RFC 9457), with a translated title */
