@@ -620,6 +620,10 @@ async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
     let seen = read_until(&mut stream, "Le TP commence à 10 h").await;
     assert!(seen.contains("\"type\":\"message\""), "{seen}");
     assert!(seen.contains(&format!("id: {}", second["id"])), "{seen}");
+    assert!(
+        seen.contains("\"counted\":true"),
+        "adds to his unread: {seen}"
+    );
     assert_eq!(
         pushes_to(&app, "lucas-phone").await.len(),
         1,
@@ -640,6 +644,15 @@ async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
         receipt.contains(&format!("\"up_to\":{}", second["id"])),
         "{receipt}"
     );
+    // His devices learn his new unread counts; the writer's own message does not count for her.
+    let counts = read_until(&mut stream, "\"type\":\"unread\"").await;
+    assert!(
+        counts.contains("\"total\":0") && counts.contains("\"unread\":0"),
+        "{counts}"
+    );
+    ok_json(send(&app, &teacher, id, "À tout à l’heure", "e-3").await).await;
+    let own = read_until(&mut theirs, "À tout à l’heure").await;
+    assert!(own.contains("\"counted\":false"), "{own}");
     drop(stream);
 
     // Reconnecting after the first message gives what came since, at once.

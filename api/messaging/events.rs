@@ -30,8 +30,16 @@ const ONLINE_SECONDS: u64 = 45;
 /// Missed messages given on reconnection at most (the client re-fetches beyond).
 const MISSED: i64 = 200;
 
-pub fn message(m: &ChatMessage) -> Value {
-    json!({"type": "message", "message": m.to_json()})
+/// A new message; `counted` when it adds one to the receiving person's unread total (not
+/// theirs, conversation not muted). Replayed ones are not: a reconnecting device asks the total.
+pub fn message(m: &ChatMessage, counted: bool) -> Value {
+    json!({"type": "message", "message": m.to_json(), "counted": counted})
+}
+
+/// A person's unread counts after they read, muted or left a conversation (for their other
+/// devices).
+pub fn unread(conversation: i64, unread: i64, total: i64) -> Value {
+    json!({"type": "unread", "conversation_id": conversation, "unread": unread, "total": total})
 }
 
 pub fn read(conversation: i64, person: Uuid, up_to: i64) -> Value {
@@ -43,7 +51,7 @@ pub struct EventsApi;
 
 #[OpenApi(tag = "crate::app::Tag::Messages")]
 impl EventsApi {
-    /// Live events (`message`, whose SSE id is the message's; `read`), resumed after
+    /// Live events (`message`, whose SSE id is the message's; `read`; `unread`), resumed after
     /// `Last-Event-ID`.
     #[oai(path = "/me/events", method = "get", operation_id = "my_events")]
     async fn events(
@@ -88,7 +96,7 @@ async fn missed(state: &AppState, me: Uuid, after: i64) -> ApiResult<Vec<Value>>
     let services = scopes_of(&mut conn, me, "messages").await?;
     let rows = store::missed(&mut conn, me, &services, after, MISSED).await?;
     let messages = super::routes::chat_messages(&mut conn, rows).await?;
-    Ok(messages.iter().map(message).collect())
+    Ok(messages.iter().map(|m| message(m, false)).collect())
 }
 
 /// Stops the beat when the stream is dropped.

@@ -9,7 +9,11 @@ use diesel_async::AsyncPgConnection;
 use redis::AsyncCommands;
 use uuid::Uuid;
 
-use super::store::{self, Conversation, Message};
+use super::{
+    events,
+    routes::ChatMessage,
+    store::{self, Conversation, Message},
+};
 use crate::{
     errors::ApiError,
     i18n::Translated,
@@ -75,52 +79,90 @@ pub async fn away(
     Ok(())
 }
 
-/// Publishes an event to the live streams of everyone in the conversation (the author's other
-/// devices too). Best effort: a stream that misses it fetches what it missed when it reconnects.
+/// Publishes a new message to the live streams of everyone in the conversation (the author's
+/// other devices too), telling each whether it counts in their unread total.
+pub async fn publish_message(
+    conn: &mut AsyncPgConnection,
+    redis: &Redis,
+    conversation: &Conversation,
+    message: &ChatMessage,
+) {
+    let counted = events::message(message, true).to_string();
+    let not_counted = events::message(message, false).to_string();
+    let Some(people) = audience(conn, conversation).await else {
+        return;
+    };
+    let payloads = people.into_iter().map(|(person, muted)| {
+        let counts = person != message.author_id && !muted;
+        (person, if counts { &counted } else { &not_counted })
+    });
+    send(redis, payloads).await;
+}
+
+/// Publishes an event to the live streams of everyone in the conversation.
 pub async fn publish(
     conn: &mut AsyncPgConnection,
     redis: &Redis,
     conversation: &Conversation,
     event: &serde_json::Value,
 ) {
-    let people = match audience(conn, conversation).await {
-        Ok(people) => people,
-        Err(e) => {
-            tracing::warn!(error = %e, "live event not published");
-            return;
-        }
-    };
-    let channels: Vec<String> = people.iter().map(|p| channel(redis, *p)).collect();
     let event = event.to_string();
+    if let Some(people) = audience(conn, conversation).await {
+        send(
+            redis,
+            people.into_iter().map(|(person, _)| (person, &event)),
+        )
+        .await;
+    }
+}
+
+/// Publishes an event to one person's live streams.
+pub async fn tell(redis: &Redis, person: Uuid, event: &serde_json::Value) {
+    send(redis, [(person, &event.to_string())]).await;
+}
+
+/// Best effort: a stream that misses an event fetches what it missed when it reconnects.
+async fn send<'a>(redis: &Redis, payloads: impl IntoIterator<Item = (Uuid, &'a String)>) {
+    let mut pipe = redis::pipe();
+    for (person, payload) in payloads {
+        pipe.publish(channel(redis, person), payload.as_str())
+            .ignore();
+    }
     let published = redis
-        .run(|mut c| async move {
-            let mut pipe = redis::pipe();
-            for ch in &channels {
-                pipe.publish(ch, &event).ignore();
-            }
-            pipe.query_async::<()>(&mut c).await
-        })
+        .run(|mut c| async move { pipe.query_async::<()>(&mut c).await })
         .await;
     if let Err(e) = published {
         tracing::warn!(error = %e.cause.unwrap_or_default(), "live event not published");
     }
 }
 
-/// Everyone in the conversation, and the staff of its service.
+/// Everyone in the conversation, and the staff of its service; whether each muted it. None
+/// (logged) when the database does not answer.
 async fn audience(
     conn: &mut AsyncPgConnection,
     conversation: &Conversation,
-) -> diesel::QueryResult<Vec<Uuid>> {
-    let mut people: Vec<Uuid> = store::present(conn, conversation.id)
-        .await?
-        .into_iter()
-        .map(|m| m.person_id)
-        .collect();
-    if let Some(service) = &conversation.service {
-        let staff = format!("messages:{service}");
-        people.extend(crate::accounts::store::holders_of(conn, &staff).await?);
+) -> Option<Vec<(Uuid, bool)>> {
+    let found = async {
+        let mut people: Vec<(Uuid, bool)> = store::present(conn, conversation.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.person_id, m.muted))
+            .collect();
+        if let Some(service) = &conversation.service {
+            let staff = format!("messages:{service}");
+            let holders = crate::accounts::store::holders_of(conn, &staff).await?;
+            people.extend(holders.into_iter().map(|p| (p, false)));
+        }
+        // A staff member who took part is listed twice: their own place (with its mute) wins.
+        people.sort_unstable_by_key(|(p, muted)| (*p, !*muted));
+        people.dedup_by_key(|(p, _)| *p);
+        Ok::<_, diesel::result::Error>(people)
+    };
+    match found.await {
+        Ok(people) => Some(people),
+        Err(e) => {
+            tracing::warn!(error = %e, "live event not published");
+            None
+        }
     }
-    people.sort_unstable();
-    people.dedup();
-    Ok(people)
 }

@@ -346,8 +346,7 @@ impl MessagingApi {
             .pop()
             .ok_or(ApiError::new(NOT_FOUND))?;
         if new {
-            let event = events::message(&message);
-            notify::publish(&mut conn, &state.redis, &conversation, &event).await;
+            notify::publish_message(&mut conn, &state.redis, &conversation, &message).await;
         }
         Ok(if new {
             Sent::Created(Json(message))
@@ -376,6 +375,7 @@ impl MessagingApi {
         store::read(&mut conn, conversation.id, me, up_to).await?;
         let event = events::read(conversation.id, me, up_to);
         notify::publish(&mut conn, &state.redis, &conversation, &event).await;
+        tell_unread(&mut conn, &state, me, conversation.id).await?;
         Ok(Done::Done)
     }
 
@@ -396,6 +396,7 @@ impl MessagingApi {
         let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
         let conversation = taking_part(&mut conn, me, *id).await?;
         store::set_muted(&mut conn, conversation.id, me, body.muted).await?;
+        tell_unread(&mut conn, &state, me, conversation.id).await?;
         Ok(Done::Done)
     }
 
@@ -421,6 +422,7 @@ impl MessagingApi {
             ));
         }
         store::leave(&mut conn, conversation.id, me, state.clock.now()).await?;
+        tell_unread(&mut conn, &state, me, conversation.id).await?;
         Ok(Done::Done)
     }
 
@@ -552,6 +554,21 @@ pub async fn chat_messages(
             at: m.created_at,
         })
         .collect())
+}
+
+/// Tells the person's devices their unread counts once their place in a conversation changed.
+async fn tell_unread(
+    conn: &mut AsyncPgConnection,
+    state: &AppState,
+    me: Uuid,
+    conversation: i64,
+) -> ApiResult<()> {
+    let services = scopes_of(conn, me, "messages").await?;
+    let total = store::unread_total(conn, me, &services).await?;
+    let unread = store::unread_in(conn, conversation, me).await?;
+    let event = events::unread(conversation, unread, total);
+    notify::tell(&state.redis, me, &event).await;
+    Ok(())
 }
 
 /// What the caller's list knows of their place in a conversation.

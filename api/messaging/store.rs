@@ -340,6 +340,25 @@ pub async fn list(
     .await
 }
 
+/// Unread messages in one conversation (muted or not) for a person in it.
+pub async fn unread_in(
+    conn: &mut AsyncPgConnection,
+    conversation: i64,
+    person: Uuid,
+) -> diesel::QueryResult<i64> {
+    let read_up_to = members::table
+        .find((conversation, person))
+        .select(members::last_read_id)
+        .single_value();
+    messages::table
+        .filter(messages::conversation_id.eq(conversation))
+        .filter(messages::author_id.ne(person))
+        .filter(messages::id.nullable().gt(read_up_to))
+        .count()
+        .get_result(conn)
+        .await
+}
+
 /// Unread messages in the conversations the person has not muted or left.
 pub async fn unread_total(
     conn: &mut AsyncPgConnection,

@@ -1145,7 +1145,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Live events (`message`, whose SSE id is the message's; `read`), resumed after
+         * Live events (`message`, whose SSE id is the message's; `read`; `unread`), resumed after
          *     `Last-Event-ID`.
          */
         get: operations["my_events"];
