@@ -317,6 +317,8 @@ pub struct Messaging {
     /// Messages one person may send a minute, and one conversation may take a minute.
     pub per_person_per_minute: u32,
     pub per_conversation_per_minute: u32,
+    /// How often a live stream says it lives: keep-alive, online mark, session check.
+    pub beat_seconds: std::num::NonZeroU64,
     /// Services one may write to; their staff hold the permission `messages:<code>`.
     pub services: Vec<MessagingService>,
     /// Whom each role may start a conversation with.

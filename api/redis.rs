@@ -7,9 +7,12 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use crate::{config, errors::ApiError};
 
+mod hub;
+
 #[derive(Clone)]
 pub struct Redis {
     client: redis::Client,
+    hub: Arc<hub::Hub>,
     conn: ConnectionManager,
     prefix: Arc<str>,
     timeout: Duration,
@@ -29,6 +32,7 @@ impl Redis {
         let conn = ConnectionManager::new_lazy_with_config(client.clone(), settings)?;
         Ok(Redis {
             client,
+            hub: Default::default(),
             conn,
             prefix: cfg.prefix.as_str().into(),
             timeout: Duration::from_millis(cfg.connect_timeout_ms + cfg.response_timeout_ms),
@@ -53,16 +57,13 @@ impl Redis {
         }
     }
 
-    /// The messages published on `channel` (a full key), on a connection of its own that closes
-    /// when the stream is dropped.
-    pub async fn subscribe(&self, channel: &str) -> Result<redis::aio::PubSubStream, ApiError> {
-        let subscribed = tokio::time::timeout(self.timeout, async {
-            let mut pubsub = self.client.get_async_pubsub().await?;
-            pubsub.subscribe(channel).await?;
-            Ok::<_, redis::RedisError>(pubsub.into_on_message())
-        })
-        .await;
-        match subscribed {
+    /// The messages published on `channel` (a full key) from the moment this returns, until
+    /// the stream is dropped or the connection lost; one subscriber connection per instance.
+    pub async fn subscribe(
+        &self,
+        channel: &str,
+    ) -> Result<impl futures_util::Stream<Item = Arc<str>> + Send + 'static, ApiError> {
+        match tokio::time::timeout(self.timeout, self.hub.listen(&self.client, channel)).await {
             Ok(Ok(stream)) => Ok(stream),
             Ok(Err(e)) => Err(ApiError::unavailable(format!("redis: {e}"))),
             Err(_) => Err(ApiError::unavailable("redis: timed out")),

@@ -667,3 +667,60 @@ async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
         .unwrap();
     problem(anonymous, 401, "not-signed-in").await;
 }
+
+/// Redis connections subscribed to a person's event channel.
+async fn subscribers(app: &TestApp, person: &str) -> i64 {
+    let redis = ent::redis::Redis::new(&app.db.config.redis).unwrap();
+    let channel = ent::messaging::notify::channel(&redis, person.parse().unwrap());
+    let counts: Vec<(String, i64)> = redis
+        .run(|mut c| async move {
+            redis::cmd("PUBSUB")
+                .arg("NUMSUB")
+                .arg(channel)
+                .query_async(&mut c)
+                .await
+        })
+        .await
+        .unwrap();
+    counts[0].1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_streams_of_one_instance_share_one_redis_subscription() {
+    // A stream learns that its client left when its next beat finds the connection closed.
+    let app = app_with(|c| c.messaging.beat_seconds = std::num::NonZeroU64::MIN).await;
+    let lucas = sign_in(&app, "25000002").await;
+    let teacher = sign_in(&app, "t1001").await;
+    let lucas_id = person_id(&app, "25000002").await;
+    let id = started(&app, &teacher, json!({"person": lucas_id.clone()})).await;
+    let mut phone = events(&app, &app.base, &lucas, None).await;
+    let mut laptop = events(&app, &app.base, &lucas, None).await;
+    assert_eq!(
+        subscribers(&app, &lucas_id).await,
+        1,
+        "two devices, one subscription"
+    );
+    ok_json(send(&app, &teacher, id, "Pour les deux", "s-1").await).await;
+    read_until(&mut phone, "Pour les deux").await;
+    read_until(&mut laptop, "Pour les deux").await;
+    drop(phone);
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    ok_json(send(&app, &teacher, id, "Pour celui qui reste", "s-2").await).await;
+    read_until(&mut laptop, "Pour celui qui reste").await;
+    assert_eq!(
+        subscribers(&app, &lucas_id).await,
+        1,
+        "the other device still listens"
+    );
+    drop(laptop);
+    // The last one out unsubscribes.
+    let mut left = false;
+    for _ in 0..200 {
+        if subscribers(&app, &lucas_id).await == 0 {
+            left = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(left, "still subscribed after every stream closed");
+}

@@ -2,7 +2,7 @@
 //! listens on the person's Redis channel, so an event raised on any instance reaches it; it
 //! subscribes before it reads what was missed (`Last-Event-ID`, a message id), so nothing falls
 //! in between. While it lives it marks the person online (no push for them) and checks every
-//! 15 s that their session still exists, ending when it does not.
+//! beat (`messaging.beat_seconds`) that their session still exists, ending when it does not.
 
 use std::time::Duration;
 
@@ -23,10 +23,8 @@ use crate::{
     state::AppState,
 };
 
-/// How often a stream says it lives (keep-alive comment, online mark, session check).
-const BEAT: Duration = Duration::from_secs(15);
-/// How long the online mark outlives the last beat.
-const ONLINE_SECONDS: u64 = 45;
+/// Beats the online mark outlives the last one by.
+const ONLINE_BEATS: u64 = 3;
 /// Missed messages given on reconnection at most (the client re-fetches beyond).
 const MISSED: i64 = 200;
 
@@ -67,26 +65,26 @@ impl EventsApi {
             Some(after) => missed(&state, me, after).await?,
             None => Vec::new(),
         };
-        let (ended, heart) = heartbeat(redis, me, caller.key);
+        let beat = state.config.messaging.beat_seconds.get();
+        let (ended, heart) = heartbeat(redis, me, caller.key, beat);
         let live = live
-            .filter_map(|m| async move {
-                let payload: String = m.get_payload().ok()?;
-                serde_json::from_str::<Value>(&payload).ok()
-            })
+            .filter_map(|payload| async move { serde_json::from_str::<Value>(&payload).ok() })
             .take_until(ended)
             .map(move |event| {
                 let _beating = &heart;
                 event
             });
         let stream = futures_util::stream::iter(missed).chain(live).boxed();
-        Ok(EventStream::new(stream).keep_alive(BEAT).to_event(|event| {
-            let kind = event["type"].as_str().unwrap_or("message").to_string();
-            let sse = poem::web::sse::Event::message(event.to_string()).event_type(kind);
-            match event["message"]["id"].as_i64() {
-                Some(id) => sse.id(id.to_string()),
-                None => sse,
-            }
-        }))
+        Ok(EventStream::new(stream)
+            .keep_alive(Duration::from_secs(beat))
+            .to_event(|event| {
+                let kind = event["type"].as_str().unwrap_or("message").to_string();
+                let sse = poem::web::sse::Event::message(event.to_string()).event_type(kind);
+                match event["message"]["id"].as_i64() {
+                    Some(id) => sse.id(id.to_string()),
+                    None => sse,
+                }
+            }))
     }
 }
 
@@ -114,6 +112,7 @@ fn heartbeat(
     redis: Redis,
     me: Uuid,
     session: SessionKey,
+    beat: u64,
 ) -> (tokio::sync::oneshot::Receiver<()>, Heart) {
     let (end, ended) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
@@ -121,12 +120,14 @@ fn heartbeat(
         loop {
             let key = online.clone();
             let marked = redis
-                .run(|mut c| async move { c.set_ex::<_, _, ()>(&key, 1, ONLINE_SECONDS).await })
+                .run(
+                    |mut c| async move { c.set_ex::<_, _, ()>(&key, 1, beat * ONLINE_BEATS).await },
+                )
                 .await;
             if let Err(e) = marked {
                 tracing::warn!(error = %e.cause.unwrap_or_default(), "online mark not set");
             }
-            tokio::time::sleep(BEAT).await;
+            tokio::time::sleep(Duration::from_secs(beat)).await;
             if !matches!(
                 crate::sessions::store::exists(&redis, &session).await,
                 Ok(true)
