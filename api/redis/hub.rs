@@ -16,8 +16,8 @@ use redis::aio::PubSubSink;
 use tokio::sync::broadcast;
 
 /// Messages a listener may fall behind by before its stream ends (it then catches up by
-/// reconnecting).
-const BACKLOG: usize = 256;
+/// reconnecting). Each channel keeps this many recent messages in memory.
+const BACKLOG: usize = 32;
 
 type Listeners = Arc<Mutex<HashMap<String, Channel>>>;
 
