@@ -149,6 +149,7 @@ async fn each_role_starts_the_conversations_the_rules_allow() {
         .find(|c| c["id"] == group)
         .expect("in the group's conversation");
     assert_eq!(line["kind"], "group");
+    assert_eq!(line["title"], "L1 Informatique — TD 2");
     assert_eq!(line["unread"], 1);
     assert_eq!(line["last_message"]["body"], "Cours déplacé en B206");
 }

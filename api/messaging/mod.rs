@@ -9,7 +9,9 @@ pub mod routes;
 pub mod rules;
 pub mod store;
 
-use diesel::{OptionalExtension, QueryDsl};
+use std::collections::HashMap;
+
+use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -23,41 +25,56 @@ pub type Api = (
     correspondents::CorrespondentsApi,
 );
 
-/// What the conversation is called for `me`: the other person, the group, or the service (for
-/// its staff, the person who wrote to it and the service).
-pub async fn title(
+/// What each conversation is called for `me` (with whether `me` answers for its service): the
+/// other person, the group, or the service (for its staff, the person who wrote to it). A few
+/// queries for the whole list, however long.
+pub async fn titles(
     conn: &mut AsyncPgConnection,
     rules: &Messaging,
     lang: Lang,
     me: Uuid,
-    c: &Conversation,
-    as_staff: bool,
-) -> diesel::QueryResult<String> {
-    if let Some(group) = &c.group_code {
-        let name: Option<String> = course_groups::table
-            .find(group)
-            .select(course_groups::name)
-            .first(conn)
-            .await
-            .optional()?;
-        return Ok(name.unwrap_or_else(|| group.clone()));
-    }
-    let person = match (&c.service, as_staff) {
-        (Some(service), false) => {
-            let label = rules.services.iter().find(|s| s.code.as_str() == service);
-            return Ok(label.map_or(service.clone(), |s| match lang {
-                Lang::Fr => s.fr.to_string(),
-                Lang::En => s.en.to_string(),
-            }));
-        }
-        (Some(_), true) => store::requester_of(conn, c.id).await?,
-        (None, _) => store::other_member(conn, c.id, me).await?,
+    conversations: &[(&Conversation, bool)],
+) -> diesel::QueryResult<Vec<String>> {
+    let groups: Vec<&String> = conversations
+        .iter()
+        .filter_map(|(c, _)| c.group_code.as_ref())
+        .collect();
+    let group_names: HashMap<String, String> = if groups.is_empty() {
+        HashMap::new()
+    } else {
+        course_groups::table
+            .filter(course_groups::code.eq_any(groups))
+            .select((course_groups::code, course_groups::name))
+            .load::<(String, String)>(conn)
+            .await?
+            .into_iter()
+            .collect()
     };
-    let names = match person {
-        Some(p) => crate::people::store::names(conn, &[p]).await?,
-        None => Default::default(),
-    };
-    Ok(person
-        .and_then(|p| names.get(&p).cloned())
-        .unwrap_or_default())
+    let named_after_a_person: Vec<i64> = conversations
+        .iter()
+        .filter(|(c, staff)| c.group_code.is_none() && (c.service.is_none() || *staff))
+        .map(|(c, _)| c.id)
+        .collect();
+    let counterparts = store::counterparts(conn, &named_after_a_person, me).await?;
+    let people: Vec<Uuid> = counterparts.values().copied().collect();
+    let names = crate::people::store::names(conn, &people).await?;
+    Ok(conversations
+        .iter()
+        .map(|(c, staff)| match (&c.group_code, &c.service, staff) {
+            (Some(group), _, _) => group_names.get(group).unwrap_or(group).clone(),
+            (None, Some(service), false) => rules
+                .services
+                .iter()
+                .find(|s| s.code.as_str() == service)
+                .map_or(service.clone(), |s| match lang {
+                    Lang::Fr => s.fr.to_string(),
+                    Lang::En => s.en.to_string(),
+                }),
+            _ => counterparts
+                .get(&c.id)
+                .and_then(|p| names.get(p))
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect())
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{
     events,
     routes::ChatMessage,
-    store::{self, Conversation, Message},
+    store::{self, Conversation, Member},
 };
 use crate::{
     errors::ApiError,
@@ -38,12 +38,12 @@ pub async fn away(
     redis: &Redis,
     tz: Tz,
     conversation: &Conversation,
-    message: &Message,
+    message: &ChatMessage,
+    members: &[Member],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let recipients: Vec<Uuid> = store::present(conn, conversation.id)
-        .await?
-        .into_iter()
+    let recipients: Vec<Uuid> = members
+        .iter()
         .filter(|m| m.person_id != message.author_id && !m.muted)
         .map(|m| m.person_id)
         .collect();
@@ -52,10 +52,7 @@ pub async fn away(
     }
     let keys: Vec<String> = recipients.iter().map(|p| online_key(redis, *p)).collect();
     let online: Vec<Option<String>> = redis.run(|mut c| async move { c.mget(keys).await }).await?;
-    let author = crate::people::store::names(conn, &[message.author_id])
-        .await?
-        .remove(&message.author_id)
-        .unwrap_or_default();
+    let author = message.author.clone();
     let notification = Notification {
         category: Category::Messages,
         title: Translated {
@@ -79,17 +76,19 @@ pub async fn away(
     Ok(())
 }
 
-/// Publishes a new message to the live streams of everyone in the conversation (the author's
-/// other devices too), telling each whether it counts in their unread total.
+/// Publishes a new message to the live streams of everyone in the conversation (its `members`
+/// who have not left, the author's other devices too), telling each whether it counts in their
+/// unread total.
 pub async fn publish_message(
     conn: &mut AsyncPgConnection,
     redis: &Redis,
     conversation: &Conversation,
     message: &ChatMessage,
+    members: Vec<Member>,
 ) {
     let counted = events::message(message, true).to_string();
     let not_counted = events::message(message, false).to_string();
-    let Some(people) = audience(conn, conversation).await else {
+    let Some(people) = audience(conn, conversation, Some(members)).await else {
         return;
     };
     let payloads = people.into_iter().map(|(person, muted)| {
@@ -107,7 +106,7 @@ pub async fn publish(
     event: &serde_json::Value,
 ) {
     let event = event.to_string();
-    if let Some(people) = audience(conn, conversation).await {
+    if let Some(people) = audience(conn, conversation, None).await {
         send(
             redis,
             people.into_iter().map(|(person, _)| (person, &event)),
@@ -136,15 +135,19 @@ async fn send<'a>(redis: &Redis, payloads: impl IntoIterator<Item = (Uuid, &'a S
     }
 }
 
-/// Everyone in the conversation, and the staff of its service; whether each muted it. None
-/// (logged) when the database does not answer.
+/// Everyone in the conversation (its members who have not left, read unless given), and the
+/// staff of its service; whether each muted it. None (logged) when the database does not answer.
 async fn audience(
     conn: &mut AsyncPgConnection,
     conversation: &Conversation,
+    members: Option<Vec<Member>>,
 ) -> Option<Vec<(Uuid, bool)>> {
     let found = async {
-        let mut people: Vec<(Uuid, bool)> = store::present(conn, conversation.id)
-            .await?
+        let members = match members {
+            Some(members) => members,
+            None => store::present(conn, conversation.id).await?,
+        };
+        let mut people: Vec<(Uuid, bool)> = members
             .into_iter()
             .map(|m| (m.person_id, m.muted))
             .collect();

@@ -1,6 +1,8 @@
 //! `/api/me/conversations` (the caller's list, starting one), `/api/conversations/{id}…` (its
 //! messages, sending, read state, mute, leave; 404 for anyone not in it), `/api/me/blocks…`.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use poem::web::Data;
@@ -180,23 +182,38 @@ impl MessagingApi {
             .filter_map(|r| r.conversation.last_message_id)
             .collect();
         let last = store::messages_by_id(&mut conn, &last).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in rows {
-            let message = last
-                .iter()
-                .find(|m| Some(m.id) == row.conversation.last_message_id);
-            let staff = row
-                .conversation
-                .service
-                .as_ref()
-                .is_some_and(|s| services.contains(s));
-            let seen = Seen {
-                muted: row.muted,
-                unread: row.unread,
-                staff,
-            };
-            items.push(view(&mut conn, &state, lang, me, row.conversation, message, seen).await?);
-        }
+        let mut last: HashMap<i64, ChatMessage> = chat_messages(&mut conn, last)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
+        let named: Vec<(&Conversation, bool)> = rows
+            .iter()
+            .map(|r| {
+                let staff = r.conversation.service.as_ref();
+                (&r.conversation, staff.is_some_and(|s| services.contains(s)))
+            })
+            .collect();
+        let rules = &state.config.messaging;
+        let titles = super::titles(&mut conn, rules, lang, me, &named).await?;
+        let staff: Vec<bool> = named.iter().map(|(_, staff)| *staff).collect();
+        let items = rows
+            .into_iter()
+            .zip(staff)
+            .zip(titles)
+            .map(|((row, staff), title)| {
+                let message = row
+                    .conversation
+                    .last_message_id
+                    .and_then(|id| last.remove(&id));
+                let seen = Seen {
+                    muted: row.muted,
+                    unread: row.unread,
+                    staff,
+                };
+                view(row.conversation, title, message, seen)
+            })
+            .collect();
         Ok(Json(ConversationPage { items, next_cursor }))
     }
 
@@ -255,7 +272,8 @@ impl MessagingApi {
             unread: 0,
             staff: false,
         };
-        let view = view(&mut conn, &state, lang, me, conversation, None, seen).await?;
+        let title = super::titles(&mut conn, rules, lang, me, &[(&conversation, false)]).await?;
+        let view = view(conversation, title.concat(), None, seen);
         Ok(if created {
             Started::Created(Json(view))
         } else {
@@ -331,22 +349,35 @@ impl MessagingApi {
         )
         .await?;
         let tz = state.config.university.time_zone.tz();
-        let (message, new) = conn
+        let (message, members) = conn
             .transaction(async |conn| {
                 let (message, new) =
                     store::post(conn, conversation.id, me, &text, &body.client_key, now).await?;
-                if new {
-                    notify::away(conn, &state.redis, tz, &conversation, &message, now).await?;
+                let message = chat_messages(conn, vec![message])
+                    .await?
+                    .pop()
+                    .ok_or(ApiError::new(NOT_FOUND))?;
+                if !new {
+                    return Ok::<_, ApiError>((message, None));
                 }
-                Ok::<_, ApiError>((message, new))
+                let members = store::present(conn, conversation.id).await?;
+                notify::away(
+                    conn,
+                    &state.redis,
+                    tz,
+                    &conversation,
+                    &message,
+                    &members,
+                    now,
+                )
+                .await?;
+                Ok((message, Some(members)))
             })
             .await?;
-        let message = chat_messages(&mut conn, vec![message])
-            .await?
-            .pop()
-            .ok_or(ApiError::new(NOT_FOUND))?;
-        if new {
-            notify::publish_message(&mut conn, &state.redis, &conversation, &message).await;
+        let new = members.is_some();
+        if let Some(members) = members {
+            let redis = &state.redis;
+            notify::publish_message(&mut conn, redis, &conversation, &message, members).await;
         }
         Ok(if new {
             Sent::Created(Json(message))
@@ -578,21 +609,13 @@ struct Seen {
     staff: bool,
 }
 
-async fn view(
-    conn: &mut AsyncPgConnection,
-    state: &AppState,
-    lang: Lang,
-    me: Uuid,
+fn view(
     c: Conversation,
-    last: Option<&Message>,
+    title: String,
+    last_message: Option<ChatMessage>,
     seen: Seen,
-) -> ApiResult<ConversationView> {
-    let title = super::title(conn, &state.config.messaging, lang, me, &c, seen.staff).await?;
-    let last_message = match last {
-        Some(m) => chat_messages(conn, vec![m.clone()]).await?.pop(),
-        None => None,
-    };
-    Ok(ConversationView {
+) -> ConversationView {
+    ConversationView {
         kind: match c.kind.as_str() {
             "group" => Kind::Group,
             "service" => Kind::Service,
@@ -606,5 +629,5 @@ async fn view(
         unread: seen.unread,
         last_message,
         as_service_staff: seen.staff,
-    })
+    }
 }

@@ -518,19 +518,24 @@ pub async fn other_member(
         .optional()
 }
 
-/// The requester of a service conversation (its one member not on the staff side).
-pub async fn requester_of(
+/// For each conversation, its member on the people's side other than `person`: the other one of
+/// a pair, the person who wrote to a service.
+pub async fn counterparts(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
-) -> diesel::QueryResult<Option<Uuid>> {
-    members::table
-        .filter(members::conversation_id.eq(conversation))
+    conversations: &[i64],
+    person: Uuid,
+) -> diesel::QueryResult<std::collections::HashMap<i64, Uuid>> {
+    if conversations.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(i64, Uuid)> = members::table
+        .filter(members::conversation_id.eq_any(conversations))
         .filter(members::staff_side.eq(false))
-        .select(members::person_id.nullable())
-        .first(conn)
-        .await
-        .optional()
-        .map(Option::flatten)
+        .filter(members::person_id.ne(person))
+        .select((members::conversation_id, members::person_id))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// Messages by id, for the list's last message.
