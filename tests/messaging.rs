@@ -725,3 +725,83 @@ async fn the_streams_of_one_instance_share_one_redis_subscription() {
     }
     assert!(left, "still subscribed after every stream closed");
 }
+
+/// A Redis server of this test's own, so that cutting its connections touches no other test;
+/// stopped when dropped.
+struct OwnRedis {
+    server: std::process::Child,
+    url: String,
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+async fn own_redis() -> OwnRedis {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let server = std::process::Command::new("redis-server")
+        .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server (scripts/test installs it)");
+    let url = format!("redis://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    OwnRedis { server, url }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streams_end_when_the_redis_subscriber_is_lost_and_the_next_one_listens_again() {
+    let redis = own_redis().await;
+    let app = app_with(|c| c.redis.url = redis.url.clone().try_into().unwrap()).await;
+    let lucas = sign_in(&app, "25000002").await;
+    let teacher = sign_in(&app, "t1001").await;
+    let id = started(
+        &app,
+        &teacher,
+        json!({"person": person_id(&app, "25000002").await}),
+    )
+    .await;
+    let mut before = events(&app, &app.base, &lucas, None).await;
+    ok_json(send(&app, &teacher, id, "Avant la coupure", "c-1").await).await;
+    read_until(&mut before, "Avant la coupure").await;
+
+    let client = redis::Client::open(redis.url.as_str()).unwrap();
+    let mut admin = client.get_multiplexed_async_connection().await.unwrap();
+    let killed: i64 = redis::cmd("CLIENT")
+        .arg(&["KILL", "TYPE", "pubsub"][..])
+        .query_async(&mut admin)
+        .await
+        .unwrap();
+    assert_eq!(killed, 1, "one subscriber connection for the instance");
+    // The stream ends (its client will resume with Last-Event-ID)…
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        loop {
+            match before.chunk().await {
+                Ok(Some(_)) => continue,
+                _ => break,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream went on without its subscriber");
+    // …and the next stream listens on a new connection.
+    let mut after = events(&app, &app.base, &lucas, None).await;
+    ok_json(send(&app, &teacher, id, "Après la coupure", "c-2").await).await;
+    read_until(&mut after, "Après la coupure").await;
+}
