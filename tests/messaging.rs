@@ -791,12 +791,7 @@ async fn streams_end_when_the_redis_subscriber_is_lost_and_the_next_one_listens_
     assert_eq!(killed, 1, "one subscriber connection for the instance");
     // The stream ends (its client will resume with Last-Event-ID)…
     let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
-        loop {
-            match before.chunk().await {
-                Ok(Some(_)) => continue,
-                _ => break,
-            }
-        }
+        while let Ok(Some(_)) = before.chunk().await {}
     })
     .await;
     assert!(ended.is_ok(), "the stream went on without its subscriber");
