@@ -7,7 +7,7 @@ use std::{
     collections::HashMap,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
 };
 
@@ -24,6 +24,9 @@ type Listeners = Arc<Mutex<HashMap<String, Channel>>>;
 struct Channel {
     sender: broadcast::Sender<Arc<str>>,
     listeners: usize,
+    /// Which subscription this is: a listener of an earlier one (before a lost connection)
+    /// leaving must not count against this one.
+    id: u64,
 }
 
 /// The subscriber connection: its commands, and whether its messages stopped coming.
@@ -38,6 +41,7 @@ pub struct Hub {
     /// changed.
     connection: tokio::sync::Mutex<Option<Connection>>,
     listeners: Listeners,
+    subscriptions: AtomicU64,
 }
 
 impl Hub {
@@ -59,28 +63,29 @@ impl Hub {
             let mut listeners = self.listeners.lock().expect("listeners");
             listeners.get_mut(channel).map(|c| {
                 c.listeners += 1;
-                c.sender.subscribe()
+                (c.sender.subscribe(), c.id)
             })
         };
-        let receiver = match existing {
-            Some(receiver) => receiver,
+        let (receiver, id) = match existing {
+            Some(found) => found,
             None => {
                 let (sender, receiver) = broadcast::channel(BACKLOG);
                 sink.subscribe(channel).await?;
+                let id = self.subscriptions.fetch_add(1, Ordering::Relaxed);
                 let mut listeners = self.listeners.lock().expect("listeners");
-                listeners.insert(
-                    channel.to_string(),
-                    Channel {
-                        sender,
-                        listeners: 1,
-                    },
-                );
-                receiver
+                let first = Channel {
+                    sender,
+                    listeners: 1,
+                    id,
+                };
+                listeners.insert(channel.to_string(), first);
+                (receiver, id)
             }
         };
         let gone = Gone {
             hub: self.clone(),
             channel: channel.to_string(),
+            id,
         };
         Ok(futures_util::stream::unfold(
             (receiver, gone),
@@ -116,11 +121,11 @@ impl Hub {
     }
 
     /// One listener fewer; the last one out unsubscribes.
-    async fn leave(&self, channel: String) {
+    async fn leave(&self, channel: String, id: u64) {
         let mut connection = self.connection.lock().await;
         let last = {
             let mut listeners = self.listeners.lock().expect("listeners");
-            match listeners.get_mut(&channel) {
+            match listeners.get_mut(&channel).filter(|c| c.id == id) {
                 Some(c) if c.listeners > 1 => {
                     c.listeners -= 1;
                     false
@@ -129,11 +134,10 @@ impl Hub {
                 None => false,
             }
         };
-        if let (true, Some(c)) = (last, connection.as_mut())
-            && c.sink.unsubscribe(&channel).await.is_err()
-        {
-            // The connection is gone: the next listener opens another.
-            *connection = None;
+        // A failure means the connection is gone: its reader marks it lost (and forgets its
+        // listeners, so it must not be replaced before), and the next listener opens another.
+        if let (true, Some(c)) = (last, connection.as_mut()) {
+            let _ = c.sink.unsubscribe(&channel).await;
         }
     }
 }
@@ -142,6 +146,7 @@ impl Hub {
 struct Gone {
     hub: Arc<Hub>,
     channel: String,
+    id: u64,
 }
 
 impl Drop for Gone {
@@ -149,8 +154,8 @@ impl Drop for Gone {
         // No runtime (shutting down): the connection goes with the process.
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let hub = self.hub.clone();
-            let channel = std::mem::take(&mut self.channel);
-            runtime.spawn(async move { hub.leave(channel).await });
+            let (channel, id) = (std::mem::take(&mut self.channel), self.id);
+            runtime.spawn(async move { hub.leave(channel, id).await });
         }
     }
 }
