@@ -14,7 +14,8 @@ import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
 import { HelpQueues } from './pages/HelpQueues';
 import { Home } from './pages/Home';
 import { Login } from './pages/Login';
-import { startLive, stopLive } from './messages/live';
+import { onLive, startLive, stopLive } from './messages/live';
+import { delivered, flushOutbox, loadOutbox } from './messages/outbox';
 import { refreshUnread, resetUnread } from './messages/unread';
 import { forgetConversations, MessagesHome, MessagesNew, MessageThread } from './pages/Messages';
 import { More } from './pages/More';
@@ -143,7 +144,22 @@ export function App() {
   useEffect(() => {
     if (!personId) return;
     startLive();
-    return () => stopLive();
+    // Messages kept on this device go at start, when the network comes back and when the stream
+    // reopens; one of mine arriving live (sent from here) is no longer waiting.
+    const flush = () => {
+      if (navigator.onLine !== false) void flushOutbox();
+    };
+    void loadOutbox(personId).then(flush);
+    window.addEventListener('online', flush);
+    const stopEvents = onLive((event) => {
+      if (event.type === 'open') flush();
+      else if (event.type === 'message' && event.message.author_id === personId) void delivered(event.message);
+    });
+    return () => {
+      stopLive();
+      stopEvents();
+      window.removeEventListener('online', flush);
+    };
   }, [personId]);
 
   // Move focus to the new page for screen readers (not on first load).

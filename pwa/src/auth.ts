@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
+import { forgetOutbox } from './messages/outbox';
 import { forgetNews } from './news/feed';
 import { forgetPushOnSignOut } from './push/device';
 import { navigate, normalisePath } from './router';
@@ -40,8 +41,9 @@ function set(next: AuthState): void {
   } catch {
     // storage disabled
   }
-  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable and news.
-  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews()]);
+  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable, news
+  // and the messages waiting to be sent.
+  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews(), forgetOutbox()]);
   for (const listener of listeners) listener(state);
 }
 
@@ -71,11 +73,11 @@ export function updateMe(patch: Partial<Me>): void {
 
 /**
  * DELETE /api/session (the server forgets this device's push subscription with it), drop the
- * browser's subscription, the stored timetable and news, then the login screen (signed out locally
+ * browser's subscription, the stored timetable, news and messages waiting, then the login screen (signed out locally
  * even if the call fails).
  */
 export async function signOut(): Promise<void> {
-  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews()]);
+  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews(), forgetOutbox()]);
   set({ status: 'signed-out', reason: 'signed-out' });
   navigate('/login', { replace: true });
 }

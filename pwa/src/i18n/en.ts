@@ -643,4 +643,7 @@ export const en: Messages = {
   'messages.block': 'Block this person',
   'messages.blockConfirm': 'Block this person? They will not be able to write to you any more.',
   'messages.blocked': 'Person blocked.',
+  'messages.pending': 'Waiting to send',
+  'messages.notSent': 'Not sent',
+  'messages.deleteQueued': 'Delete',
 };

@@ -644,4 +644,7 @@ export const fr = {
   'messages.block': 'Bloquer cette personne',
   'messages.blockConfirm': 'Bloquer cette personne ? Elle ne pourra plus vous écrire.',
   'messages.blocked': 'Personne bloquée.',
+  'messages.pending': 'En attente d’envoi',
+  'messages.notSent': 'Non envoyé',
+  'messages.deleteQueued': 'Supprimer',
 } as const satisfies Record<string, string>;

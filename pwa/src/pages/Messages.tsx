@@ -3,7 +3,7 @@
 // names, messages) is rendered as text; links in messages become <a> elements (http(s) only).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { MESSAGE_MAX, messages, type ChatMessage, type Conversation } from '../api/messages';
-import type { Failure } from '../api/problems';
+import { problemMessage, type Failure } from '../api/problems';
 import { useAuth } from '../auth';
 import { Button, Field, Notice, ProblemAlert, TextArea } from '../components/Form';
 import { PagedList } from '../components/PagedList';
@@ -11,6 +11,7 @@ import { usePages } from '../components/usePages';
 import { useI18n } from '../i18n';
 import { formatShortDateTime } from '../i18n/format';
 import { onLive } from '../messages/live';
+import { deleteQueued, delivered, flushOutbox, hasPending, onSent, queueMessage, retryLater, transient, useOutbox, type Queued } from '../messages/outbox';
 import { MessageText } from '../messages/text';
 import { refreshUnread } from '../messages/unread';
 import { navigate } from '../router';
@@ -235,6 +236,34 @@ function Bubble({ m, own, group }: { m: ChatMessage; own: boolean; group: boolea
   );
 }
 
+/** A message kept on the device: « En attente d’envoi », or « Non envoyé » with why and « Supprimer ». */
+function QueuedBubble({ q }: { q: Queued }) {
+  const { t } = useI18n();
+  const reason = q.reason ? (q.reason.detail ?? problemMessage(q.reason, t)) : null;
+  return (
+    <li class={`bubble bubble-own bubble-queued${q.state === 'failed' ? ' bubble-failed' : ''}`} data-testid="queued-message" data-state={q.state}>
+      <p class="bubble-meta" data-testid="queued-state">
+        {t(q.state === 'pending' ? 'messages.pending' : 'messages.notSent')}
+      </p>
+      <p class="bubble-body" data-testid="queued-body">
+        <MessageText text={q.body} />
+      </p>
+      {reason && (
+        <p class="bubble-reason" role="alert" data-testid="queued-reason">
+          {reason}
+        </p>
+      )}
+      {q.state === 'failed' && (
+        <button type="button" class="button button-secondary" onClick={() => void deleteQueued(q.key)} data-testid="queued-delete">
+          {t('messages.deleteQueued')}
+        </button>
+      )}
+    </li>
+  );
+}
+
+const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+
 /** /messages/{id}: the thread, older pages, the composer, read marks, mute, leave, block. */
 export function MessageThread({ id }: { id: number }) {
   const { t } = useI18n();
@@ -281,7 +310,32 @@ export function MessageThread({ id }: { id: number }) {
   useEffect(() => {
     readUpTo.current = 0;
     void load();
+    // Opening a thread: what waits on this device goes now if it can.
+    if (!offline()) void flushOutbox();
   }, [id]);
+
+  // Opened without network: the thread is asked again when the network comes back.
+  const failureRef = useRef(failure);
+  failureRef.current = failure;
+  useEffect(() => {
+    const again = () => {
+      if (failureRef.current?.slug === 'network') void load();
+    };
+    window.addEventListener('online', again);
+    return () => window.removeEventListener('online', again);
+  }, [id]);
+
+  // A queued message reached the server: the server's copy takes its place.
+  useEffect(
+    () =>
+      onSent((message) => {
+        if (message.conversation_id !== id) return;
+        setList((l) => mergeMessages(l, [message]));
+        readUpTo.current = Math.max(readUpTo.current, message.id);
+      }),
+    [id],
+  );
+  const outbox = useOutbox(id);
 
   // Live: this conversation's new messages appear and are read while the app is visible; when the
   // stream reopens, what came after the newest shown is asked.
@@ -323,17 +377,32 @@ export function MessageThread({ id }: { id: number }) {
     const body = text.trim();
     if (sending || !body || body.length > MESSAGE_MAX) return;
     // The same key for every try of this text: a retry after a lost answer is not a second copy.
-    pendingKey.current ??= newClientKey();
-    setSending(true);
+    const key = (pendingKey.current ??= newClientKey());
     setSendFailure(null);
-    const outcome = await messages.send(id, body, pendingKey.current);
+    // Kept on the device to go later (no network, or after those still waiting here).
+    const keep = async () => {
+      if (!me) return false;
+      await queueMessage(me, id, body, key);
+      pendingKey.current = null;
+      setText('');
+      return true;
+    };
+    if (me && (offline() || hasPending(id))) {
+      await keep();
+      if (!offline()) void flushOutbox();
+      return;
+    }
+    setSending(true);
+    const outcome = await messages.send(id, body, key);
     setSending(false);
     if (outcome.ok) {
       pendingKey.current = null;
       setText('');
       setList((l) => mergeMessages(l, [outcome.data]));
       readUpTo.current = Math.max(readUpTo.current, outcome.data.id);
-    } else setSendFailure(outcome.failure);
+      void delivered(outcome.data);
+    } else if (transient(outcome.failure) && outcome.failure.status !== 401 && (await keep())) retryLater(outcome.failure);
+    else setSendFailure(outcome.failure);
   };
 
   const toggleMute = async () => {
@@ -412,7 +481,7 @@ export function MessageThread({ id }: { id: number }) {
           {t('messages.older')}
         </Button>
       )}
-      {!loading && !failure && list.length === 0 && (
+      {!loading && !failure && list.length === 0 && outbox.length === 0 && (
         <p class="muted" data-testid="thread-empty">
           {t('messages.threadEmpty')}
         </p>
@@ -421,8 +490,13 @@ export function MessageThread({ id }: { id: number }) {
         {list.map((m) => (
           <Bubble key={m.id} m={m} own={m.author_id === me} group={group} />
         ))}
+        {outbox
+          .filter((q) => !list.some((m) => m.client_key === q.key))
+          .map((q) => (
+            <QueuedBubble key={q.key} q={q} />
+          ))}
       </ol>
-      {!failure && (
+      {(!failure || failure.slug === 'network') && (
         <form
           class="card form composer"
           data-testid="composer"

@@ -9,6 +9,7 @@ import { App } from '../../src/app';
 import type { ChatMessage, Conversation } from '../../src/api/messages';
 import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
+import { setOutboxBackend } from '../../src/messages/outbox';
 import { linkParts } from '../../src/messages/text';
 import { forgetConversations, mergeMessages } from '../../src/pages/Messages';
 import { matchScreen, navigate, startRouter } from '../../src/router';
@@ -44,6 +45,7 @@ beforeEach(() => {
   localStorage.clear();
   setLang('fr');
   forgetConversations();
+  setOutboxBackend();
   root = mount();
   stop = startRouter();
 });
@@ -166,7 +168,7 @@ describe('a thread', () => {
     expect($('[data-testid="thread-leave"]')).not.toBeNull();
   });
 
-  it('sends; a retry after a failure uses the same client_key', async () => {
+  it('sends; after a 503 the message waits and goes again with the same client_key', async () => {
     let calls = 0;
     const mock = await start(
       '/messages/7',
@@ -181,8 +183,12 @@ describe('a thread', () => {
     );
     await type('textarea[name="body"]', 'Le TD est déplacé en B206');
     await click('[data-testid="composer-send"]');
-    expect($('[role="alert"]')).not.toBeNull();
-    await click('[data-testid="composer-send"]');
+    expect($('[data-testid="queued-message"]')?.dataset.state).toBe('pending');
+    expect($<HTMLTextAreaElement>('textarea[name="body"]')!.value).toBe('');
+    await act(() => {
+      window.dispatchEvent(new Event('online'));
+    });
+    await flush();
     const posts = mock.requests.filter((r) => r.method === 'POST' && r.path === '/api/conversations/7/messages');
     expect(posts).toHaveLength(2);
     const [first, second] = posts.map((p) => p.body as { body: string; client_key: string });
