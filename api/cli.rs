@@ -157,6 +157,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 /// announcer, stopped by SIGINT/SIGTERM: the
 /// server drains its requests first, then each worker finishes the pass it is in.
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let signalled = shutdown_signal();
     let state = server::state(config, Arc::new(SystemClock))?;
     let couriers = Couriers::new(&state)?;
     let pusher = Pusher::new(&state)?;
@@ -174,7 +175,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         puller.spawn(until_stopped(stopped.clone())),
         crate::news::announce::spawn(&announcing, until_stopped(stopped)),
     ];
-    let served = bound.run(shutdown_signal()).await;
+    let served = bound.run(signalled).await;
     let _ = stop.send(true);
     for worker in workers {
         worker.await?;
@@ -296,17 +297,20 @@ fn init_logs(config: &Config) {
     };
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Resolves on SIGTERM or Ctrl-C. SIGTERM is caught from the call on, not from the first poll:
+/// one that arrives while the workers start must stop the server, not kill it.
+fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("SIGTERM handler");
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("SIGTERM handler");
+    async move {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},
         }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
     }
-    #[cfg(not(unix))]
-    let _ = ctrl_c.await;
 }
