@@ -63,7 +63,8 @@ pub struct ChatMessage {
 pub struct ConversationView {
     pub id: i64,
     pub kind: Kind,
-    /// The other person, the group, or the service (for its staff: the person and service).
+    /// The other person, the group, or the service (for its staff: the person who wrote to it;
+    /// `service` says which).
     pub title: String,
     pub group_code: Option<String>,
     pub service: Option<String>,

@@ -1365,7 +1365,10 @@ export interface components {
             /** Format: int64 */
             id: number;
             kind: components["schemas"]["ConversationKind"];
-            /** @description The other person, the group, or the service (for its staff: the person and service). */
+            /**
+             * @description The other person, the group, or the service (for its staff: the person who wrote to it;
+             *     `service` says which).
+             */
             title: string;
             group_code?: string;
             service?: string;
