@@ -363,7 +363,13 @@ impl HelpApi {
                 let kind = if body.internal { "note" } else { "reply" };
                 store::add(conn, request.id, kind, Some(person), Some(&text), None, now).await?;
                 let reply = (staff && !body.internal).then_some(text.as_str());
-                change(conn, config, &request, person, viewer, status, reply, now).await?;
+                let action = Action {
+                    by: person,
+                    viewer,
+                    status,
+                    staff_reply: reply,
+                };
+                change(conn, config, &request, action, now).await?;
                 Ok::<_, ApiError>((request, viewer))
             })
             .await?;
@@ -395,17 +401,13 @@ impl HelpApi {
                 }
                 let days = config.help.reopen_days;
                 let status = model::reopen(request.status(), request.resolved_at, days, now)?;
-                change(
-                    conn,
-                    config,
-                    &request,
-                    person,
-                    Viewer::Requester,
+                let action = Action {
+                    by: person,
+                    viewer: Viewer::Requester,
                     status,
-                    None,
-                    now,
-                )
-                .await?;
+                    staff_reply: None,
+                };
+                change(conn, config, &request, action, now).await?;
                 Ok::<_, ApiError>(viewer)
             })
             .await?;
@@ -460,17 +462,13 @@ impl HelpApi {
                 .map(settable)
                 .transpose()?
                 .unwrap_or(request.status());
-            change(
-                conn,
-                config,
-                &request,
-                person,
-                Viewer::Staff,
+            let action = Action {
+                by: person,
+                viewer: Viewer::Staff,
                 status,
-                None,
-                now,
-            )
-            .await
+                staff_reply: None,
+            };
+            change(conn, config, &request, action, now).await
         })
         .await?;
         reread(&mut conn, config, (lang, person), *id, Viewer::Staff).await
@@ -647,17 +645,27 @@ async fn locked(
     Ok((request, viewer))
 }
 
+/// What someone does to a request: who, seeing it as whom, the status it gets, and the reply
+/// staff wrote with it if any.
+struct Action<'a> {
+    by: Uuid,
+    viewer: Viewer,
+    status: Status,
+    staff_reply: Option<&'a str>,
+}
+
 /// Sets the status (recorded in the thread when it changes) and tells the requester what staff
 /// did: a reply, a status change, or both in one notice.
-#[allow(clippy::too_many_arguments)]
 async fn change(
     conn: &mut AsyncPgConnection,
     config: &Config,
     request: &Request,
-    by: Uuid,
-    viewer: Viewer,
-    status: Status,
-    staff_reply: Option<&str>,
+    Action {
+        by,
+        viewer,
+        status,
+        staff_reply,
+    }: Action<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let changed = status != request.status();
