@@ -10,12 +10,15 @@ type Schemas = components['schemas'];
 export type Conversation = Schemas['ConversationView'];
 export type ChatMessage = Schemas['ChatMessage'];
 export type NewConversation = Schemas['NewConversation'];
+export type Correspondents = Schemas['CorrespondentList'];
 
 const conv = (id: number) => ({ params: { path: { id } } });
 
 export const messages = {
   /** The caller's conversations, latest activity first; `cursor` is the previous page's `next_cursor`. */
   conversations: (cursor?: string | null) => typed(() => api.GET('/me/conversations', { params: { query: cursor ? { cursor } : {} } })),
+  /** Whom the caller may write to: services, groups, people (`q` narrows by name; from 2 letters it finds more). */
+  correspondents: (q?: string) => typed(() => api.GET('/me/correspondents', { params: { query: q ? { q } : {} } })),
   /** Start (201) or find (200) the conversation with a person, a group or a service. */
   start: (body: NewConversation) => typed(() => api.POST('/me/conversations', { body })),
   /** Messages newest first (`before` a message id for older ones). */

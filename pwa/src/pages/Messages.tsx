@@ -2,7 +2,7 @@
 // conversation's thread (/messages/{id}, which pushes open). Every text the server sends (titles,
 // names, messages) is rendered as text; links in messages become <a> elements (http(s) only).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { MESSAGE_MAX, messages, type ChatMessage, type Conversation } from '../api/messages';
+import { MESSAGE_MAX, messages, type ChatMessage, type Conversation, type Correspondents } from '../api/messages';
 import { problemMessage, type Failure } from '../api/problems';
 import { useAuth } from '../auth';
 import { Button, Field, Notice, ProblemAlert, TextArea } from '../components/Form';
@@ -17,16 +17,6 @@ import { refreshUnread } from '../messages/unread';
 import { navigate } from '../router';
 
 export const conversationPath = (id: number) => `/messages/${id}`;
-
-/**
- * The services one can write to. To be replaced by a server endpoint listing them: there is none
- * yet, so these are the demo university's (Tours).
- */
-export const SERVICES = [
-  { code: 'scolarite', label: 'Scolarité' },
-  { code: 'bibliotheque', label: 'Bibliothèque universitaire' },
-  { code: 'relations-internationales', label: 'Relations internationales' },
-] as const;
 
 /** The conversations seen in the list, so that a thread opened from it knows its title and kind. */
 const known = new Map<number, Conversation>();
@@ -135,63 +125,165 @@ export function MessagesHome() {
   );
 }
 
-/** /messages/new: a group the teacher teaches (by code), or a service. */
+/** How long the search waits after the last key before asking the server. */
+export const SEARCH_DELAY_MS = 300;
+
+type Choice = { service: string } | { group: string } | { person: string };
+const choiceKey = (c: Choice) => ('service' in c ? `s:${c.service}` : 'group' in c ? `g:${c.group}` : `p:${c.person}`);
+
+/** One line of the picker: a button that opens the conversation. */
+function Pick({ choice, label, extra, busy, onPick, testId }: { choice: Choice; label: string; extra?: string; busy: string | null; onPick: (c: Choice) => void; testId: string }) {
+  const key = choiceKey(choice);
+  return (
+    <li>
+      <button
+        type="button"
+        class="list-link pick-item"
+        data-testid={testId}
+        data-value={'service' in choice ? choice.service : 'group' in choice ? choice.group : choice.person}
+        disabled={busy !== null}
+        aria-busy={busy === key ? true : undefined}
+        onClick={() => onPick(choice)}
+      >
+        <span>{label}</span>
+        {extra && <span class="muted pick-extra">{extra}</span>}
+      </button>
+    </li>
+  );
+}
+
+/**
+ * /messages/new: whom one may write to (`GET /api/me/correspondents`), in three sections —
+ * services, groups, people —, with a search field (debounced) when typing a name finds more;
+ * a choice opens the conversation (the existing one when there is one).
+ */
 export function MessagesNew() {
   const { t } = useI18n();
-  const auth = useAuth();
-  const teaches = auth.status === 'signed-in' && auth.me.role !== 'student';
-  const [group, setGroup] = useState('');
-  const [service, setService] = useState<string>(SERVICES[0].code);
-  const [busy, setBusy] = useState<'group' | 'service' | null>(null);
+  const [q, setQ] = useState('');
+  const [asked, setAsked] = useState('');
+  const [list, setList] = useState<Correspondents | null>(null);
+  const [loading, setLoading] = useState(true);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [searchable, setSearchable] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [startFailure, setStartFailure] = useState<Failure | null>(null);
+  const request = useRef(0);
 
-  const start = async (kind: 'group' | 'service', event: Event) => {
-    event.preventDefault();
-    if (busy) return;
-    const body = kind === 'group' ? { group: group.trim() } : { service };
-    if (kind === 'group' && !body.group) return;
-    setBusy(kind);
+  // The search is asked SEARCH_DELAY_MS after the last key (at once for the first answer).
+  useEffect(() => {
+    const query = q.trim();
+    if (query === asked) return;
+    const timer = setTimeout(() => setAsked(query), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [q]);
+
+  const load = async (query: string) => {
+    const n = ++request.current;
+    setLoading(true);
     setFailure(null);
-    const outcome = await messages.start(body);
+    const outcome = await messages.correspondents(query || undefined);
+    if (n !== request.current) return;
+    setLoading(false);
+    if (!outcome.ok) return setFailure(outcome.failure);
+    setList(outcome.data);
+    if (outcome.data.searchable || outcome.data.more) setSearchable(true);
+  };
+  useEffect(() => {
+    void load(asked);
+  }, [asked]);
+
+  const start = async (choice: Choice) => {
+    if (busy) return;
+    setBusy(choiceKey(choice));
+    setStartFailure(null);
+    const outcome = await messages.start(choice);
     setBusy(null);
     if (outcome.ok) {
       rememberConversation(outcome.data);
       navigate(conversationPath(outcome.data.id), { replace: true });
-    } else setFailure(outcome.failure);
+    } else setStartFailure(outcome.failure);
   };
 
+  const roleLabel = (role: string) => t(role === 'student' ? 'secretariat.role.student' : role === 'teacher' ? 'secretariat.role.teacher' : 'secretariat.role.staff');
+  const nothing = list && list.services.length === 0 && list.groups.length === 0 && list.people.length === 0;
   return (
     <>
       <a class="back-link" href="/messages">
         ‹ {t('page.messages')}
       </a>
       <h1>{t('messages.new')}</h1>
-      <ProblemAlert failure={failure} />
-      {teaches && (
-        <form class="card form" onSubmit={(e) => void start('group', e)} noValidate data-testid="conv-group-form">
-          <h2 class="section-title">{t('messages.toGroup')}</h2>
-          <Field label={t('messages.groupCode')} hint={t('messages.groupHint')} name="group" value={group} onValue={setGroup} autocomplete="off" />
-          <Button busy={busy === 'group'} disabled={!group.trim()} testId="conv-group-start">
-            {t('messages.start')}
-          </Button>
+      <ProblemAlert failure={startFailure} />
+      {searchable && (
+        <form class="card form" role="search" noValidate onSubmit={(e) => (e.preventDefault(), setAsked(q.trim()))} data-testid="pick-search-form">
+          <Field
+            label={t('messages.pick.search')}
+            hint={list?.searchable ? t('messages.pick.searchHint') : undefined}
+            type="search"
+            name="q"
+            value={q}
+            onValue={setQ}
+            maxLength={100}
+            autocomplete="off"
+            spellcheck={false}
+          />
         </form>
       )}
-      <form class="card form" onSubmit={(e) => void start('service', e)} noValidate data-testid="conv-service-form">
-        <h2 class="section-title">{t('messages.toService')}</h2>
-        <div class="field">
-          <label for="conv-service">{t('messages.service')}</label>
-          <select id="conv-service" name="service" class="input" value={service} onChange={(e) => setService(e.currentTarget.value)}>
-            {SERVICES.map((s) => (
-              <option key={s.code} value={s.code}>
-                {s.label}
-              </option>
-            ))}
-          </select>
+      {loading && !list && (
+        <p class="muted" aria-busy="true" data-testid="pick-loading">
+          {t('messages.loading')}
+        </p>
+      )}
+      {failure && (
+        <ProblemAlert failure={failure}>
+          <button type="button" class="button button-secondary" onClick={() => void load(asked)}>
+            {t('common.retry')}
+          </button>
+        </ProblemAlert>
+      )}
+      {list && (
+        <div aria-busy={loading ? true : undefined} data-testid="pick">
+          {list.services.length > 0 && (
+            <section class="card" data-testid="pick-services">
+              <h2 class="section-title">{t('messages.pick.services')}</h2>
+              <ul class="link-list">
+                {list.services.map((s) => (
+                  <Pick key={s.code} choice={{ service: s.code }} label={s.name} busy={busy} onPick={(c) => void start(c)} testId="pick-service" />
+                ))}
+              </ul>
+            </section>
+          )}
+          {list.groups.length > 0 && (
+            <section class="card" data-testid="pick-groups">
+              <h2 class="section-title">{t('messages.pick.groups')}</h2>
+              <ul class="link-list">
+                {list.groups.map((g) => (
+                  <Pick key={g.code} choice={{ group: g.code }} label={g.name} extra={g.code !== g.name ? g.code : undefined} busy={busy} onPick={(c) => void start(c)} testId="pick-group" />
+                ))}
+              </ul>
+            </section>
+          )}
+          {list.people.length > 0 && (
+            <section class="card" data-testid="pick-people">
+              <h2 class="section-title">{t('messages.pick.people')}</h2>
+              <ul class="link-list">
+                {list.people.map((p) => (
+                  <Pick key={p.id} choice={{ person: p.id }} label={p.name} extra={roleLabel(p.role)} busy={busy} onPick={(c) => void start(c)} testId="pick-person" />
+                ))}
+              </ul>
+            </section>
+          )}
+          {list.more && (
+            <p class="muted" data-testid="pick-more">
+              {t('messages.pick.more')}
+            </p>
+          )}
+          {nothing && (
+            <p class="muted" data-testid="pick-empty">
+              {asked ? t('messages.pick.none', { q: asked }) : t('messages.pick.empty')}
+            </p>
+          )}
         </div>
-        <Button busy={busy === 'service'} testId="conv-service-start">
-          {t('messages.start')}
-        </Button>
-      </form>
+      )}
     </>
   );
 }

@@ -1,9 +1,10 @@
 // Messaging against a real server with the demo university, in two browsers at once. The
-// teacher T1001 (Isabelle Petit) starts the conversation of her group L1-INFO-TD2 and writes a
-// message holding a <script>; the student 25000002 (Lucas Martin, in L1-INFO-TD2), signed in
-// with « Messages » open, sees it arrive live (no reload), opens it — the script shown as text,
-// never run — and answers; the teacher sees the answer arrive live in her open thread. Messages
-// carry a unique suffix, so a reused server does not confuse the checks.
+// teacher T1001 (Isabelle Petit) picks her group L1-INFO-TD2 in « Nouvelle conversation » (the
+// list the server gives) and writes a message holding a <script>; the student 25000002 (Lucas
+// Martin, in L1-INFO-TD2), signed in with « Messages » open, sees it arrive live (no reload),
+// opens it — the script shown as text, never run — and answers; the teacher sees the answer
+// arrive live in her open thread. Messages carry a unique suffix, so a reused server does not
+// confuse the checks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { baseUrl, openPhone, TEST_TIMEOUT } from './support.mjs';
@@ -42,8 +43,8 @@ test('a teacher writes to her group; a student sees it live and answers; the tea
     // The teacher starts (or finds) her group's conversation and writes.
     await signedIn(t, base, teacherLogin, password);
     await t.goto(`${base}/messages/new`, { waitUntil: 'load' });
-    await t.locator('input[name="group"]').fill(GROUP);
-    await t.getByTestId('conv-group-start').tap();
+    // « Nouvelle conversation » lists her groups (GET /api/me/correspondents).
+    await t.locator(`[data-testid="pick-group"][data-value="${GROUP}"]`).tap();
     await t.waitForURL(/\/messages\/\d+$/);
     const id = Number(new URL(t.url()).pathname.split('/').pop());
     await t.getByTestId('composer').waitFor();

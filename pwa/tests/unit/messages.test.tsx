@@ -211,16 +211,88 @@ describe('a thread', () => {
 });
 
 describe('starting a conversation', () => {
-  it('writes to a service and opens the conversation', async () => {
+  const LIST = {
+    services: [
+      { code: 'scolarite', name: 'Scolarité' },
+      { code: 'bibliotheque', name: 'Bibliothèque universitaire' },
+    ],
+    groups: [{ code: 'L1-INFO-TD2', name: 'L1 Informatique TD2' }],
+    people: [
+      { id: 'p-20', name: 'Lucas Martin', role: 'student' },
+      { id: 'p-30', name: 'Marc Durand', role: 'teacher' },
+    ],
+    more: false,
+    searchable: false,
+  };
+
+  it('lists services, groups and people from the server; a service opens its conversation', async () => {
     const mock = await start('/messages/new', {
+      'GET /api/me/correspondents': { body: LIST },
       'POST /api/me/conversations': { status: 201, body: conv(8, { kind: 'service', title: 'Scolarité', service: 'scolarite', last_message: undefined }) },
       'GET /api/conversations/8/messages': { body: { items: [] } },
     });
-    expect($('[data-testid="conv-group-form"]')).toBeNull();
-    await click('[data-testid="conv-service-start"]');
+    expect(mock.requests.filter((r) => r.path.startsWith('/api/me/correspondents')).map((r) => r.path)).toEqual(['/api/me/correspondents']);
+    expect($$('[data-testid="pick-services"] h2, [data-testid="pick-groups"] h2, [data-testid="pick-people"] h2').map((h) => h.textContent)).toEqual([
+      'Services',
+      'Groupes',
+      'Personnes',
+    ]);
+    expect($$('[data-testid="pick-service"]').map((b) => b.textContent)).toEqual(['Scolarité', 'Bibliothèque universitaire']);
+    expect($$('[data-testid="pick-group"]').map((b) => b.textContent)).toEqual(['L1 Informatique TD2L1-INFO-TD2']);
+    expect($$('[data-testid="pick-person"]').map((b) => b.textContent)).toEqual(['Lucas MartinÉtudiant·e', 'Marc DurandEnseignant·e']);
+    // Nothing more to find: no search field.
+    expect($('input[name="q"]')).toBeNull();
+    await click('[data-testid="pick-service"]');
     expect(mock.requests.find((r) => r.method === 'POST' && r.path === '/api/me/conversations')?.body).toEqual({ service: 'scolarite' });
     expect(location.pathname).toBe('/messages/8');
     expect($('[data-testid="thread-title"]')?.textContent).toBe('Scolarité');
     expect($('[data-testid="thread-empty"]')).not.toBeNull();
+  });
+
+  it('a group or a person is asked by code or id; a refusal shows its translated detail', async () => {
+    const mock = await start('/messages/new', {
+      'GET /api/me/correspondents': { body: LIST },
+      'POST /api/me/conversations': (_r, body) =>
+        (body as { person?: string }).person
+          ? PROBLEM('messaging-blocked', 403, { detail: 'Vous ne pouvez pas écrire à cette personne.' })
+          : { status: 200, body: conv(7, { group_code: 'L1-INFO-TD2' }) },
+      'GET /api/conversations/7/messages': { body: { items: [] } },
+    });
+    await click('[data-testid="pick-person"][data-value="p-30"]');
+    expect(mock.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ person: 'p-30' }]);
+    expect(location.pathname).toBe('/messages/new');
+    expect($('[data-testid="problem"]')?.dataset.problem).toBe('messaging-blocked');
+    expect($('[data-testid="problem"]')?.textContent).toContain('Vous ne pouvez pas écrire à cette personne.');
+    await click('[data-testid="pick-group"]');
+    expect(mock.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ person: 'p-30' }, { group: 'L1-INFO-TD2' }]);
+    expect(location.pathname).toBe('/messages/7');
+  });
+
+  it('searches by name, debounced, when the server says typing finds more', async () => {
+    const mock = await start('/messages/new', {
+      'GET /api/me/correspondents': (req) => {
+        const q = new URL(req.url).searchParams.get('q');
+        if (!q) return { body: { ...LIST, more: true, searchable: true } };
+        if (q === 'zz') return { body: { services: [], groups: [], people: [], more: false, searchable: true } };
+        return { body: { services: [], groups: [], people: [{ id: 'p-40', name: 'Sophie Leroy', role: 'teacher' }], more: false, searchable: true } };
+      },
+    });
+    expect($('[data-testid="pick-more"]')).not.toBeNull();
+    expect($('input[name="q"]')).not.toBeNull();
+    for (const typed of ['l', 'le', 'ler']) await type('input[name="q"]', typed);
+    await flush();
+    const asked = () => mock.requests.filter((r) => r.path.startsWith('/api/me/correspondents')).map((r) => r.path);
+    expect(asked()).toEqual(['/api/me/correspondents']);
+    await act(() => new Promise((r) => setTimeout(r, 350)));
+    await flush();
+    expect(asked()).toEqual(['/api/me/correspondents', '/api/me/correspondents?q=ler']);
+    expect($$('[data-testid="pick-person"]').map((b) => b.dataset.value)).toEqual(['p-40']);
+    expect($('[data-testid="pick-services"]')).toBeNull();
+    expect($('[data-testid="pick-more"]')).toBeNull();
+    await type('input[name="q"]', 'zz');
+    await act(() => new Promise((r) => setTimeout(r, 350)));
+    await flush();
+    expect($('[data-testid="pick-empty"]')?.textContent).toBe('Rien ne correspond à « zz ».');
+    expect($('input[name="q"]')).not.toBeNull();
   });
 });
