@@ -10,7 +10,7 @@ import { PagedList } from '../components/PagedList';
 import { usePages } from '../components/usePages';
 import { useI18n } from '../i18n';
 import { formatShortDateTime } from '../i18n/format';
-import { onLive } from '../messages/live';
+import { liveConnected, onLive, setOpenThread } from '../messages/live';
 import { deleteQueued, delivered, flushOutbox, hasPending, onSent, queueMessage, retryLater, transient, useOutbox, type Queued } from '../messages/outbox';
 import { MessageText } from '../messages/text';
 import { refreshUnread } from '../messages/unread';
@@ -89,6 +89,10 @@ export function MessagesHome() {
     () =>
       onLive((event) => {
         if (event.type === 'open') return;
+        if (event.type === 'unread') {
+          update((items) => items.map((c) => (c.id === event.conversation_id ? { ...c, unread: event.unread } : c)));
+          return;
+        }
         if (event.type === 'read') {
           if (event.person_id === me) update((items) => items.map((c) => (c.id === event.conversation_id ? { ...c, unread: 0 } : c)));
           return;
@@ -380,7 +384,8 @@ export function MessageThread({ id }: { id: number }) {
     if (newest <= readUpTo.current) return;
     readUpTo.current = newest;
     const outcome = await messages.read(id, newest);
-    if (outcome.ok) void refreshUnread();
+    // With the stream open, the server's `unread` event brings the new total.
+    if (outcome.ok && !liveConnected()) void refreshUnread();
   };
 
   const load = async () => {
@@ -398,6 +403,11 @@ export function MessageThread({ id }: { id: number }) {
     setBefore(page.data.next_before ?? null);
     void markRead(items);
   };
+
+  useEffect(() => {
+    setOpenThread(id);
+    return () => setOpenThread(null);
+  }, [id]);
 
   useEffect(() => {
     readUpTo.current = 0;
