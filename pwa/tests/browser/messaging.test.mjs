@@ -3,8 +3,9 @@
 // list the server gives) and writes a message holding a <script>; the student 25000002 (Lucas
 // Martin, in L1-INFO-TD2), signed in with « Messages » open, sees it arrive live (no reload),
 // opens it — the script shown as text, never run — and answers; the teacher sees the answer
-// arrive live in her open thread. Messages carry a unique suffix, so a reused server does not
-// confuse the checks.
+// arrive live in her open thread. Then the student, offline, writes again: the message waits on
+// the device « En attente d’envoi » and goes once when the network is back. Messages carry a
+// unique suffix, so a reused server does not confuse the checks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { baseUrl, openPhone, TEST_TIMEOUT } from './support.mjs';
@@ -18,6 +19,24 @@ const pwned = (page) => page.evaluate(() => typeof window.__pwned);
 /** Whether the page was loaded again since `mark()` (a live update must not reload it). */
 const mark = (page) => page.evaluate(() => (window.__entMark = 'same page'));
 const sameDocument = (page) => page.evaluate(() => window.__entMark === 'same page');
+
+/** The bodies of the messages waiting in this page's IndexedDB outbox. */
+const storedOutbox = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('ent-messages');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+          all.onerror = () => reject(all.error);
+          all.onsuccess = () => {
+            open.result.close();
+            resolve(all.result.map((q) => q.body));
+          };
+        };
+      }),
+  );
 
 test('a teacher writes to her group; a student sees it live and answers; the teacher sees the answer live', { timeout: 4 * TEST_TIMEOUT }, async () => {
   const password = await demoPassword();
@@ -85,12 +104,31 @@ test('a teacher writes to her group; a student sees it live and answers; the tea
     assert.equal(await t.getByTestId('chat-message').filter({ hasText: tag }).count(), 2);
     assert.equal(await s.getByTestId('chat-message').filter({ hasText: tag }).count(), 2);
 
+    // Offline, the student's next message waits on the device (IndexedDB), « En attente d’envoi »;
+    // when the network is back it goes, once, and reaches the teacher live.
+    const late = `Écrit hors ligne ${tag}`;
+    await student.context.setOffline(true);
+    await s.locator('textarea[name="body"]').fill(late);
+    await s.getByTestId('composer-send').tap();
+    const waiting = s.getByTestId('queued-message').filter({ hasText: late });
+    await waiting.waitFor();
+    assert.equal(await waiting.getByTestId('queued-state').textContent(), 'En attente d’envoi');
+    assert.deepEqual(await storedOutbox(s), [late]);
+    await student.context.setOffline(false);
+    await s.getByTestId('chat-message').filter({ hasText: late }).waitFor();
+    assert.equal(await s.getByTestId('queued-message').count(), 0);
+    await t.getByTestId('chat-message').filter({ hasText: late }).waitFor();
+    assert.deepEqual(await storedOutbox(s), []);
+    assert.equal(await s.getByTestId('chat-message').filter({ hasText: late }).count(), 1);
+    assert.equal(await t.getByTestId('chat-message').filter({ hasText: late }).count(), 1);
+    assert.ok(await sameDocument(s), 'the queued message went without reloading');
+
     for (const page of [t, s]) {
       assert.equal(await page.locator('main script').count(), 0);
       assert.equal(await pwned(page), 'undefined');
     }
     assert.deepEqual(teacher.problems([/status of 401/]), [], 'teacher: console errors or CSP violations');
-    assert.deepEqual(student.problems([/status of 401/]), [], 'student: console errors or CSP violations');
+    assert.deepEqual(student.problems([/status of 401/, /ERR_INTERNET_DISCONNECTED/]), [], 'student: console errors or CSP violations');
   } finally {
     await teacher.close();
     await student.close();
