@@ -399,7 +399,8 @@ export function MessageThread({ id }: { id: number }) {
       return;
     }
     const items = [...page.data.items].reverse();
-    setList(items);
+    // Merged, not replaced: a queued message sent meanwhile may be newer than this page.
+    setList((l) => mergeMessages(l, items));
     setBefore(page.data.next_before ?? null);
     void markRead(items);
   };

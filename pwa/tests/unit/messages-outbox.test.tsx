@@ -272,6 +272,27 @@ describe('messages written without network', () => {
     expect(queued()).toEqual([]);
   });
 
+  it('a thread opened without network still takes messages, and is asked again when the network is back', async () => {
+    let down = true;
+    const mock = await start('/messages/7', undefined, {
+      'GET /api/conversations/7/messages': () => {
+        if (down) throw new TypeError('Failed to fetch');
+        return { body: { items: [msg(1)] } };
+      },
+    });
+    expect($('[data-testid="problem"]')?.dataset.problem).toBe('network');
+    onLine.mockReturnValue(false);
+    await write('Écrit dans le métro');
+    expect($('[data-testid="queued-message"]')?.dataset.state).toBe('pending');
+    expect($('[data-testid="thread-empty"]')).toBeNull();
+    down = false;
+    await goOnline();
+    expect($('[data-testid="problem"]')).toBeNull();
+    expect(posts(mock).map((p) => p.body)).toEqual(['Écrit dans le métro']);
+    expect($$('[data-testid="chat-message"]').map((b) => b.querySelector('[data-testid="chat-body"]')?.textContent)).toEqual(['Message 1', 'Écrit dans le métro']);
+    expect($$('[data-testid="queued-message"]')).toHaveLength(0);
+  });
+
   it('sign-out empties the queue', async () => {
     await start('/messages/7', undefined, { 'DELETE /api/session': { status: 204 } });
     onLine.mockReturnValue(false);
