@@ -6,7 +6,6 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app';
-import type { ChatMessage, Conversation } from '../../src/api/messages';
 import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { parseLive, stopLive } from '../../src/messages/live';
@@ -14,47 +13,9 @@ import { forgetConversations } from '../../src/pages/Messages';
 import { navigate, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, type Handler, type Reply } from './api-mock';
 import { $, $$, flush, mount, unmount } from './dom';
+import { conv, FakeEventSource, msg } from './messaging-fixtures';
 
-class FakeEventSource {
-  static all: FakeEventSource[] = [];
-  url: string;
-  closed = false;
-  onopen: ((e: Event) => void) | null = null;
-  onerror: ((e: Event) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  constructor(url: string) {
-    this.url = url;
-    FakeEventSource.all.push(this);
-  }
-  close() {
-    this.closed = true;
-  }
-  send(data: unknown) {
-    this.onmessage?.(new MessageEvent('message', { data: typeof data === 'string' ? data : JSON.stringify(data) }));
-  }
-}
 const live = () => FakeEventSource.all.filter((s) => !s.closed);
-
-const msg = (id: number, conversation: number, patch: Partial<ChatMessage> = {}): ChatMessage => ({
-  id,
-  conversation_id: conversation,
-  author_id: 'p-2',
-  author: 'Isabelle Petit',
-  body: `Message ${id}`,
-  client_key: `k-${id}`,
-  at: '2026-12-02T09:00:00Z',
-  ...patch,
-});
-const conv = (id: number, patch: Partial<Conversation> = {}): Conversation => ({
-  id,
-  kind: 'group',
-  title: `Groupe ${id}`,
-  muted: false,
-  unread: 0,
-  last_message: msg(id * 10, id),
-  as_service_staff: false,
-  ...patch,
-});
 
 let root: HTMLElement;
 let stop: () => void;
@@ -131,7 +92,7 @@ describe('live messaging', () => {
     expect($$('[data-testid="conv-item"]').map((i) => i.dataset.id)).toEqual(['1', '7']);
     const asked = () => mock.requests.filter((r) => r.path === '/api/me/messages/unread').length;
     const before0 = asked();
-    await deliver({ type: 'message', message: msg(100, 7, { body: 'Le TD est déplacé en B206' }), counted: true });
+    await deliver({ type: 'message', message: msg(100, { conversation_id: 7, body: 'Le TD est déplacé en B206' }), counted: true });
     const items = $$('[data-testid="conv-item"]');
     expect(items.map((i) => i.dataset.id)).toEqual(['7', '1']);
     expect(items[0]!.querySelector('[data-testid="conv-unread"]')?.textContent).toBe('1');
@@ -140,7 +101,7 @@ describe('live messaging', () => {
     expect(asked()).toBe(before0);
     // A conversation not in the list: the first page again.
     const before = mock.requests.filter((r) => r.path.startsWith('/api/me/conversations')).length;
-    await deliver({ type: 'message', message: msg(101, 9) });
+    await deliver({ type: 'message', message: msg(101, { conversation_id: 9 }) });
     expect(mock.requests.filter((r) => r.path.startsWith('/api/me/conversations')).length).toBe(before + 1);
     // Ignored.
     await deliver('{"type":"unknown"}');
@@ -154,11 +115,11 @@ describe('live messaging', () => {
     const before = asked();
     const badge = () => $('[data-testid="messages-badge"]')?.textContent ?? null;
     expect(badge()).toBe('3');
-    await deliver({ type: 'message', message: msg(100, 1), counted: true });
+    await deliver({ type: 'message', message: msg(100, { conversation_id: 1 }), counted: true });
     expect(badge()).toBe('4');
     // Mine, or in a muted conversation: not counted.
-    await deliver({ type: 'message', message: msg(101, 7, { author_id: ME.person_id }), counted: false });
-    await deliver({ type: 'message', message: msg(102, 7), counted: false });
+    await deliver({ type: 'message', message: msg(101, { conversation_id: 7, author_id: ME.person_id }), counted: false });
+    await deliver({ type: 'message', message: msg(102, { conversation_id: 7 }), counted: false });
     expect(badge()).toBe('4');
     // Read on another device: the total and the conversation's count from the event.
     await deliver({ type: 'unread', conversation_id: 1, unread: 0, total: 1 });
@@ -179,7 +140,7 @@ describe('live messaging', () => {
     unread = 2;
     const mock = await start('/messages/7', {
       'GET /api/me/conversations': { body: { items: [conv(7), conv(8)] } },
-      'GET /api/conversations/7/messages': { body: { items: [msg(70, 7)] } },
+      'GET /api/conversations/7/messages': { body: { items: [msg(70, { conversation_id: 7 })] } },
     });
     await act(() => live()[0]!.onopen?.(new Event('open')));
     await flush();
@@ -187,11 +148,11 @@ describe('live messaging', () => {
     const before = asked();
     const badge = () => $('[data-testid="messages-badge"]')?.textContent ?? null;
     expect(badge()).toBe('2');
-    await deliver({ type: 'message', message: msg(71, 7), counted: true });
+    await deliver({ type: 'message', message: msg(71, { conversation_id: 7 }), counted: true });
     expect(badge()).toBe('2');
     expect(mock.requests.filter((r) => r.method === 'POST' && r.path === '/api/conversations/7/read').map((r) => r.body)).toContainEqual({ up_to: 71 });
     // Another conversation's message counts.
-    await deliver({ type: 'message', message: msg(80, 8), counted: true });
+    await deliver({ type: 'message', message: msg(80, { conversation_id: 8 }), counted: true });
     expect(badge()).toBe('3');
     // The server's answer to the read: the total from the event, not asked.
     await deliver({ type: 'unread', conversation_id: 7, unread: 0, total: 1 });
@@ -199,7 +160,7 @@ describe('live messaging', () => {
     expect(asked()).toBe(before);
     // Hidden, the thread is not shown: its messages count.
     const visibility = vi.spyOn(document, 'visibilityState', 'get').mockReturnValue('hidden');
-    await deliver({ type: 'message', message: msg(72, 7), counted: true });
+    await deliver({ type: 'message', message: msg(72, { conversation_id: 7 }), counted: true });
     expect(badge()).toBe('2');
     visibility.mockRestore();
   });
@@ -207,11 +168,11 @@ describe('live messaging', () => {
   it('shows a new message in the open thread and marks it read', async () => {
     const mock = await start('/messages/7', {
       'GET /api/me/conversations': { body: { items: [conv(7)] } },
-      'GET /api/conversations/7/messages': { body: { items: [msg(70, 7)] } },
+      'GET /api/conversations/7/messages': { body: { items: [msg(70, { conversation_id: 7 })] } },
     });
     expect($$('[data-testid="chat-message"]')).toHaveLength(1);
-    await deliver({ type: 'message', message: msg(71, 7, { body: '<script>window.__pwned=1</script>' }) });
-    await deliver({ type: 'message', message: msg(72, 8) });
+    await deliver({ type: 'message', message: msg(71, { conversation_id: 7, body: '<script>window.__pwned=1</script>' }) });
+    await deliver({ type: 'message', message: msg(72, { conversation_id: 8 }) });
     const bubbles = $$('[data-testid="chat-message"]');
     expect(bubbles.map((b) => b.dataset.id)).toEqual(['70', '71']);
     expect(bubbles[1]!.textContent).toContain('<script>');
@@ -224,7 +185,7 @@ describe('live messaging', () => {
     const mock = await start('/messages/7', {
       'GET /api/me/conversations': { body: { items: [conv(7)] } },
       'GET /api/conversations/7/messages': (req) =>
-        new URL(req.url).searchParams.get('after') === '70' ? { body: { items: [msg(71, 7), msg(72, 7)] } } : { body: { items: [msg(70, 7)] } },
+        new URL(req.url).searchParams.get('after') === '70' ? { body: { items: [msg(71, { conversation_id: 7 }), msg(72, { conversation_id: 7 })] } } : { body: { items: [msg(70, { conversation_id: 7 })] } },
     });
     await act(() => live()[0]!.onopen?.(new Event('open')));
     await flush();

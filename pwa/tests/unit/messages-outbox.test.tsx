@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { App } from '../../src/app';
-import type { ChatMessage, Conversation } from '../../src/api/messages';
+import type { ChatMessage } from '../../src/api/messages';
 import { loadSession, resetAuth, signOut } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { stopLive } from '../../src/messages/live';
@@ -18,31 +18,7 @@ import { forgetConversations } from '../../src/pages/Messages';
 import { navigate, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, click, flush, mount, type, unmount } from './dom';
-
-class FakeEventSource {
-  static all: FakeEventSource[] = [];
-  closed = false;
-  onopen: ((e: Event) => void) | null = null;
-  onmessage: ((e: MessageEvent) => void) | null = null;
-  constructor(public url: string) {
-    FakeEventSource.all.push(this);
-  }
-  close() {
-    this.closed = true;
-  }
-}
-
-const msg = (id: number, patch: Partial<ChatMessage> = {}): ChatMessage => ({
-  id,
-  conversation_id: 7,
-  author_id: 'p-2',
-  author: 'Isabelle Petit',
-  body: `Message ${id}`,
-  client_key: `k-${id}`,
-  at: '2026-12-02T09:00:00Z',
-  ...patch,
-});
-const conv = (id: number): Conversation => ({ id, kind: 'group', title: `Groupe ${id}`, muted: false, unread: 0, as_service_staff: false });
+import { conv, FakeEventSource, msg } from './messaging-fixtures';
 
 let root: HTMLElement;
 let stop: () => void;
@@ -76,7 +52,7 @@ async function start(path: string, post?: Handler, extra: Record<string, Handler
     'GET /api/config/public': { body: CONFIG },
     'GET /api/session': { body: ME },
     'GET /api/me/messages/unread': { body: { total: 0 } },
-    'GET /api/me/conversations': { body: { items: [conv(7), conv(8)] } },
+    'GET /api/me/conversations': { body: { items: [conv(7, { last_message: undefined }), conv(8, { last_message: undefined })] } },
     'GET /api/conversations/7/messages': { body: { items: [msg(1)] } },
     'GET /api/conversations/8/messages': { body: { items: [] } },
     'POST /api/conversations/7/read': { status: 204 },

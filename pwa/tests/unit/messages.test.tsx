@@ -6,7 +6,6 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app';
-import type { ChatMessage, Conversation } from '../../src/api/messages';
 import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { setOutboxBackend } from '../../src/messages/outbox';
@@ -15,29 +14,9 @@ import { forgetConversations, mergeMessages } from '../../src/pages/Messages';
 import { matchScreen, navigate, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, click, flush, mount, type, unmount } from './dom';
+import { conv, msg } from './messaging-fixtures';
 
 const SCRIPT = '<script>window.__pwned=1</script>';
-const msg = (id: number, patch: Partial<ChatMessage> = {}): ChatMessage => ({
-  id,
-  conversation_id: 7,
-  author_id: 'p-2',
-  author: 'Isabelle Petit',
-  body: `Message ${id}`,
-  client_key: `k-${id}`,
-  at: '2026-12-02T09:00:00Z',
-  ...patch,
-});
-const conv = (id: number, patch: Partial<Conversation> = {}): Conversation => ({
-  id,
-  kind: 'group',
-  title: `Groupe ${id}`,
-  group_code: 'L1-INFO-TD2',
-  muted: false,
-  unread: 0,
-  last_message: msg(id * 10, { conversation_id: id }),
-  as_service_staff: false,
-  ...patch,
-});
 
 let root: HTMLElement;
 let stop: () => void;
