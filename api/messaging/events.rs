@@ -4,11 +4,17 @@
 //! in between. While it lives it marks the person online (no push for them) and checks every
 //! beat (`messaging.beat_seconds`) that their session still exists, ending when it does not.
 
-use std::time::Duration;
+use std::{borrow::Cow, time::Duration};
 
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::Data;
-use poem_openapi::{OpenApi, param::Header, payload::EventStream, types::ToJSON};
+use poem_openapi::{
+    OpenApi,
+    param::Header,
+    payload::EventStream,
+    registry::MetaSchemaRef,
+    types::{ToJSON, Type},
+};
 use redis::AsyncCommands;
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
@@ -44,6 +50,78 @@ pub fn read(conversation: i64, person: Uuid, up_to: i64) -> Value {
     json!({"type": "read", "conversation_id": conversation, "person_id": person, "up_to": up_to})
 }
 
+/// An event as it travels between instances and to devices: its SSE type and id, and its data
+/// (JSON). Whoever raises it encodes it once (`<type> <id or ->` on a line, then the JSON), so
+/// that each of the many streams carrying it only cuts it instead of parsing and re-serialising.
+pub struct LiveEvent {
+    kind: String,
+    id: Option<i64>,
+    data: String,
+}
+
+impl LiveEvent {
+    /// `message` events carry their message's id (what `Last-Event-ID` resumes after).
+    pub fn of(event: &Value) -> LiveEvent {
+        LiveEvent {
+            kind: event["type"].as_str().unwrap_or("message").to_string(),
+            id: event["message"]["id"].as_i64(),
+            data: event.to_string(),
+        }
+    }
+
+    pub fn encode(&self) -> String {
+        let id = self.id.map_or_else(|| "-".to_string(), |id| id.to_string());
+        format!("{} {id}\n{}", self.kind, self.data)
+    }
+
+    fn decode(wire: &str) -> Option<LiveEvent> {
+        let (head, data) = wire.split_once('\n')?;
+        let (kind, id) = head.split_once(' ')?;
+        Some(LiveEvent {
+            kind: kind.to_string(),
+            id: id.parse().ok(),
+            data: data.to_string(),
+        })
+    }
+
+    fn sse(self) -> poem::web::sse::Event {
+        let sse = poem::web::sse::Event::message(self.data).event_type(self.kind);
+        match self.id {
+            Some(id) => sse.id(id.to_string()),
+            None => sse,
+        }
+    }
+}
+
+/// Documented as its data: any JSON.
+impl Type for LiveEvent {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> Cow<'static, str> {
+        Value::name()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        Value::schema_ref()
+    }
+
+    fn as_raw_value(&self) -> Option<&Self> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a Self> + 'a> {
+        Box::new(std::iter::once(self))
+    }
+}
+
+impl ToJSON for LiveEvent {
+    fn to_json(&self) -> Option<Value> {
+        serde_json::from_str(&self.data).ok()
+    }
+}
+
 #[derive(Default)]
 pub struct EventsApi;
 
@@ -57,7 +135,7 @@ impl EventsApi {
         state: Data<&AppState>,
         caller: Caller,
         #[oai(name = "Last-Event-ID")] last_event_id: Header<Option<i64>>,
-    ) -> ApiResult<EventStream<BoxStream<'static, Value>>> {
+    ) -> ApiResult<EventStream<BoxStream<'static, LiveEvent>>> {
         let me = caller.person_id;
         let redis = state.redis.clone();
         let live = redis.subscribe(&notify::channel(&redis, me)).await?;
@@ -68,7 +146,7 @@ impl EventsApi {
         let beat = state.config.messaging.beat_seconds.get();
         let (ended, heart) = heartbeat(redis, me, caller.key, beat);
         let live = live
-            .filter_map(|payload| async move { serde_json::from_str::<Value>(&payload).ok() })
+            .filter_map(|wire| async move { LiveEvent::decode(&wire) })
             .take_until(ended)
             .map(move |event| {
                 let _beating = &heart;
@@ -77,24 +155,20 @@ impl EventsApi {
         let stream = futures_util::stream::iter(missed).chain(live).boxed();
         Ok(EventStream::new(stream)
             .keep_alive(Duration::from_secs(beat))
-            .to_event(|event| {
-                let kind = event["type"].as_str().unwrap_or("message").to_string();
-                let sse = poem::web::sse::Event::message(event.to_string()).event_type(kind);
-                match event["message"]["id"].as_i64() {
-                    Some(id) => sse.id(id.to_string()),
-                    None => sse,
-                }
-            }))
+            .to_event(LiveEvent::sse))
     }
 }
 
 /// The messages of the person's conversations after `after`, as events.
-async fn missed(state: &AppState, me: Uuid, after: i64) -> ApiResult<Vec<Value>> {
+async fn missed(state: &AppState, me: Uuid, after: i64) -> ApiResult<Vec<LiveEvent>> {
     let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
     let services = scopes_of(&mut conn, me, "messages").await?;
     let rows = store::missed(&mut conn, me, &services, after, MISSED).await?;
     let messages = super::routes::chat_messages(&mut conn, rows).await?;
-    Ok(messages.iter().map(|m| message(m, false)).collect())
+    Ok(messages
+        .iter()
+        .map(|m| LiveEvent::of(&message(m, false)))
+        .collect())
 }
 
 /// Stops the beat when the stream is dropped.
@@ -138,4 +212,24 @@ fn heartbeat(
         }
     });
     (ended, Heart(task))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_crosses_the_wire_as_its_type_id_and_data() {
+        let event = json!({"type": "message", "message": {"id": 42, "body": "deux\nlignes"}});
+        let wire = LiveEvent::of(&event).encode();
+        let back = LiveEvent::decode(&wire).expect("decodes");
+        assert_eq!((back.kind.as_str(), back.id), ("message", Some(42)));
+        assert_eq!(serde_json::from_str::<Value>(&back.data).unwrap(), event);
+        let read = LiveEvent::decode(&LiveEvent::of(&json!({"type": "read"})).encode()).unwrap();
+        assert_eq!((read.kind.as_str(), read.id), ("read", None));
+        assert!(
+            LiveEvent::decode("{\"type\":\"message\"}").is_none(),
+            "not our wire format"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use redis::AsyncCommands;
 use uuid::Uuid;
 
 use super::{
-    events,
+    events::{self, LiveEvent},
     routes::ChatMessage,
     store::{self, Conversation, Member},
 };
@@ -86,8 +86,8 @@ pub async fn publish_message(
     message: &ChatMessage,
     members: Vec<Member>,
 ) {
-    let counted = events::message(message, true).to_string();
-    let not_counted = events::message(message, false).to_string();
+    let counted = LiveEvent::of(&events::message(message, true)).encode();
+    let not_counted = LiveEvent::of(&events::message(message, false)).encode();
     let Some(people) = audience(conn, conversation, Some(members)).await else {
         return;
     };
@@ -105,7 +105,7 @@ pub async fn publish(
     conversation: &Conversation,
     event: &serde_json::Value,
 ) {
-    let event = event.to_string();
+    let event = LiveEvent::of(event).encode();
     if let Some(people) = audience(conn, conversation, None).await {
         send(
             redis,
@@ -117,7 +117,7 @@ pub async fn publish(
 
 /// Publishes an event to one person's live streams.
 pub async fn tell(redis: &Redis, person: Uuid, event: &serde_json::Value) {
-    send(redis, [(person, &event.to_string())]).await;
+    send(redis, [(person, &LiveEvent::of(event).encode())]).await;
 }
 
 /// Best effort: a stream that misses an event fetches what it missed when it reconnects.
