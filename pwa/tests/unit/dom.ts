@@ -1,8 +1,12 @@
-// What the screen tests share: a root in the document that the app renders into, and the
-// gestures a person makes on it (act + a few macrotasks, so that fetches and renders settle).
-import { render } from 'preact';
+// What the screen tests share: a root in the document that the app renders into, opening the app
+// there, and the gestures a person makes on it (act + a few macrotasks, so that fetches and
+// renders settle).
+import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { expect } from 'vitest';
+import { App } from '../../src/app';
+import { loadSession, resetAuth } from '../../src/auth';
+import { navigate } from '../../src/router';
 
 let root: HTMLElement = document.createElement('div');
 
@@ -24,6 +28,15 @@ export const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(s
 
 export async function flush() {
   for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
+}
+
+/** Opens the app at `path` in the root as a fresh start: the session is asked (of the mocked API), then all settles. */
+export async function openApp(path: string) {
+  navigate(path, { replace: true });
+  resetAuth();
+  await act(() => render(h(App, null), root));
+  await act(() => loadSession().then(() => undefined));
+  await flush();
 }
 
 export async function click(selector: string) {

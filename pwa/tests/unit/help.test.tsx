@@ -3,19 +3,16 @@
 // requester's reply and reopen rules, the staff's actions (take, release, status, note, reply
 // with a status, connection details), the queue's filters as the query, and connection
 // assistance without an account (form → e-mailed code → reference).
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
 import { queueQuery, type HelpDetail, type HelpSummary } from '../../src/api/help';
-import { loadSession, resetAuth } from '../../src/auth';
 import { checkConnection, checkRequest, requesterBox } from '../../src/help/model';
 import { setLang } from '../../src/i18n';
 import { queuesPath } from '../../src/pages/HelpQueues';
 import { safeAppPath } from '../../src/push/notification';
-import { matchScreen, navigate, PUBLIC_SCREENS, startRouter } from '../../src/router';
+import { matchScreen, PUBLIC_SCREENS, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, $$, choose, click, flush, mount, type, unmount } from './dom';
+import { $, $$, choose, click, flush, mount, type, unmount, openApp } from './dom';
 
 const STAFF = { ...ME, person_id: 'p-9', given_name: 'Nathalie', family_name: 'Chevalier', role: 'staff', permissions: ['help:comptes', 'help:scolarite'] };
 const SCRIPT = '<script>window.__pwned=1</script>';
@@ -50,13 +47,12 @@ const detail = (patch: Partial<HelpDetail> = {}): HelpDetail => ({
   ...patch,
 });
 
-let root: HTMLElement;
 let stop: () => void;
 beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
   setLang('fr');
-  root = mount();
+  mount();
   stop = startRouter();
 });
 afterEach(() => {
@@ -72,11 +68,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>, me: 
     'GET /api/session': me ? { body: me } : PROBLEM('not-signed-in', 401),
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 

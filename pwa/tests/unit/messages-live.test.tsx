@@ -2,17 +2,15 @@
 // and at sign-out; a new message appears in the open thread (and is read), the list reorders with
 // its count; the tab's badge follows the stream (one more for a counted message, set by `unread`
 // events, asked only when the stream opens); unknown events are ignored.
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth } from '../../src/auth';
+import { resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { parseLive, stopLive } from '../../src/messages/live';
 import { forgetConversations } from '../../src/pages/Messages';
-import { navigate, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, type Handler, type Reply } from './api-mock';
-import { $, $$, flush, mount, unmount } from './dom';
+import { $, $$, flush, mount, unmount, openApp } from './dom';
 import { conv, FakeEventSource, msg } from './messaging-fixtures';
 
 const live = () => FakeEventSource.all.filter((s) => !s.closed);
@@ -45,11 +43,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>) {
     'POST /api/conversations/7/read': { status: 204 },
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 

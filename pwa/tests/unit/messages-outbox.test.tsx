@@ -4,20 +4,18 @@
 // the live event brings it too); a network failure stops the round; a 4xx → « Non envoyé » with
 // the server's detail, deletable; a 429 keeps it waiting; opening the app sends what was stored;
 // sign-out empties the queue.
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { App } from '../../src/app';
 import type { ChatMessage } from '../../src/api/messages';
-import { loadSession, resetAuth, signOut } from '../../src/auth';
+import { signOut } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { stopLive } from '../../src/messages/live';
 import { forgetOutbox, queued, setOutboxBackend, type Queued } from '../../src/messages/outbox';
 import { memoryRecords, type RecordBackend } from '../../src/offline/records';
 import { forgetConversations } from '../../src/pages/Messages';
-import { navigate, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, $$, click, flush, mount, type, unmount } from './dom';
+import { $, $$, click, flush, mount, type, unmount, openApp } from './dom';
 import { conv, FakeEventSource, msg } from './messaging-fixtures';
 
 let root: HTMLElement;
@@ -60,11 +58,7 @@ async function start(path: string, post?: Handler, extra: Record<string, Handler
     'POST /api/conversations/8/messages': post ?? ((_r, b) => ({ status: 201, body: echo(next++, 8, b) })),
     ...extra,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 

@@ -2,18 +2,15 @@
 // empty state), the thread (texts as text, http(s) links as safe elements, javascript: never a
 // link, older messages, marking read), sending (a retry after a failure keeps its client_key),
 // starting a conversation, and the tab's unread badge.
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { setOutboxBackend } from '../../src/messages/outbox';
 import { linkParts } from '../../src/messages/text';
 import { forgetConversations, mergeMessages } from '../../src/pages/Messages';
-import { matchScreen, navigate, startRouter } from '../../src/router';
+import { matchScreen, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, $$, click, flush, mount, type, unmount } from './dom';
+import { $, $$, click, flush, mount, type, unmount, openApp } from './dom';
 import { conv, msg } from './messaging-fixtures';
 
 const SCRIPT = '<script>window.__pwned=1</script>';
@@ -41,11 +38,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>) {
     'GET /api/me/messages/unread': { body: { total: 0 } },
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 

@@ -1,18 +1,14 @@
 // The publishing side of news: the form's audience and body, the checks shown at once, the live
 // preview (Markdown rendered as elements), the list with states, editing, withdrawing, and the
 // server's problem with its detail.
-import { render } from 'preact';
-import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
 import type { ManagedNews } from '../../src/api/news';
-import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { audienceOf, draftOf, emptyForm, parseCodes, type NewsForm } from '../../src/news/draft';
 import { resetNews } from '../../src/news/feed';
-import { matchScreen, navigate, startRouter } from '../../src/router';
+import { matchScreen, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, $$, flush, click, type, mount, unmount } from './dom';
+import { $, $$, click, type, mount, unmount, openApp } from './dom';
 
 const TZ = 'Europe/Paris';
 const NOW = new Date('2026-12-02T09:00:00Z'); // 10:00 in Paris
@@ -68,7 +64,6 @@ const managed = (id: number, patch: Partial<ManagedNews> = {}): ManagedNews => (
   ...patch,
 });
 
-let root: HTMLElement;
 let stop: () => void;
 async function check(selector: string) {
   await click(selector);
@@ -79,7 +74,7 @@ beforeEach(() => {
   sessionStorage.clear();
   setLang('fr');
   resetNews();
-  root = mount();
+  mount();
   stop = startRouter();
 });
 afterEach(() => {
@@ -94,11 +89,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>, perm
     'GET /api/session': { body: { ...ME, role: 'staff', permissions } },
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 

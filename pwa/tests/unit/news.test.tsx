@@ -1,17 +1,16 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth, signOut } from '../../src/auth';
+import { signOut } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import type { NewsItem } from '../../src/api/news';
 import { forgetNews, resetNews } from '../../src/news/feed';
 import { readFeed, setNewsBackend, writeFeed } from '../../src/news/store';
 import { Markdown } from '../../src/news/markdown';
 import { safeAppPath } from '../../src/push/notification';
-import { matchScreen, navigate, startRouter } from '../../src/router';
+import { matchScreen, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, $$, flush, click, mount, unmount } from './dom';
+import { $, $$, flush, click, mount, unmount, openApp } from './dom';
 
 let root: HTMLElement;
 let stop: () => void;
@@ -96,11 +95,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>, sign
     'GET /api/session': signedIn ? { body: ME } : PROBLEM('not-signed-in', 401),
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 
@@ -211,11 +206,7 @@ describe('the news offline', () => {
     localStorage.setItem('ent.signedIn', '1');
     const { fetch } = mockApi({});
     fetch.mockRejectedValue(new TypeError('Failed to fetch'));
-    navigate('/news', { replace: true });
-    resetAuth();
-    await act(() => render(<App />, root));
-    await act(() => loadSession().then(() => undefined));
-    await flush();
+    await openApp('/news');
     expect($('[data-testid="news-offline"]')?.textContent).toBe('Hors ligne — mis à jour le 1 décembre à 18:45');
     expect($$('[data-testid="news-title"]').map((t) => t.textContent)).toEqual(['Épinglée', 'Urgente', 'Actualité 3']);
 

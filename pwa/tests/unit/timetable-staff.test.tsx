@@ -1,16 +1,14 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { editOf, formOf, parseRooms, fieldOf } from '../../src/pages/TimetableGroups';
-import { navigate, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
 import type { TimetableEvent } from '../../src/api/timetable';
 import { setWeekBackend } from '../../src/timetable/store';
 import { forgetTimetable } from '../../src/timetable/weeks';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, flush, click, type, mount, unmount } from './dom';
+import { $, flush, click, type, mount, unmount, openApp } from './dom';
 
 const TZ = 'Europe/Paris';
 const CLASS: TimetableEvent = {
@@ -97,11 +95,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>, me: 
     'GET /api/me/timetable': { body: { from: '2026-11-30', to: '2026-12-06', time_zone: TZ, events: [] }, headers: { ETag: '"e"' } },
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 

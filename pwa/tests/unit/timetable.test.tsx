@@ -1,8 +1,7 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth, signOut } from '../../src/auth';
+import { resetAuth, signOut } from '../../src/auth';
 import { setLang, translate, type Lang, type MessageKey } from '../../src/i18n';
 import { MESSAGE, safeAppPath } from '../../src/push/notification';
 import { navigate, startRouter } from '../../src/router';
@@ -14,7 +13,7 @@ import { memoryBackend, readWeek, setWeekBackend, storedWeeks, writeWeek, type W
 import { swipeDirection } from '../../src/timetable/swipe';
 import { fetchWeek, forgetTimetable, nextClass } from '../../src/timetable/weeks';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
-import { $, $$, flush, click, mount, unmount } from './dom';
+import { $, $$, flush, click, mount, unmount, openApp } from './dom';
 
 const TZ = 'Europe/Paris';
 
@@ -244,11 +243,7 @@ let root: HTMLElement;
 let stop: () => void;
 async function start(path: string, routes: Record<string, Handler | Reply>, me = ME) {
   const mock = mockApi({ 'GET /api/config/public': { body: CONFIG }, 'GET /api/session': { body: me }, ...routes });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 
@@ -390,11 +385,7 @@ describe('the timetable tab', () => {
     localStorage.setItem('ent.signedIn', '1'); // signed in on this device before
     const { fetch } = mockApi({});
     fetch.mockRejectedValue(new TypeError('Failed to fetch'));
-    navigate('/timetable?day=2026-12-03', { replace: true });
-    resetAuth();
-    await act(() => render(<App />, root));
-    await act(() => loadSession().then(() => undefined));
-    await flush();
+    await openApp('/timetable?day=2026-12-03');
     expect($('[data-testid="timetable-offline"]')?.textContent).toBe('Hors ligne — mis à jour le 1 décembre à 18:45');
     expect($$('[data-testid="class"]')).toHaveLength(3);
     // The home page's card reads the same copy.
