@@ -11,7 +11,7 @@ use figment2::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::phone::MobilePhone;
+use crate::{i18n::Lang, phone::MobilePhone};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -292,6 +292,20 @@ pub struct HelpCategory {
     pub en: NonEmpty,
 }
 
+impl HelpCategory {
+    pub fn label(&self, lang: Lang) -> &str {
+        in_language(lang, &self.fr, &self.en)
+    }
+}
+
+/// One of a configuration entry's two labels.
+fn in_language<'a>(lang: Lang, fr: &'a NonEmpty, en: &'a NonEmpty) -> &'a str {
+    match lang {
+        Lang::Fr => fr.as_str(),
+        Lang::En => en.as_str(),
+    }
+}
+
 impl Help {
     pub fn category(&self, code: &str) -> Option<&HelpCategory> {
         self.categories.iter().find(|c| c.code.as_str() == code)
@@ -331,6 +345,12 @@ pub struct MessagingService {
     pub code: Code,
     pub fr: NonEmpty,
     pub en: NonEmpty,
+}
+
+impl MessagingService {
+    pub fn label(&self, lang: Lang) -> &str {
+        in_language(lang, &self.fr, &self.en)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

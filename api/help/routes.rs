@@ -217,7 +217,7 @@ impl HelpApi {
                 .iter()
                 .map(|c| HelpCategoryInfo {
                     code: c.code.to_string(),
-                    label: label(c, lang),
+                    label: c.label(lang).to_string(),
                 })
                 .collect(),
         )
@@ -507,7 +507,7 @@ impl HelpApi {
                             .categories
                             .iter()
                             .filter(|c| c.queue.as_str() == code)
-                            .map(|c| label(c, lang))
+                            .map(|c| c.label(lang).to_string())
                             .collect(),
                         counts: StatusCounts {
                             new: count(Status::New),
@@ -595,13 +595,6 @@ pub fn lang_code(lang: Lang) -> &'static str {
     match lang {
         Lang::Fr => "fr",
         Lang::En => "en",
-    }
-}
-
-fn label(c: &HelpCategory, lang: Lang) -> String {
-    match lang {
-        Lang::Fr => c.fr.to_string(),
-        Lang::En => c.en.to_string(),
     }
 }
 
@@ -748,7 +741,7 @@ async fn summaries(
                 category_label: config
                     .help
                     .category(&r.category)
-                    .map_or(r.category.clone(), |c| label(c, lang)),
+                    .map_or(r.category.clone(), |c| c.label(lang).to_string()),
                 unread: r.unread(),
                 status: r.status(),
                 assignee: r.assignee_id.and_then(|p| names.get(&p).cloned()),

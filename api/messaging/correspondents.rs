@@ -89,10 +89,7 @@ impl CorrespondentsApi {
                 .iter()
                 .map(|s| ServiceChoice {
                     code: s.code.to_string(),
-                    name: match lang {
-                        Lang::Fr => s.fr.to_string(),
-                        Lang::En => s.en.to_string(),
-                    },
+                    name: s.label(lang).to_string(),
                 })
                 .filter(|s| query.is_none_or(|q| contains(&s.name, q)))
                 .collect()

@@ -66,10 +66,7 @@ pub async fn titles(
                 .services
                 .iter()
                 .find(|s| s.code.as_str() == service)
-                .map_or(service.clone(), |s| match lang {
-                    Lang::Fr => s.fr.to_string(),
-                    Lang::En => s.en.to_string(),
-                }),
+                .map_or(service.clone(), |s| s.label(lang).to_string()),
             _ => counterparts
                 .get(&c.id)
                 .and_then(|p| names.get(p))
