@@ -156,6 +156,27 @@ function Pick({ choice, label, extra, busy, onPick, testId }: { choice: Choice; 
   );
 }
 
+interface Labelled {
+  choice: Choice;
+  label: string;
+  extra?: string;
+}
+
+/** One section of the picker (services, groups or people); nothing when it has no choice. */
+function PickSection({ title, testId, itemTestId, choices, busy, onPick }: { title: string; testId: string; itemTestId: string; choices: Labelled[]; busy: string | null; onPick: (c: Choice) => void }) {
+  if (choices.length === 0) return null;
+  return (
+    <section class="card" data-testid={testId}>
+      <h2 class="section-title">{title}</h2>
+      <ul class="link-list">
+        {choices.map((c) => (
+          <Pick key={choiceKey(c.choice)} choice={c.choice} label={c.label} extra={c.extra} busy={busy} onPick={onPick} testId={itemTestId} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /**
  * /messages/new: whom one may write to (`GET /api/me/correspondents`), in three sections —
  * services, groups, people —, with a search field (debounced) when typing a name finds more;
@@ -246,36 +267,30 @@ export function MessagesNew() {
       )}
       {list && (
         <div aria-busy={loading ? true : undefined} data-testid="pick">
-          {list.services.length > 0 && (
-            <section class="card" data-testid="pick-services">
-              <h2 class="section-title">{t('messages.pick.services')}</h2>
-              <ul class="link-list">
-                {list.services.map((s) => (
-                  <Pick key={s.code} choice={{ service: s.code }} label={s.name} busy={busy} onPick={(c) => void start(c)} testId="pick-service" />
-                ))}
-              </ul>
-            </section>
-          )}
-          {list.groups.length > 0 && (
-            <section class="card" data-testid="pick-groups">
-              <h2 class="section-title">{t('messages.pick.groups')}</h2>
-              <ul class="link-list">
-                {list.groups.map((g) => (
-                  <Pick key={g.code} choice={{ group: g.code }} label={g.name} extra={g.code !== g.name ? g.code : undefined} busy={busy} onPick={(c) => void start(c)} testId="pick-group" />
-                ))}
-              </ul>
-            </section>
-          )}
-          {list.people.length > 0 && (
-            <section class="card" data-testid="pick-people">
-              <h2 class="section-title">{t('messages.pick.people')}</h2>
-              <ul class="link-list">
-                {list.people.map((p) => (
-                  <Pick key={p.id} choice={{ person: p.id }} label={p.name} extra={roleLabel(p.role)} busy={busy} onPick={(c) => void start(c)} testId="pick-person" />
-                ))}
-              </ul>
-            </section>
-          )}
+          <PickSection
+            title={t('messages.pick.services')}
+            testId="pick-services"
+            itemTestId="pick-service"
+            choices={list.services.map((s) => ({ choice: { service: s.code }, label: s.name }))}
+            busy={busy}
+            onPick={(c) => void start(c)}
+          />
+          <PickSection
+            title={t('messages.pick.groups')}
+            testId="pick-groups"
+            itemTestId="pick-group"
+            choices={list.groups.map((g) => ({ choice: { group: g.code }, label: g.name, extra: g.code !== g.name ? g.code : undefined }))}
+            busy={busy}
+            onPick={(c) => void start(c)}
+          />
+          <PickSection
+            title={t('messages.pick.people')}
+            testId="pick-people"
+            itemTestId="pick-person"
+            choices={list.people.map((p) => ({ choice: { person: p.id }, label: p.name, extra: roleLabel(p.role) }))}
+            busy={busy}
+            onPick={(c) => void start(c)}
+          />
           {list.more && (
             <p class="muted" data-testid="pick-more">
               {t('messages.pick.more')}
