@@ -482,19 +482,32 @@ fn note(category: Category, tag: &str) -> Notification {
     }
 }
 
-/// A push service of our own that answers 429 (Retry-After: 120), 500, or too late.
+/// A push service of our own, on a port that is not the scheme's default, that answers 429
+/// (Retry-After: 120), 500, too late, or 201 (`/ok`); it keeps the VAPID tokens it was shown.
 struct Misbehaving {
     addr: SocketAddr,
     hits: Arc<AtomicUsize>,
+    tokens: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 #[handler]
 async fn misbehave(
     Path(how): Path<String>,
     hits: poem::web::Data<&Arc<AtomicUsize>>,
+    tokens: poem::web::Data<&Arc<std::sync::Mutex<Vec<String>>>>,
+    request: &poem::Request,
 ) -> poem::Response {
     hits.fetch_add(1, Ordering::SeqCst);
+    // `Authorization: vapid t=<JWT>, k=<public key>`
+    let token = request
+        .header("authorization")
+        .and_then(|h| h.split_once("t=")?.1.split(',').next())
+        .unwrap_or_default();
+    tokens.lock().unwrap().push(token.to_string());
     match how.as_str() {
+        "ok" => poem::Response::builder()
+            .status(StatusCode::CREATED)
+            .finish(),
         "busy" => poem::Response::builder()
             .status(StatusCode::TOO_MANY_REQUESTS)
             .header("retry-after", "120")
@@ -519,11 +532,26 @@ impl Misbehaving {
             .unwrap();
         let addr = *acceptor.local_addr()[0].as_socket_addr().unwrap();
         let hits = Arc::new(AtomicUsize::new(0));
+        let tokens = Arc::default();
         let app = Route::new()
             .at("/:how", poem::post(misbehave))
-            .data(hits.clone());
+            .data(hits.clone())
+            .data(Arc::clone(&tokens));
         tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
-        Misbehaving { addr, hits }
+        Misbehaving { addr, hits, tokens }
+    }
+
+    /// The claims of the VAPID tokens received, in order.
+    fn claims(&self) -> Vec<Value> {
+        use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+        let tokens = self.tokens.lock().unwrap();
+        tokens
+            .iter()
+            .map(|jwt| {
+                let payload = jwt.split('.').nth(1).expect("a JWT");
+                serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
+            })
+            .collect()
     }
 }
 
@@ -650,6 +678,42 @@ async fn push_service_answers_are_followed_and_a_slow_one_delays_no_other() {
         app.clock.now() + Duration::seconds(60)
     );
     assert_eq!(AtomicUsize::load(&peer.hits, Ordering::SeqCst), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_vapid_audience_keeps_a_push_service_port_that_is_not_the_default() {
+    let app = app().await;
+    let service = PushService::start().await;
+    let peer = Misbehaving::start().await;
+    let (me, real) = subscribed_device(&app, &service, "25000002", PHONE).await;
+    let origin = format!("http://127.0.0.1:{}", peer.addr.port());
+    subscribe_at(
+        &app,
+        &real.subscription["keys"],
+        "25000002",
+        &format!("{origin}/ok"),
+    )
+    .await;
+    let person = person_id(&app, &me).await;
+    let mut conn = app.db.conn().await;
+    diesel::delete(push_outbox::table)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let tz = app.db.config.university.time_zone.tz();
+    let now = app.clock.now();
+    push::notify(&mut conn, tz, person, &note(Category::Security, "aud"), now)
+        .await
+        .unwrap();
+    assert_eq!(pusher(&app).drain_once().await.unwrap(), 2);
+    let claims = peer.claims();
+    assert_eq!(claims.len(), 1);
+    assert_eq!(
+        claims[0]["aud"],
+        origin.as_str(),
+        "RFC 8292 §2: the whole origin"
+    );
+    assert_eq!(service.received(&real).await.len(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

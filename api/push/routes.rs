@@ -365,20 +365,14 @@ fn check_subscription(cfg: &config::Push, body: &PushSubscriptionBody) -> Result
 /// `https://` on an allowed host (`*.push.apple.com` covers its subdomains); `http://127.0.0.1`
 /// only when `allow_loopback` (tests).
 pub fn allowed_endpoint(cfg: &config::Push, endpoint: &str) -> bool {
-    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("", ""));
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if authority.contains('@') {
+    let Ok(url) = url::Url::parse(endpoint) else {
+        return false;
+    };
+    let host = url.host_str().unwrap_or_default();
+    if !url.username().is_empty() || url.password().is_some() {
         return false;
     }
-    let host = authority.rsplit_once(':').map_or(authority, |(h, port)| {
-        if port.chars().all(|c| c.is_ascii_digit()) {
-            h
-        } else {
-            authority
-        }
-    });
-    let host = host.to_ascii_lowercase();
-    match scheme {
+    match url.scheme() {
         "https" => cfg.allowed_hosts.iter().any(|allowed| {
             let allowed = allowed.as_str().to_ascii_lowercase();
             match allowed.strip_prefix("*.") {

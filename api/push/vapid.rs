@@ -65,6 +65,8 @@ impl Signer {
             }
         }
         let mut builder = self.key.clone().add_sub_info(subscription);
+        // web-push's own audience drops the port (RFC 8292 §2 wants the whole origin).
+        builder.add_claim("aud", origin.as_str());
         builder.add_claim("sub", self.subject.as_str());
         let signature = builder.build()?;
         cache.insert(origin, (signature.clone(), Instant::now()));
@@ -72,11 +74,13 @@ impl Signer {
     }
 }
 
-/// `https://fcm.googleapis.com` from an endpoint (the JWT's audience).
+/// The endpoint's origin (RFC 6454): scheme, host, and the port unless it is the scheme's
+/// default — the JWT's audience, and the cache key.
 fn origin(endpoint: &str) -> String {
-    let (scheme, rest) = endpoint.split_once("://").unwrap_or(("https", endpoint));
-    let host = rest.split('/').next().unwrap_or_default();
-    format!("{scheme}://{host}")
+    url::Url::parse(endpoint).map_or_else(
+        |_| endpoint.to_string(),
+        |url| url.origin().ascii_serialization(),
+    )
 }
 
 #[cfg(test)]
@@ -93,10 +97,32 @@ mod tests {
             (65, 4),
             "uncompressed P-256 point"
         );
-        assert_eq!(
-            origin("https://fcm.googleapis.com/fcm/send/abc"),
-            "https://fcm.googleapis.com"
-        );
+    }
+
+    #[test]
+    fn the_audience_is_the_origin_with_a_port_only_when_not_the_default() {
+        for (endpoint, audience) in [
+            (
+                "https://fcm.googleapis.com/fcm/send/abc",
+                "https://fcm.googleapis.com",
+            ),
+            (
+                "https://fcm.googleapis.com:443/fcm/send/abc",
+                "https://fcm.googleapis.com",
+            ),
+            (
+                "https://push.example.org:8443/x?y#z",
+                "https://push.example.org:8443",
+            ),
+            ("http://127.0.0.1:35799/notify/1", "http://127.0.0.1:35799"),
+            ("http://localhost:80/a", "http://localhost"),
+            (
+                "HTTPS://Web.Push.Apple.com/QGu",
+                "https://web.push.apple.com",
+            ),
+        ] {
+            assert_eq!(origin(endpoint), audience, "{endpoint}");
+        }
     }
 
     #[test]
