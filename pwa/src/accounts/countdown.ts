@@ -5,20 +5,22 @@ export function secondsLeft(until: number, now: number = Date.now()): number {
   return Math.max(0, Math.ceil((until - now) / 1000));
 }
 
-/** Hook: seconds left until `until`, ticking every second while above zero. */
+/**
+ * Hook: seconds left until `until`, ticking every second while above zero. Computed at each
+ * render rather than kept in state, so the render that sets a new `until` already counts it
+ * down (a stale 0 would flash the re-send button enabled).
+ */
 export function useCountdown(until: number): number {
-  const [left, setLeft] = useState(() => secondsLeft(until));
+  const [, tick] = useState(0);
   useEffect(() => {
-    setLeft(secondsLeft(until));
     if (secondsLeft(until) === 0) return undefined;
     const timer = setInterval(() => {
-      const next = secondsLeft(until);
-      setLeft(next);
-      if (next === 0) clearInterval(timer);
+      tick((n) => n + 1);
+      if (secondsLeft(until) === 0) clearInterval(timer);
     }, 1000);
     return () => clearInterval(timer);
   }, [until]);
-  return left;
+  return secondsLeft(until);
 }
 
 /** Ask the browser for the code of an incoming SMS (WebOTP), when it can; aborted by `signal`. */
