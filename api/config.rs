@@ -116,6 +116,10 @@ pub struct Limits {
     pub api_requests_per_minute: u32,
     /// Login attempts per client address per minute (on top of each account's own lock).
     pub logins_per_address_per_minute: u32,
+    /// Text messages to one phone per hour and per day, whoever asks and whichever record
+    /// holds the number (siblings may share a family phone).
+    pub sms_per_phone_per_hour: u32,
+    pub sms_per_phone_per_day: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

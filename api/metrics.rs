@@ -1,5 +1,5 @@
 //! Prometheus metrics: requests by route template and status, latency, pool gauges, outbox
-//! messages by outcome.
+//! messages by outcome, text messages withheld by the per-phone limit.
 
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
@@ -14,6 +14,7 @@ pub struct Metrics {
     pool_available: IntGauge,
     pool_waiting: IntGauge,
     courier_messages: IntCounterVec,
+    sms_withheld: IntCounterVec,
 }
 
 impl Metrics {
@@ -48,6 +49,14 @@ impl Metrics {
             &["channel", "outcome"],
         )
         .expect("metric definition");
+        let sms_withheld = IntCounterVec::new(
+            Opts::new(
+                "sms_withheld_total",
+                "Text messages not sent because their phone had received its share, by flow",
+            ),
+            &["flow"],
+        )
+        .expect("metric definition");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -55,6 +64,7 @@ impl Metrics {
             Box::new(pool_available.clone()),
             Box::new(pool_waiting.clone()),
             Box::new(courier_messages.clone()),
+            Box::new(sms_withheld.clone()),
         ] {
             registry.register(c).expect("metric registered once");
         }
@@ -66,6 +76,7 @@ impl Metrics {
             pool_available,
             pool_waiting,
             courier_messages,
+            sms_withheld,
         }
     }
 
@@ -83,6 +94,11 @@ impl Metrics {
         self.courier_messages
             .with_label_values(&[channel, outcome])
             .inc();
+    }
+
+    /// One text message withheld by the per-phone limit.
+    pub fn sms_withheld(&self, flow: &str) {
+        self.sms_withheld.with_label_values(&[flow]).inc();
     }
 
     /// The text exposition, with the pool's state read now.

@@ -724,7 +724,8 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_sess
         json!({"email": "lucas.martin@etu.univ-tours.fr"}),
     )
     .await;
-    let late = link_token(&queued(&app, "lucas.martin@etu.univ-tours.fr", 1).await[0].1);
+    // (the first e-mail there told of the reset)
+    let late = link_token(&queued(&app, "lucas.martin@etu.univ-tours.fr", 2).await[1].1);
     app.clock.advance(Duration::minutes(30));
     problem(
         post(&app, "/api/recovery/inspection", json!({"token": late})).await,
@@ -1532,4 +1533,282 @@ async fn the_session_check_answers_204_while_the_session_lives() {
     common::problem(check(None).await, 401, "not-signed-in").await;
     app.clock.advance(Duration::minutes(31));
     common::problem(check(Some(&lucas)).await, 401, "not-signed-in").await;
+}
+
+/// Pending records (enrolled, no account) now sharing one phone: (number, birth date).
+async fn records_sharing_a_phone(
+    app: &TestApp,
+    phone: &str,
+    how_many: i64,
+) -> Vec<(String, String)> {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel_async::RunQueryDsl;
+    use ent::db::schema::{accounts, people};
+    let mut conn = app.db.conn().await;
+    let pending: Vec<(uuid::Uuid, String, chrono::NaiveDate)> = people::table
+        .left_join(accounts::table)
+        .filter(accounts::person_id.is_null())
+        .filter(people::enrolment.eq("enrolled"))
+        .filter(people::mobile_phone.is_not_null())
+        .order(people::number)
+        .limit(how_many)
+        .select((people::id, people::number, people::birth_date))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        pending.len() as i64,
+        how_many,
+        "the demo has enough pending records"
+    );
+    let ids: Vec<_> = pending.iter().map(|p| p.0).collect();
+    diesel::update(people::table.filter(people::id.eq_any(ids)))
+        .set(people::mobile_phone.eq(phone))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    pending
+        .into_iter()
+        .map(|(_, number, birth)| (number, birth.to_string()))
+        .collect()
+}
+
+/// Security events of `kind` about anyone, with their details.
+async fn logged(app: &TestApp, kind: &str) -> Vec<(Option<uuid::Uuid>, Option<String>)> {
+    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel_async::RunQueryDsl;
+    use ent::db::schema::security_events as ev;
+    let mut conn = app.db.conn().await;
+    ev::table
+        .filter(ev::kind.eq(kind))
+        .filter(ev::success.eq(false))
+        .order(ev::id)
+        .select((ev::person_id, ev::detail))
+        .load(&mut conn)
+        .await
+        .unwrap()
+}
+
+/// Every activation asked is answered 200, whoever is texted; waits until each ask has been
+/// either texted to `phone` or withheld, and gives how many were texted.
+async fn ask_activations(
+    app: &TestApp,
+    records: &[(String, String)],
+    first_address: usize,
+) -> usize {
+    let withheld_before = logged(app, "sms_withheld").await.len();
+    let texted_before = sms_to(app, SHARED_PHONE, 0).await.len();
+    for (i, (number, birth)) in records.iter().enumerate() {
+        let resp = app
+            .http
+            .post(app.url("/api/activation"))
+            .header(
+                "x-forwarded-for",
+                format!("198.51.100.{}", first_address + i),
+            )
+            .json(&json!({"number": number, "birth_date": birth}))
+            .send()
+            .await
+            .unwrap();
+        let body = ok_json(resp).await;
+        assert_eq!(
+            body["masked_phone"], "+33 6 •• •• •• 44",
+            "the same answer for {number}"
+        );
+    }
+    for _ in 0..200 {
+        let texted = sms_to(app, SHARED_PHONE, 0).await.len() - texted_before;
+        let withheld = logged(app, "sms_withheld").await.len() - withheld_before;
+        if texted + withheld == records.len() {
+            return texted;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("some asks were neither texted nor withheld");
+}
+
+const SHARED_PHONE: &str = "+33611223344";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_phone_on_many_records_gets_its_share_of_texts_and_no_more() {
+    let app = app_with(|c| {
+        c.http.behind_proxy = true;
+        c.limits.sms_per_phone_per_hour = 5;
+        c.limits.sms_per_phone_per_day = 8;
+    })
+    .await;
+    let records = records_sharing_a_phone(&app, SHARED_PHONE, 12).await;
+    // Twelve records asked from twelve addresses: twelve answers alike, five texts.
+    assert_eq!(ask_activations(&app, &records, 1).await, 5);
+    let withheld = logged(&app, "sms_withheld").await;
+    assert_eq!(withheld.len(), 7);
+    assert!(withheld.iter().all(|(person, detail)| person.is_some()
+        && detail.as_deref() == Some("activation +33 6 •• •• •• 44")));
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("sms_withheld_total{flow=\"activation\"} 7"),
+        "{metrics}"
+    );
+
+    // The next hour, three more: the day's eight.
+    app.clock.advance(Duration::hours(1));
+    assert_eq!(ask_activations(&app, &records[..6], 20).await, 3);
+    app.clock.advance(Duration::hours(1));
+    assert_eq!(ask_activations(&app, &records[..2], 40).await, 0);
+
+    // Staff are told, since nobody is guessing whose phone it is; nothing is queued.
+    let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
+    let pending = person_id(&app, &secretary, &records[0].0).await;
+    let invited = call(
+        &app,
+        Method::POST,
+        &format!("/api/secretariat/people/{pending}/activation-invitation"),
+        None,
+        Some(&secretary),
+    )
+    .await;
+    let retry_after: u64 = invited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(retry_after > 0 && retry_after <= 86_400);
+    problem(invited, 429, "phone-texted-enough").await;
+    assert_eq!(sms_to(&app, SHARED_PHONE, 0).await.len(), 8);
+    assert!(
+        logged(&app, "sms_withheld")
+            .await
+            .last()
+            .is_some_and(|(_, d)| d.as_deref() == Some("invitation +33 6 •• •• •• 44"))
+    );
+}
+
+const FIREFOX_ANDROID: &str =
+    "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0";
+
+/// A call from Firefox on Android, in `lang`.
+async fn from_firefox(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    body: Value,
+    who: Option<&Signed>,
+    lang: &str,
+) -> reqwest::Response {
+    let mut req = app
+        .http
+        .request(method, app.url(path))
+        .header("user-agent", FIREFOX_ANDROID)
+        .header("accept-language", lang)
+        .json(&body);
+    if let Some(s) = who {
+        req = req
+            .header("cookie", &s.cookie)
+            .header("x-csrf-token", &s.csrf);
+    }
+    req.send().await.unwrap()
+}
+
+/// The e-mail whose subject ends with `subject`, sent to each of Lucas's two addresses.
+async fn told_lucas(app: &TestApp, subject: &str) -> String {
+    let mut bodies = Vec::new();
+    for address in ["lucas.martin@etu.univ-tours.fr", "lucas.martin@example.org"] {
+        let mails = queued(app, address, 1).await;
+        let found = mails
+            .iter()
+            .filter(|(s, _)| s.ends_with(subject))
+            .collect::<Vec<_>>();
+        assert_eq!(found.len(), 1, "{address}: {mails:?}");
+        bodies.push(found[0].1.clone());
+    }
+    assert_eq!(bodies[0], bodies[1]);
+    bodies.remove(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_password_a_reset_and_two_factor_turned_off_are_told_by_email() {
+    let app = app().await;
+    let me = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
+    let body = json!({"current_password": demo::DEMO_PASSWORD, "new_password": PASSWORD});
+    let changed = from_firefox(&app, Method::PUT, "/api/me/password", body, Some(&me), "fr").await;
+    assert_eq!(changed.status(), 204);
+    let mail = told_lucas(&app, "votre mot de passe a été modifié").await;
+    for part in [
+        "lundi 30 novembre 2026 à 08:45 (CET)",
+        "Firefox · Android",
+        "« Mot de passe oublié ? »",
+        "http://127.0.0.1:8080/recovery\n",
+    ] {
+        assert!(mail.contains(part), "{part} in {mail}");
+    }
+
+    // A reset by the link, asked in English: told in English at both addresses.
+    post(
+        &app,
+        "/api/recovery",
+        json!({"email": "lucas.martin@example.org"}),
+    )
+    .await;
+    let link = queued(&app, "lucas.martin@example.org", 2).await;
+    let token = link_token(&link[1].1);
+    app.clock.advance(Duration::minutes(5));
+    let reset = from_firefox(
+        &app,
+        Method::POST,
+        "/api/recovery/completion",
+        json!({"token": token, "password": "Loire#Tanneurs-2006-bleu"}),
+        None,
+        "en-GB,en;q=0.8",
+    )
+    .await;
+    assert_eq!(reset.status(), 204);
+    let mail = told_lucas(&app, "your password was reset").await;
+    assert!(
+        mail.contains(
+            "on Monday 30 November 2026 at 08:50 (CET), from the device Firefox · Android"
+        ) && mail.contains("“Forgotten password?”"),
+        "{mail}"
+    );
+
+    // Two-factor on, then off.
+    let me = signed_in(&app, "25000002", "Loire#Tanneurs-2006-bleu", false).await;
+    let enrolment = ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/two-factor/enrolment",
+            None,
+            Some(&me),
+        )
+        .await,
+    )
+    .await;
+    let (totp, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
+    let code = json!({"code": totp.generate(now).to_string()});
+    ok_json(
+        call(
+            &app,
+            Method::POST,
+            "/api/me/two-factor/confirmation",
+            Some(code),
+            Some(&me),
+        )
+        .await,
+    )
+    .await;
+    let off = from_firefox(
+        &app,
+        Method::DELETE,
+        "/api/me/two-factor",
+        json!({}),
+        Some(&me),
+        "fr",
+    )
+    .await;
+    assert_eq!(off.status(), 204);
+    let mail = told_lucas(&app, "la double authentification a été désactivée").await;
+    assert!(
+        mail.contains("La double authentification de votre compte"),
+        "{mail}"
+    );
 }

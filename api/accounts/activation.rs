@@ -14,9 +14,9 @@ use super::{
     messages, password,
     policy::require_acceptable,
     store::{self, Person},
+    texts::{self, Flow, Text},
 };
 use crate::{
-    couriers::{self, Message},
     errors::{ApiError, ApiResult, TOO_MANY_REQUESTS},
     i18n::{Lang, Translated},
     limits, phone, secrets,
@@ -145,12 +145,12 @@ impl ActivationApi {
             Some((p, None)) if p.enrolment == "enrolled" => (
                 p.mobile_phone.ok_or(ApiError::new(NO_PHONE))?,
                 Some(p.id),
-                false,
+                None,
             ),
             Some((p, Some(_))) if p.mobile_phone.is_some() => {
-                (p.mobile_phone.unwrap_or_default(), None, true)
+                (p.mobile_phone.unwrap_or_default(), None, Some(p.id))
             }
-            _ => (decoy_phone(&state, &["decoy-phone", &subject]), None, false),
+            _ => (decoy_phone(&state, &["decoy-phone", &subject]), None, None),
         };
         let challenge = codes::issue(
             &state.redis,
@@ -162,17 +162,22 @@ impl ActivationApi {
         )
         .await?;
         let config = &state.config;
-        let sms = match (person, notice) {
+        let message = match (person, notice) {
             (Some(_), _) => Some(messages::activation_code(
                 config,
                 lang,
                 &phone,
                 &challenge.code,
             )),
-            (None, true) => Some(messages::already_active(config, lang, &phone)),
-            (None, false) => None,
+            (None, Some(_)) => Some(messages::already_active(config, lang, &phone)),
+            (None, None) => None,
         };
-        send_later(&state, sms);
+        let text = message.map(|message| Text {
+            message,
+            flow: Flow::Activation,
+            person: person.or(notice),
+        });
+        texts::send_later(&state, text, &client);
         Ok(Json(answer(&challenge, &phone, now)))
     }
 
@@ -220,10 +225,12 @@ impl ActivationApi {
             }
             None => decoy_phone(&state, &["decoy-phone", &challenge.subject]),
         };
-        let sms = challenge
-            .person
-            .map(|_| messages::activation_code(&state.config, lang, &phone, &challenge.code));
-        send_later(&state, sms);
+        let text = challenge.person.map(|person| Text {
+            message: messages::activation_code(&state.config, lang, &phone, &challenge.code),
+            flow: Flow::Resend,
+            person: Some(person),
+        });
+        texts::send_later(&state, text, &client);
         Ok(Json(answer(&challenge, &phone, now)))
     }
 
@@ -337,24 +344,6 @@ pub fn answer(
         resend_in: (c.resend_at - now).num_seconds().max(0) as u32,
         expires_in: (c.expires_at - now).num_seconds().max(0) as u32,
     }
-}
-
-/// Queues the SMS after answering, so that the answer takes the same time whether or not
-/// there is one (an instance that dies in between loses it; the person asks again).
-pub fn send_later(state: &AppState, sms: Option<Message>) {
-    let Some(sms) = sms else { return };
-    let state = state.clone();
-    tokio::spawn(async move {
-        let queued = match state.db.get().await {
-            Ok(mut conn) => couriers::enqueue(&mut conn, &sms, state.clock.now())
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        if let Err(e) = queued {
-            tracing::error!(error = %e, "activation SMS not queued");
-        }
-    });
 }
 
 /// The masked number shown when nobody matched: always the same for the same input.

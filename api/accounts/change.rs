@@ -4,9 +4,10 @@ use diesel_async::AsyncConnection;
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
-use super::{password, policy::require_acceptable, store};
+use super::{messages::ProtectionChange, notices, password, policy::require_acceptable, store};
 use crate::{
     errors::{ApiError, ApiResult},
+    i18n::Lang,
     security_log::{self, Event, EventKind},
     sessions::{
         self, Caller, Client,
@@ -53,6 +54,7 @@ impl PasswordChangeApi {
         state: Data<&AppState>,
         caller: Caller,
         client: Client,
+        lang: Lang,
         body: Json<PasswordChange>,
     ) -> ApiResult<Changed> {
         let now = state.clock.now();
@@ -64,6 +66,9 @@ impl PasswordChangeApi {
         let client = &client;
         conn.transaction(async |conn| {
             store::set_password(conn, person.id, &hash, now).await?;
+            let change = ProtectionChange::PasswordChanged;
+            notices::protection_changed(conn, &state.config, lang, person.id, change, client, now)
+                .await?;
             let event = Event::of(person.id, EventKind::PasswordChanged, client);
             security_log::record(conn, event, now).await
         })

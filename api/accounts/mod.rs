@@ -4,11 +4,13 @@ pub mod activation;
 pub mod change;
 pub mod codes;
 pub mod messages;
+pub mod notices;
 pub mod password;
 pub mod phone_verification;
 pub mod policy;
 pub mod recovery;
 pub mod store;
+pub mod texts;
 pub mod two_factor;
 
 /// This feature's operations in the API document.

@@ -5,11 +5,10 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
-    activation::{
-        ActivationChallenge, CODE_EXPIRED, CodeSubmission, NO_PHONE, answer, send_later, wrong_code,
-    },
+    activation::{ActivationChallenge, CODE_EXPIRED, CodeSubmission, NO_PHONE, answer, wrong_code},
     codes::{self, CodeCheck, Purpose},
     messages, store,
+    texts::{self, Flow, Text},
 };
 use crate::{
     errors::{ApiError, ApiResult},
@@ -41,6 +40,7 @@ impl PhoneVerificationApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
+        client: Client,
         lang: Lang,
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
@@ -63,8 +63,12 @@ impl PhoneVerificationApi {
             now,
         )
         .await?;
-        let sms = messages::activation_code(&state.config, lang, &phone, &challenge.code);
-        send_later(&state, Some(sms));
+        let text = Text {
+            message: messages::activation_code(&state.config, lang, &phone, &challenge.code),
+            flow: Flow::PhoneVerification,
+            person: Some(person.id),
+        };
+        texts::send_later(&state, Some(text), &client);
         Ok(Json(answer(&challenge, &phone, now)))
     }
 

@@ -10,7 +10,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::{
     codes::{self, Purpose},
-    messages, password,
+    messages::{self, ProtectionChange},
+    notices, password,
     policy::require_acceptable,
     store::{self, Holder},
 };
@@ -130,6 +131,7 @@ impl RecoveryApi {
         &self,
         state: Data<&AppState>,
         client: Client,
+        lang: Lang,
         body: Json<RecoveryCompletion>,
     ) -> ApiResult<Reset> {
         let now = state.clock.now();
@@ -146,6 +148,9 @@ impl RecoveryApi {
         let client = &client;
         conn.transaction(async |conn| {
             store::set_password(conn, person.id, &hash, now).await?;
+            let change = ProtectionChange::PasswordReset;
+            notices::protection_changed(conn, &state.config, lang, person.id, change, client, now)
+                .await?;
             let event = Event::of(person.id, EventKind::PasswordReset, client);
             security_log::record(conn, event, now).await
         })

@@ -137,6 +137,21 @@ pub async fn by_email(
         .await
 }
 
+/// The institutional and personal addresses on record for `person` (either may be missing).
+pub async fn addresses(
+    conn: &mut AsyncPgConnection,
+    person: Uuid,
+) -> diesel::QueryResult<Vec<String>> {
+    let (institutional, personal): (Option<String>, Option<String>) = people::table
+        .find(person)
+        .select((people::institutional_email, people::personal_email))
+        .first(conn)
+        .await?;
+    let mut all: Vec<String> = institutional.into_iter().chain(personal).collect();
+    all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    Ok(all)
+}
+
 pub async fn permissions_of(
     conn: &mut AsyncPgConnection,
     person: Uuid,

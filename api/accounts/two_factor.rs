@@ -16,10 +16,11 @@ use redis::AsyncCommands;
 use totp_rs::{Builder, Secret, Totp};
 use uuid::Uuid;
 
-use super::{activation::CODE_INCORRECT, store::Account};
+use super::{activation::CODE_INCORRECT, messages::ProtectionChange, notices, store::Account};
 use crate::{
     db::schema::{accounts, two_factor_recovery_codes as recovery},
     errors::{ApiError, ApiResult, BAD_REQUEST},
+    i18n::Lang,
     secrets,
     security_log::{self, Event, EventKind},
     sessions::{Caller, Client, caller::NOT_SIGNED_IN, lockout},
@@ -153,6 +154,7 @@ impl TwoFactorApi {
         state: Data<&AppState>,
         caller: Caller,
         client: Client,
+        lang: Lang,
     ) -> ApiResult<Disabled> {
         let now = state.clock.now();
         caller.require_recent_password(now)?;
@@ -168,6 +170,9 @@ impl TwoFactorApi {
                 .execute(conn)
                 .await?;
             replace_recovery_codes(conn, person, &[]).await?;
+            let change = ProtectionChange::TwoFactorDisabled;
+            notices::protection_changed(conn, &state.config, lang, person, change, client, now)
+                .await?;
             security_log::record(
                 conn,
                 Event::of(person, EventKind::TwoFactorDisabled, client),

@@ -7,10 +7,15 @@ use uuid::Uuid;
 
 use super::store;
 use crate::{
-    accounts::{messages, store as accounts},
+    accounts::{
+        messages,
+        store::{self as accounts, Person},
+        texts::{self, Flow, Text},
+    },
     couriers,
     errors::{ApiError, NOT_FOUND},
     i18n::{Lang, Translated},
+    limits::Verdict,
     phone::{self, MobilePhone},
     security_log::{self, Event, EventKind},
     sessions::{self, Client},
@@ -30,6 +35,13 @@ crate::errors::problem!(
     "account-already-activated",
     "Ce compte est déjà activé",
     "This account is already activated"
+);
+crate::errors::problem!(
+    PHONE_SATURATED,
+    429,
+    "phone-texted-enough",
+    "Ce numéro a reçu assez de SMS pour le moment : réessayez plus tard",
+    "This number has received enough text messages for now: try again later"
 );
 crate::errors::problem!(
     INVALID_PHONE,
@@ -101,6 +113,9 @@ pub async fn apply(
             None => e,
         }
     };
+    if let Action::InviteToActivate(lang) = &action {
+        admit_invitation(state, &mut conn, &found, account.is_some(), *lang, actor).await?;
+    }
     let ends_sessions = matches!(
         action,
         Action::Suspend { .. } | Action::Close | Action::EndSessions
@@ -204,4 +219,29 @@ pub async fn close_former_accounts(state: &AppState, client: &Client) -> Result<
         sessions::end_all(state, *person, None).await?;
     }
     Ok(closed.len())
+}
+
+/// The per-phone limit, counted before the invitation is queued: staff are told when the phone
+/// has had its share (nobody is enumerating here), and the withheld text is logged as elsewhere.
+async fn admit_invitation(
+    state: &AppState,
+    conn: &mut diesel_async::AsyncPgConnection,
+    person: &Person,
+    activated: bool,
+    lang: Lang,
+    actor: &Actor<'_>,
+) -> Result<(), ApiError> {
+    let Some(phone) = person.mobile_phone.as_deref().filter(|_| !activated) else {
+        return Ok(());
+    };
+    let Verdict::Refused { retry_after } = texts::admit(state, phone).await? else {
+        return Ok(());
+    };
+    let text = Text {
+        message: messages::activation_invitation(&state.config, lang, phone),
+        flow: Flow::Invitation,
+        person: Some(person.id),
+    };
+    texts::withheld(conn, state, &text, actor.client).await?;
+    Err(ApiError::new(PHONE_SATURATED).with_retry_after(retry_after))
 }

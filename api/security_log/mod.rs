@@ -39,6 +39,8 @@ pub enum EventKind {
     PhoneChanged,
     PhoneVerified,
     ActivationInvited,
+    /// A text message not sent: its phone had received its share (`limits.sms_per_phone_*`).
+    SmsWithheld,
 }
 
 impl EventKind {
@@ -68,8 +70,13 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn of(person_id: Uuid, kind: EventKind, client: &'a Client) -> Self {
+        Self::about(Some(person_id), kind, client)
+    }
+
+    /// An event about a person who may not be known (someone typed a number).
+    pub fn about(person_id: Option<Uuid>, kind: EventKind, client: &'a Client) -> Self {
         Event {
-            person_id: Some(person_id),
+            person_id,
             kind,
             success: true,
             client,

@@ -40,6 +40,7 @@ pub struct Caller {
 }
 
 /// Where a request comes from, for sessions and the security log.
+#[derive(Clone)]
 pub struct Client {
     pub ip: String,
     pub user_agent: String,

@@ -1478,7 +1478,7 @@ export interface components {
             reason?: string;
         };
         /** @enum {string} */
-        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited";
+        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited" | "sms_withheld";
         /** GroupChoice */
         GroupChoice: {
             code: string;

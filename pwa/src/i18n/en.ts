@@ -224,6 +224,7 @@ export const en: Messages = {
   'activity.kind.activation_invited': 'Invitation to activate the account sent',
   'activity.kind.two_factor_failed': 'Two-factor code refused',
   'activity.kind.phone_verified': 'Mobile number confirmed',
+  'activity.kind.sms_withheld': 'Text message not sent: the number had received enough for now',
   'phone.title': 'Confirm my mobile number',
   'phone.banner': 'The secretariat changed your mobile number: confirm that it is yours.',
   'phone.bannerLink': 'Confirm my number',

@@ -224,6 +224,7 @@ export const fr = {
   'activity.kind.activation_invited': 'Invitation à activer le compte envoyée',
   'activity.kind.two_factor_failed': 'Code de double authentification refusé',
   'activity.kind.phone_verified': 'Numéro de portable confirmé',
+  'activity.kind.sms_withheld': 'SMS non envoyé : ce numéro en avait reçu assez pour le moment',
   'phone.title': 'Confirmer mon numéro de portable',
   'phone.banner': 'Le secrétariat a modifié votre numéro de portable : confirmez que vous l’avez bien.',
   'phone.bannerLink': 'Confirmer mon numéro',
