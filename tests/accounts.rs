@@ -1046,33 +1046,42 @@ async fn two_factor_is_enrolled_by_qr_code_and_then_asked_at_login_and_recovery(
     assert_eq!(done.status(), 204);
 }
 
+/// Enrols `who` in two-factor (confirmed with a first code): the generator, the time of that
+/// code and the secret.
+async fn two_factor_on(app: &TestApp, who: &Signed) -> (totp_rs::Totp, u64, String) {
+    let enrolment = ok_json(
+        call(
+            app,
+            Method::POST,
+            "/api/me/two-factor/enrolment",
+            None,
+            Some(who),
+        )
+        .await,
+    )
+    .await;
+    let secret = enrolment["secret"].as_str().unwrap().to_string();
+    let (totp, now) = totp_now(&secret, app);
+    let code = json!({"code": totp.generate(now).to_string()});
+    ok_json(
+        call(
+            app,
+            Method::POST,
+            "/api/me/two-factor/confirmation",
+            Some(code),
+            Some(who),
+        )
+        .await,
+    )
+    .await;
+    (totp, now, secret)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_second_factors_are_throttled() {
     let app = app().await;
     let me = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
-    let enrolment = ok_json(
-        call(
-            &app,
-            Method::POST,
-            "/api/me/two-factor/enrolment",
-            None,
-            Some(&me),
-        )
-        .await,
-    )
-    .await;
-    let (totp, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
-    ok_json(
-        call(
-            &app,
-            Method::POST,
-            "/api/me/two-factor/confirmation",
-            Some(json!({"code": totp.generate(now).to_string()})),
-            Some(&me),
-        )
-        .await,
-    )
-    .await;
+    let (totp, now, secret) = two_factor_on(&app, &me).await;
     let pending =
         ok_json(login(&app, "t1001", demo::DEMO_PASSWORD, false).await).await["pending"].clone();
     let wrong = if totp.generate(now + 30).to_string() == "999999" {
@@ -1094,7 +1103,7 @@ async fn wrong_second_factors_are_throttled() {
         .await;
     }
     app.clock.advance(Duration::seconds(1));
-    let (_, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
+    let (_, now) = totp_now(&secret, &app);
     let locked = post(
         &app,
         "/api/session/two-factor",
@@ -1102,6 +1111,12 @@ async fn wrong_second_factors_are_throttled() {
     )
     .await;
     problem(locked, 429, "too-many-requests").await;
+}
+
+/// The secretariat's invitation to activate, by SMS.
+async fn invite(app: &TestApp, secretary: &Signed, person: &str) -> reqwest::Response {
+    let path = format!("/api/secretariat/people/{person}/activation-invitation");
+    call(app, Method::POST, &path, None, Some(secretary)).await
 }
 
 async fn person_id(app: &TestApp, secretary: &Signed, number: &str) -> String {
@@ -1294,14 +1309,7 @@ async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions(
     )
     .await;
     assert_eq!(fixed.status(), 204);
-    let invited = call(
-        &app,
-        Method::POST,
-        &format!("/api/secretariat/people/{pending}/activation-invitation"),
-        None,
-        Some(&secretary),
-    )
-    .await;
+    let invited = invite(&app, &secretary, &pending).await;
     assert_eq!(invited.status(), 204);
     let sms = sms_to(&app, "+33699000077", 1).await;
     assert!(sms[0].contains("/activation"), "{}", sms[0]);
@@ -1318,14 +1326,7 @@ async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions(
     assert_eq!(challenge["masked_phone"], "+33 6 •• •• •• 77");
 
     let active = person_id(&app, &secretary, "T1001").await;
-    let again = call(
-        &app,
-        Method::POST,
-        &format!("/api/secretariat/people/{active}/activation-invitation"),
-        None,
-        Some(&secretary),
-    )
-    .await;
+    let again = invite(&app, &secretary, &active).await;
     problem(again, 409, "account-already-activated").await;
     let teacher = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
     let ended = call(
@@ -1659,14 +1660,7 @@ async fn one_phone_on_many_records_gets_its_share_of_texts_and_no_more() {
     // Staff are told, since nobody is guessing whose phone it is; nothing is queued.
     let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
     let pending = person_id(&app, &secretary, &records[0].0).await;
-    let invited = call(
-        &app,
-        Method::POST,
-        &format!("/api/secretariat/people/{pending}/activation-invitation"),
-        None,
-        Some(&secretary),
-    )
-    .await;
+    let invited = invite(&app, &secretary, &pending).await;
     let retry_after: u64 = invited.headers()["retry-after"]
         .to_str()
         .unwrap()
@@ -1772,30 +1766,7 @@ async fn a_changed_password_a_reset_and_two_factor_turned_off_are_told_by_email(
 
     // Two-factor on, then off.
     let me = signed_in(&app, "25000002", "Loire#Tanneurs-2006-bleu", false).await;
-    let enrolment = ok_json(
-        call(
-            &app,
-            Method::POST,
-            "/api/me/two-factor/enrolment",
-            None,
-            Some(&me),
-        )
-        .await,
-    )
-    .await;
-    let (totp, now) = totp_now(enrolment["secret"].as_str().unwrap(), &app);
-    let code = json!({"code": totp.generate(now).to_string()});
-    ok_json(
-        call(
-            &app,
-            Method::POST,
-            "/api/me/two-factor/confirmation",
-            Some(code),
-            Some(&me),
-        )
-        .await,
-    )
-    .await;
+    two_factor_on(&app, &me).await;
     let off = from_firefox(
         &app,
         Method::DELETE,

@@ -137,17 +137,17 @@ pub async fn by_email(
         .await
 }
 
-/// The institutional and personal addresses on record for `person` (either may be missing).
+/// The personal then the institutional address on record for `person` (either may be missing).
 pub async fn addresses(
     conn: &mut AsyncPgConnection,
     person: Uuid,
 ) -> diesel::QueryResult<Vec<String>> {
-    let (institutional, personal): (Option<String>, Option<String>) = people::table
+    let (personal, institutional): (Option<String>, Option<String>) = people::table
         .find(person)
-        .select((people::institutional_email, people::personal_email))
+        .select((people::personal_email, people::institutional_email))
         .first(conn)
         .await?;
-    let mut all: Vec<String> = institutional.into_iter().chain(personal).collect();
+    let mut all: Vec<String> = personal.into_iter().chain(institutional).collect();
     all.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     Ok(all)
 }

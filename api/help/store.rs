@@ -379,10 +379,6 @@ pub async fn email_of(
     conn: &mut AsyncPgConnection,
     person: Uuid,
 ) -> diesel::QueryResult<Option<String>> {
-    let (personal, institutional): (Option<String>, Option<String>) = people::table
-        .find(person)
-        .select((people::personal_email, people::institutional_email))
-        .first(conn)
-        .await?;
-    Ok(personal.or(institutional))
+    let addresses = crate::accounts::store::addresses(conn, person).await?;
+    Ok(addresses.into_iter().next())
 }
