@@ -541,7 +541,8 @@ async fn import_timetable_reports_the_changes_or_one_line_naming_the_problem() {
     let export = ent::demo::timetable::export_of(
         "L1-INFO-TD2",
         chrono_tz::Europe::Paris,
-        chrono::Utc::now(),
+        // The binary under test runs on the real clock.
+        ent::clock::Clock::now(&ent::clock::SystemClock),
     )
     .unwrap();
     std::fs::write(&file, &export).unwrap();
