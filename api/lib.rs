@@ -11,6 +11,7 @@ pub mod db;
 pub mod errors;
 pub mod http;
 pub mod i18n;
+mod layout;
 pub mod limits;
 pub mod metrics;
 pub mod pagination;
