@@ -201,11 +201,47 @@ impl std::fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// A failed query inside a transaction: PostgreSQL unavailable, the cause kept for the log.
+problem!(
+    CONFLICT,
+    409,
+    "conflict",
+    "Cette modification en contredit une autre : rechargez et recommencez",
+    "This change conflicts with another one: reload and try again"
+);
+
+/// A failed query, classified, the cause kept for the log: a duplicate a person can cause (two
+/// submissions at once) is 409, PostgreSQL lost or overloaded is 503, and anything else (a
+/// CHECK or foreign key refused, a row expected and missing) is a bug: 500. Features that
+/// expect a particular conflict match it first and give their own problem.
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
-        ApiError::unavailable(e)
+        use diesel::result::{DatabaseErrorKind as Kind, Error};
+        match &e {
+            Error::DatabaseError(Kind::UniqueViolation, _) => ApiError::new(CONFLICT).caused_by(e),
+            Error::DatabaseError(Kind::ClosedConnection | Kind::SerializationFailure, _)
+            | Error::BrokenTransactionManager
+            | Error::AlreadyInTransaction => ApiError::unavailable(e),
+            // diesel-async reports a lost connection or a server-side error as `Unknown`.
+            Error::DatabaseError(Kind::Unknown, info) if lost(info.message()) => {
+                ApiError::unavailable(e)
+            }
+            _ => ApiError::internal(e),
+        }
     }
+}
+
+/// Whether an unclassified database error says the server went away or refused the work.
+fn lost(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "connection",
+        "terminat",
+        "shutdown",
+        "timeout",
+        "too many clients",
+    ]
+    .iter()
+    .any(|w| m.contains(w))
 }
 
 impl poem::error::ResponseError for ApiError {
@@ -243,3 +279,46 @@ impl ApiResponse for ApiError {
 
 /// The result of an API operation.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod classification {
+    use diesel::result::{DatabaseErrorKind as Kind, Error};
+
+    use super::ApiError;
+
+    fn status(e: Error) -> u16 {
+        ApiError::from(e).kind.status
+    }
+
+    #[test]
+    fn database_errors_are_told_apart() {
+        let info = |m: &str| {
+            Box::new(m.to_string())
+                as Box<dyn diesel::result::DatabaseErrorInformation + Send + Sync>
+        };
+        assert_eq!(
+            status(Error::DatabaseError(Kind::UniqueViolation, info("dup"))),
+            409
+        );
+        assert_eq!(
+            status(Error::DatabaseError(Kind::CheckViolation, info("check"))),
+            500
+        );
+        assert_eq!(
+            status(Error::DatabaseError(Kind::ForeignKeyViolation, info("fk"))),
+            500
+        );
+        assert_eq!(status(Error::NotFound), 500);
+        assert_eq!(
+            status(Error::DatabaseError(Kind::ClosedConnection, info("gone"))),
+            503
+        );
+        assert_eq!(
+            status(Error::DatabaseError(
+                Kind::Unknown,
+                info("terminating connection due to administrator command")
+            )),
+            503
+        );
+    }
+}

@@ -4,7 +4,10 @@
 
 use std::sync::Arc;
 
-use crate::{clock::SharedClock, config::Config, cpu::CpuPool, db, metrics::Metrics, redis::Redis};
+use crate::{
+    clock::SharedClock, config::Config, cpu::CpuPool, db, errors::ApiError, metrics::Metrics,
+    redis::Redis,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,4 +17,11 @@ pub struct AppState {
     pub clock: SharedClock,
     pub metrics: Metrics,
     pub cpu: CpuPool,
+}
+
+impl AppState {
+    /// A PostgreSQL connection from the pool; none within `database.connect_timeout_ms` is 503.
+    pub async fn conn(&self) -> Result<db::Conn, ApiError> {
+        self.db.get().await.map_err(ApiError::unavailable)
+    }
 }

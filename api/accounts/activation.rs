@@ -133,10 +133,8 @@ impl ActivationApi {
         limits::enforce(&state, "activation-ip", &client.ip, 20, 3600).await?;
         let subject = body.number.trim().to_lowercase();
         limits::enforce(&state, "sms-subject", &subject, 5, 3600).await?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let holder = store::by_number_and_birth_date(&mut conn, &subject, body.birth_date)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let holder = store::by_number_and_birth_date(&mut conn, &subject, body.birth_date).await?;
         drop(conn);
         let secret = state.config.accounts.secret.expose();
         // Who gets a code: an enrolled person without an account. An active account's holder
@@ -215,10 +213,8 @@ impl ActivationApi {
         limits::enforce(&state, "sms-subject", &challenge.subject, 5, 3600).await?;
         let phone = match challenge.person {
             Some(id) => {
-                let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-                let person = store::by_id(&mut conn, id)
-                    .await
-                    .map_err(ApiError::unavailable)?;
+                let mut conn = state.conn().await?;
+                let person = store::by_id(&mut conn, id).await?;
                 person
                     .and_then(|(p, _)| p.mobile_phone)
                     .ok_or(ApiError::new(NO_PHONE))?
@@ -291,10 +287,9 @@ impl ActivationApi {
         let person_id = codes::peek_ticket(&state.redis, Purpose::Activation, &body.ticket, now)
             .await?
             .ok_or(ApiError::new(TICKET_EXPIRED))?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (person, account) = store::by_id(&mut conn, person_id)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .ok_or(ApiError::new(TICKET_EXPIRED))?;
         if account.is_some() {
             return Err(ApiError::new(TICKET_EXPIRED));
@@ -321,7 +316,7 @@ impl ActivationApi {
         })
         .await
         .map(Json)
-        .map_err(ApiError::unavailable)
+        .map_err(ApiError::from)
     }
 }
 
@@ -370,9 +365,7 @@ async fn derive_email(
         .as_str()
         .replace("{given}", &email_word(&person.given_name))
         .replace("{family}", &email_word(&person.family_name));
-    let taken = store::emails_like(conn, &local, domain.as_str())
-        .await
-        .map_err(ApiError::unavailable)?;
+    let taken = store::emails_like(conn, &local, domain.as_str()).await?;
     let taken: Vec<String> = taken.iter().map(|e| e.to_lowercase()).collect();
     let candidate = |n: usize| match n {
         1 => format!("{local}@{domain}"),

@@ -6,7 +6,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
 use super::{messages::ProtectionChange, notices, password, policy::require_acceptable, store};
 use crate::{
-    errors::{ApiError, ApiResult},
+    errors::ApiResult,
     i18n::Lang,
     security_log::{self, Event, EventKind},
     sessions::{
@@ -62,7 +62,7 @@ impl PasswordChangeApi {
             confirm_password(&state, &caller, &client, &body.current_password).await?;
         require_acceptable(&state.config.passwords, &body.new_password, &person)?;
         let hash = password::hash(&state.cpu, &body.new_password).await?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let client = &client;
         conn.transaction(async |conn| {
             store::set_password(conn, person.id, &hash, now).await?;
@@ -72,8 +72,7 @@ impl PasswordChangeApi {
             let event = Event::of(person.id, EventKind::PasswordChanged, client);
             security_log::record(conn, event, now).await
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
         if body.end_other_sessions {
             sessions::end_all(&state, person.id, Some(&caller.key)).await?;
         }

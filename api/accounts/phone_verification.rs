@@ -46,10 +46,9 @@ impl PhoneVerificationApi {
         let now = state.clock.now();
         let subject = caller.person_id.to_string();
         limits::enforce(&state, "sms-subject", &subject, 5, 3600).await?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (person, _) = store::by_id(&mut conn, caller.person_id)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .ok_or(ApiError::new(NOT_SIGNED_IN))?;
         let phone = person.mobile_phone.ok_or(ApiError::new(NO_PHONE))?;
         let secret = state.config.accounts.secret.expose();
@@ -101,14 +100,10 @@ impl PhoneVerificationApi {
             CodeCheck::Accepted(_) | CodeCheck::Gone => return Err(ApiError::new(CODE_EXPIRED)),
             CodeCheck::Wrong { tries_left } => return Err(wrong_code(tries_left)),
         }
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        store::phone_verified(&mut conn, caller.person_id, now)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        store::phone_verified(&mut conn, caller.person_id, now).await?;
         let event = Event::of(caller.person_id, EventKind::PhoneVerified, &client);
-        security_log::record(&mut conn, event, now)
-            .await
-            .map_err(ApiError::unavailable)?;
+        security_log::record(&mut conn, event, now).await?;
         Ok(Verified::Verified)
     }
 }

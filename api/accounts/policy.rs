@@ -120,11 +120,8 @@ async fn person_for_check(
     let Some(id) = person_id else {
         return Ok(None);
     };
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-    Ok(store::by_id(&mut conn, id)
-        .await
-        .map_err(ApiError::unavailable)?
-        .map(|(p, _)| p))
+    let mut conn = state.conn().await?;
+    Ok(store::by_id(&mut conn, id).await?.map(|(p, _)| p))
 }
 
 /// A 422 naming every rule `password` breaks, or nothing.

@@ -144,7 +144,7 @@ impl RecoveryApi {
         codes::take_ticket(&state.redis, Purpose::Recovery, &body.token, now)
             .await?
             .ok_or(ApiError::new(LINK_EXPIRED))?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let client = &client;
         conn.transaction(async |conn| {
             store::set_password(conn, person.id, &hash, now).await?;
@@ -154,8 +154,7 @@ impl RecoveryApi {
             let event = Event::of(person.id, EventKind::PasswordReset, client);
             security_log::record(conn, event, now).await
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
         sessions::end_all(&state, person.id, None).await?;
         Ok(Reset::Reset)
     }
@@ -167,10 +166,9 @@ async fn holder_of(state: &AppState, token: &str) -> Result<Holder, ApiError> {
     let person = codes::peek_ticket(&state.redis, Purpose::Recovery, token, now)
         .await?
         .ok_or(ApiError::new(LINK_EXPIRED))?;
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     store::by_id(&mut conn, person)
-        .await
-        .map_err(ApiError::unavailable)?
+        .await?
         .ok_or(ApiError::new(LINK_EXPIRED))
 }
 
@@ -186,10 +184,8 @@ async fn send_links(
     if verdict != Verdict::Allowed {
         return Ok(());
     }
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-    let holders = store::by_email(&mut conn, email)
-        .await
-        .map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
+    let holders = store::by_email(&mut conn, email).await?;
     for (person, _) in holders {
         let token = codes::issue_ticket(
             &state.redis,
@@ -205,8 +201,7 @@ async fn send_links(
             let event = Event::of(person.id, EventKind::RecoveryRequested, client);
             security_log::record(conn, event, now).await
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
     }
     Ok(())
 }

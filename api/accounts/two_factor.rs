@@ -117,7 +117,7 @@ impl TwoFactorApi {
             .ok_or(ApiError::new(CODE_INCORRECT))?;
         let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
         let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(&state, c)).collect();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (person, client) = (caller.person_id, &client);
         conn.transaction(async |conn| {
             update(accounts::table.find(person))
@@ -136,8 +136,7 @@ impl TwoFactorApi {
             )
             .await
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
         Ok(Json(RecoveryCodes {
             recovery_codes: codes,
         }))
@@ -158,7 +157,7 @@ impl TwoFactorApi {
     ) -> ApiResult<Disabled> {
         let now = state.clock.now();
         caller.require_recent_password(now)?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (person, client) = (caller.person_id, &client);
         conn.transaction(async |conn| {
             update(accounts::table.find(person))
@@ -180,8 +179,7 @@ impl TwoFactorApi {
             )
             .await
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
         Ok(Disabled::Disabled)
     }
 }
@@ -205,7 +203,7 @@ pub async fn require_code(
     }
     let code = code.unwrap_or_default().trim();
     let totp = totp(state, &open(state, sealed)?, &account.identifier)?;
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let accepted = match totp.check(code, now.timestamp().max(0) as u64) {
         Some(step) => claim_step(&mut conn, person, step as i64).await?,
         None => use_recovery_code(&mut conn, person, &recovery_hash(state, code), now).await?,
@@ -216,9 +214,7 @@ pub async fn require_code(
     }
     lockout::failed(&state.redis, &subject, &state.config.accounts, now).await?;
     let event = Event::of(person, EventKind::TwoFactorFailed, client).failed();
-    security_log::record(&mut conn, event, now)
-        .await
-        .map_err(ApiError::unavailable)?;
+    security_log::record(&mut conn, event, now).await?;
     Err(ApiError::new(CODE_INCORRECT))
 }
 
@@ -236,8 +232,7 @@ async fn claim_step(
     .bind::<diesel::sql_types::Uuid, _>(person)
     .bind::<diesel::sql_types::BigInt, _>(step)
     .execute(conn)
-    .await
-    .map_err(ApiError::unavailable)?;
+    .await?;
     Ok(claimed == 1)
 }
 
@@ -255,8 +250,7 @@ async fn use_recovery_code(
     )
     .set(recovery::used_at.eq(now))
     .execute(conn)
-    .await
-    .map_err(ApiError::unavailable)?;
+    .await?;
     Ok(used == 1)
 }
 
@@ -297,10 +291,9 @@ fn recovery_hash(state: &AppState, code: &str) -> String {
 }
 
 async fn account_of(state: &AppState, person: Uuid) -> Result<(String, Account), ApiError> {
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let (_, account) = super::store::by_id(&mut conn, person)
-        .await
-        .map_err(ApiError::unavailable)?
+        .await?
         .ok_or(ApiError::new(NOT_SIGNED_IN))?;
     let account = account.ok_or(ApiError::new(NOT_SIGNED_IN))?;
     Ok((account.identifier.clone(), account))

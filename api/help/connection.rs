@@ -240,7 +240,7 @@ async fn file(state: &AppState, draft: &Draft) -> ApiResult<i64> {
     let config = &state.config;
     let category = category(config, config.help.connection_category.as_str())?;
     let now = state.clock.now();
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let (registrar, person_id) = registrar_match(&mut conn, draft).await?;
     let lang = if draft.lang == "en" {
         Lang::En
@@ -348,7 +348,7 @@ async fn take_draft(state: &AppState, id: Uuid) -> ApiResult<Option<Draft>> {
 /// E-mails the challenge's code to its address (its subject) and says when it may be resent.
 async fn send_code(state: &AppState, lang: Lang, c: &codes::Challenge) -> ApiResult<CodeSent> {
     let now = state.clock.now();
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let message = code_email(&state.config, lang, &c.subject, &c.code);
     couriers::enqueue(&mut conn, &message, now).await?;
     Ok(CodeSent::Sent(Json(EmailChallenge {

@@ -243,7 +243,7 @@ impl HelpApi {
         let person = caller.person_id;
         limits::enforce(&state, "help-file", &person.to_string(), 10, 3600).await?;
         let now = state.clock.now();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let filed = Filed {
             category: category.code.as_str(),
             queue: category.queue.as_str(),
@@ -279,7 +279,7 @@ impl HelpApi {
         #[oai(validator(max_length = 100))] cursor: Query<Option<String>>,
     ) -> ApiResult<Json<HelpRequestPage>> {
         let after = after(cursor.as_deref())?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let rows = store::of_requester(&mut conn, caller.person_id, after, PAGE).await?;
         let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.updated_at, r.id));
         let items = summaries(&mut conn, &state.config, (lang, caller.person_id), rows).await?;
@@ -300,7 +300,7 @@ impl HelpApi {
         lang: Lang,
         id: Path<i64>,
     ) -> ApiResult<Json<HelpRequestDetail>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let request = store::find(&mut conn, *id)
             .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
@@ -340,7 +340,7 @@ impl HelpApi {
         limits::enforce(&state, "help-reply", &person.to_string(), 60, 3600).await?;
         let config = &state.config;
         let now = state.clock.now();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (request, viewer) = conn
             .transaction(async |conn| {
                 let (request, viewer) = locked(conn, person, *id).await?;
@@ -392,7 +392,7 @@ impl HelpApi {
         let person = caller.person_id;
         let config = &state.config;
         let now = state.clock.now();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let viewer = conn
             .transaction(async |conn| {
                 let (request, viewer) = locked(conn, person, *id).await?;
@@ -431,7 +431,7 @@ impl HelpApi {
         let person = caller.person_id;
         let config = &state.config;
         let now = state.clock.now();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         conn.transaction(async |conn| {
             let (mut request, viewer) = locked(conn, person, *id).await?;
             if viewer != Viewer::Staff {
@@ -482,7 +482,7 @@ impl HelpApi {
         caller: Caller,
         lang: Lang,
     ) -> ApiResult<Json<Vec<HelpQueue>>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let mine = store::queues_of(&mut conn, caller.person_id).await?;
         let help = &state.config.help;
         let queues: Vec<&str> = help
@@ -542,7 +542,7 @@ impl HelpApi {
         #[oai(validator(max_length = 100))] cursor: Query<Option<String>>,
     ) -> ApiResult<Json<HelpRequestPage>> {
         let after = after(cursor.as_deref())?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         if !store::queues_of(&mut conn, caller.person_id)
             .await?
             .contains(&queue)

@@ -75,7 +75,7 @@ impl CorrespondentsApi {
         let query = q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         let searching = query.is_some_and(|q| q.chars().count() >= SEARCH_FROM);
         let messaging = &state.config.messaging;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let role = store::role_of(&mut conn, me)
             .await?
             .ok_or(ApiError::new(NOT_FOUND))?;

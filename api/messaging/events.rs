@@ -23,7 +23,7 @@ use uuid::Uuid;
 use super::{notify, routes::ChatMessage, store};
 use crate::{
     accounts::store::scopes_of,
-    errors::{ApiError, ApiResult},
+    errors::ApiResult,
     redis::Redis,
     sessions::{Caller, store::SessionKey},
     state::AppState,
@@ -161,7 +161,7 @@ impl EventsApi {
 
 /// The messages of the person's conversations after `after`, as events.
 async fn missed(state: &AppState, me: Uuid, after: i64) -> ApiResult<Vec<LiveEvent>> {
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let services = scopes_of(&mut conn, me, "messages").await?;
     let rows = store::missed(&mut conn, me, &services, after, MISSED).await?;
     let messages = super::routes::chat_messages(&mut conn, rows).await?;

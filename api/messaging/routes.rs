@@ -171,7 +171,7 @@ impl MessagingApi {
             .transpose()?
             .map(|(_, at, id)| (at, id));
         let me = caller.person_id;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let services = scopes_of(&mut conn, me, "messages").await?;
         let rows = store::list(&mut conn, me, &services, after, PAGE).await?;
         let next_cursor = pagination::next(&rows, PAGE, |r| {
@@ -246,7 +246,7 @@ impl MessagingApi {
         let me = caller.person_id;
         let now = state.clock.now();
         let rules = &state.config.messaging;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let role = store::role_of(&mut conn, me)
             .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
@@ -297,7 +297,7 @@ impl MessagingApi {
         before: Query<Option<i64>>,
         after: Query<Option<i64>>,
     ) -> ApiResult<Json<MessagePage>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (conversation, _) = access(&mut conn, caller.person_id, *id).await?;
         let items = match *after {
             Some(after) => store::since(&mut conn, conversation.id, after, PAGE).await?,
@@ -327,7 +327,7 @@ impl MessagingApi {
         let me = caller.person_id;
         let now = state.clock.now();
         let rules = &state.config.messaging;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let conversation = taking_part(&mut conn, me, *id).await?;
         if conversation.kind == "direct" {
             let other = store::other_member(&mut conn, conversation.id, me).await?;
@@ -401,7 +401,7 @@ impl MessagingApi {
         body: Json<ReadUpTo>,
     ) -> ApiResult<Done> {
         let me = caller.person_id;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let conversation = taking_part(&mut conn, me, *id).await?;
         let up_to = body.up_to.min(conversation.last_message_id.unwrap_or(0));
         store::read(&mut conn, conversation.id, me, up_to).await?;
@@ -425,7 +425,7 @@ impl MessagingApi {
         body: Json<MembershipChange>,
     ) -> ApiResult<Done> {
         let me = caller.person_id;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let conversation = taking_part(&mut conn, me, *id).await?;
         store::set_muted(&mut conn, conversation.id, me, body.muted).await?;
         tell_unread(&mut conn, &state, me, conversation.id).await?;
@@ -445,7 +445,7 @@ impl MessagingApi {
         id: Path<i64>,
     ) -> ApiResult<Done> {
         let me = caller.person_id;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let (conversation, part) = access(&mut conn, me, *id).await?;
         if conversation.kind != "group" || part != Part::Member {
             return Err(invalid(
@@ -466,7 +466,7 @@ impl MessagingApi {
     )]
     async fn unread(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Json<UnreadTotal>> {
         let me = caller.person_id;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let services = scopes_of(&mut conn, me, "messages").await?;
         let total = store::unread_total(&mut conn, me, &services).await?;
         Ok(Json(UnreadTotal { total }))
@@ -484,7 +484,7 @@ impl MessagingApi {
         caller: Caller,
         person: Path<Uuid>,
     ) -> ApiResult<Done> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         match store::role_of(&mut conn, *person).await?.as_deref() {
             Some("student") if *person != caller.person_id => {}
             Some(_) => {
@@ -511,7 +511,7 @@ impl MessagingApi {
         caller: Caller,
         person: Path<Uuid>,
     ) -> ApiResult<Done> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         store::unblock(&mut conn, caller.person_id, *person).await?;
         Ok(Done::Done)
     }

@@ -161,7 +161,7 @@ impl NewsApi {
         caller: Caller,
         #[oai(validator(max_length = 100))] cursor: Query<Option<String>>,
     ) -> ApiResult<Json<NewsPage>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let reader = store::reader(&mut conn, caller.person_id).await?;
         page(&state, &reader, cursor.as_deref()).await.map(Json)
     }
@@ -174,7 +174,7 @@ impl NewsApi {
         caller: Caller,
         id: Path<i64>,
     ) -> ApiResult<Json<NewsItem>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let reader = store::reader(&mut conn, caller.person_id).await?;
         visible(&mut conn, &reader, state.clock.now(), *id)
             .await
@@ -189,7 +189,7 @@ impl NewsApi {
     )]
     async fn read(&self, state: Data<&AppState>, caller: Caller, id: Path<i64>) -> ApiResult<Done> {
         let now = state.clock.now();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let reader = store::reader(&mut conn, caller.person_id).await?;
         visible(&mut conn, &reader, now, *id).await?;
         store::mark_read(&mut conn, caller.person_id, *id, now).await?;
@@ -224,7 +224,7 @@ impl NewsApi {
             }
             None => None,
         };
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let items = store::all(&mut conn, after, PAGE).await?;
         let now = state.clock.now();
         let next_cursor = pagination::next(&items, PAGE, |i| (false, i.publish_at, i.id));
@@ -267,7 +267,7 @@ impl NewsApi {
         _staff: Publisher,
         id: Path<i64>,
     ) -> ApiResult<Done> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         if store::withdraw(&mut conn, *id, state.clock.now()).await? {
             Ok(Done::Done)
         } else {
@@ -287,7 +287,7 @@ async fn save(state: &AppState, body: NewsDraft, to: Save) -> ApiResult<ManagedN
     let now = state.clock.now();
     let draft = checked(state, body, now)?;
     let tz = state.config.university.time_zone.tz();
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let item = conn
         .transaction(async |conn| {
             let item = match to {
@@ -305,7 +305,7 @@ async fn save(state: &AppState, body: NewsDraft, to: Save) -> ApiResult<ManagedN
 
 async fn page(state: &AppState, reader: &Reader, cursor: Option<&str>) -> ApiResult<NewsPage> {
     let cursor = cursor.map(pagination::decode).transpose()?;
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let rows = store::feed(&mut conn, reader, state.clock.now(), cursor, None, PAGE).await?;
     let next_cursor = pagination::next(&rows, PAGE, |r| {
         (r.item.pinned, r.item.publish_at, r.item.id)

@@ -143,10 +143,8 @@ impl PushApi {
         state: Data<&AppState>,
         caller: Caller,
     ) -> ApiResult<Json<DeviceSubscription>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let sub = store::of_session(&mut conn, &caller.key)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let sub = store::of_session(&mut conn, &caller.key).await?;
         Ok(Json(DeviceSubscription {
             subscribed: sub.is_some(),
             security_muted: sub.is_some_and(|s| s.security_muted),
@@ -167,7 +165,7 @@ impl PushApi {
         body: Json<PushSubscriptionBody>,
     ) -> ApiResult<Done> {
         check_subscription(&state.config.push, &body)?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let language = if lang == Lang::En { "en" } else { "fr" };
         let new = NewSubscription {
             person: caller.person_id,
@@ -177,9 +175,7 @@ impl PushApi {
             auth: &body.keys.auth,
             language,
         };
-        store::subscribe(&mut conn, &new, state.clock.now())
-            .await
-            .map_err(ApiError::unavailable)?;
+        store::subscribe(&mut conn, &new, state.clock.now()).await?;
         Ok(Done::Done)
     }
 
@@ -190,10 +186,8 @@ impl PushApi {
         operation_id = "unsubscribe_push"
     )]
     async fn unsubscribe(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Done> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        store::forget_sessions(&mut conn, std::slice::from_ref(&caller.key))
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        store::forget_sessions(&mut conn, std::slice::from_ref(&caller.key)).await?;
         Ok(Done::Done)
     }
 
@@ -209,10 +203,8 @@ impl PushApi {
         caller: Caller,
         body: Json<SecurityMute>,
     ) -> ApiResult<Done> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let found = store::mute_security(&mut conn, &caller.key, body.muted)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let found = store::mute_security(&mut conn, &caller.key, body.muted).await?;
         found.then_some(Done::Done).ok_or(ApiError::new(NOT_FOUND))
     }
 
@@ -227,10 +219,8 @@ impl PushApi {
         state: Data<&AppState>,
         caller: Caller,
     ) -> ApiResult<Json<PushPreferences>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let p = store::preferences(&mut conn, caller.person_id)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let p = store::preferences(&mut conn, caller.person_id).await?;
         let categories = Category::ALL
             .into_iter()
             .map(|category| CategoryPreference {
@@ -283,10 +273,8 @@ impl PushApi {
             quiet_start,
             quiet_end,
         };
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        store::set_preferences(&mut conn, caller.person_id, &prefs)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        store::set_preferences(&mut conn, caller.person_id, &prefs).await?;
         Ok(Done::Done)
     }
 
@@ -298,10 +286,9 @@ impl PushApi {
         caller: Caller,
         lang: Lang,
     ) -> ApiResult<Queued202> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let sub = store::of_session(&mut conn, &caller.key)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
         let notification = Notification {
             category: Category::Security,
@@ -328,9 +315,7 @@ impl PushApi {
             ttl: 300,
             not_before: now,
         };
-        store::enqueue(&mut conn, &[push], now)
-            .await
-            .map_err(ApiError::unavailable)?;
+        store::enqueue(&mut conn, &[push], now).await?;
         Ok(Queued202::Queued)
     }
 }

@@ -101,10 +101,9 @@ pub async fn apply(
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let (found, account) = accounts::by_id(&mut conn, person)
-        .await
-        .map_err(ApiError::unavailable)?
+        .await?
         .ok_or(ApiError::new(NOT_FOUND))?;
     let event = |kind| {
         let e = Event::of(person, kind, actor.client);
@@ -174,8 +173,7 @@ pub async fn apply(
             security_log::record(conn, e, now).await?;
             Ok::<_, diesel::result::Error>(Some(()))
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
     if result.is_none() {
         return Err(match action {
             Action::InviteToActivate(_) if account.is_some() => ApiError::new(ALREADY_ACTIVATED),
@@ -203,7 +201,7 @@ pub fn read_phone(state: &AppState, input: &str) -> Result<String, ApiError> {
 /// After a people import: people no longer enrolled lose their account and sessions.
 pub async fn close_former_accounts(state: &AppState, client: &Client) -> Result<usize, ApiError> {
     let now = state.clock.now();
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let closed = conn
         .transaction(async |conn| {
             let closed = store::close_former(conn, now).await?;
@@ -213,8 +211,7 @@ pub async fn close_former_accounts(state: &AppState, client: &Client) -> Result<
             }
             Ok::<_, diesel::result::Error>(closed)
         })
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
     for person in &closed {
         sessions::end_all(state, *person, None).await?;
     }

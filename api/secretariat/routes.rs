@@ -125,10 +125,8 @@ impl SecretariatApi {
         _staff: Secretary,
         #[oai(validator(min_length = 2, max_length = 100))] q: Query<String>,
     ) -> ApiResult<Json<Vec<PersonAccount>>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let found = store::search(&mut conn, q.trim(), 20)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let found = store::search(&mut conn, q.trim(), 20).await?;
         Ok(Json(found.into_iter().map(PersonAccount::from).collect()))
     }
 
@@ -144,14 +142,11 @@ impl SecretariatApi {
         _staff: Secretary,
         person_id: Path<Uuid>,
     ) -> ApiResult<Json<PersonAccountDetail>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let holder = accounts::by_id(&mut conn, *person_id)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
-        let events = security_log::recent(&mut conn, *person_id, 20)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let events = security_log::recent(&mut conn, *person_id, 20).await?;
         let active_sessions = sessions::list(&state.redis, *person_id).await?.len() as u32;
         Ok(Json(PersonAccountDetail {
             account: holder.into(),

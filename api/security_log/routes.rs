@@ -4,11 +4,7 @@ use poem::web::Data;
 use poem_openapi::{OpenApi, payload::Json};
 
 use super::{SecurityEvent, recent};
-use crate::{
-    errors::{ApiError, ApiResult},
-    sessions::Caller,
-    state::AppState,
-};
+use crate::{errors::ApiResult, sessions::Caller, state::AppState};
 
 #[derive(Default)]
 pub struct SecurityLogApi;
@@ -26,10 +22,8 @@ impl SecurityLogApi {
         state: Data<&AppState>,
         caller: Caller,
     ) -> ApiResult<Json<Vec<SecurityEvent>>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let events = recent(&mut conn, caller.person_id, 50)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let events = recent(&mut conn, caller.person_id, 50).await?;
         Ok(Json(events))
     }
 }

@@ -99,10 +99,10 @@ impl Caller {
     ) -> poem::Result<Caller> {
         let caller = Caller::from_request(req, body).await?;
         let state = app_state(req)?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let permissions = crate::accounts::store::permissions_of(&mut conn, caller.person_id)
             .await
-            .map_err(ApiError::unavailable)?;
+            .map_err(ApiError::from)?;
         if permissions.iter().any(|p| p == permission) {
             Ok(caller)
         } else {

@@ -57,10 +57,9 @@ impl DevicesApi {
         caller: Caller,
     ) -> ApiResult<Json<Vec<DeviceSession>>> {
         let sessions = store::list(&state.redis, caller.person_id).await?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let subscribed: Vec<String> = push::store::of_person(&mut conn, caller.person_id)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .into_iter()
             .map(|s| s.session_key)
             .collect();
@@ -106,15 +105,14 @@ impl DevicesApi {
             }
             None => super::end_all(&state, caller.person_id, Some(&caller.key)).await?,
         };
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let event = Event::of(caller.person_id, EventKind::SessionRevoked, &client);
         security_log::record(
             &mut conn,
             event.detail(format!("{ended}")),
             state.clock.now(),
         )
-        .await
-        .map_err(ApiError::unavailable)?;
+        .await?;
         Ok(Revoked::Revoked)
     }
 }

@@ -30,9 +30,9 @@ async fn forget_devices(state: &AppState, keys: &[SessionKey]) -> Result<(), Api
     if keys.is_empty() {
         return Ok(());
     }
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     push::store::forget_sessions(&mut conn, keys)
         .await
         .map(drop)
-        .map_err(ApiError::unavailable)
+        .map_err(ApiError::from)
 }

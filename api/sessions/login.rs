@@ -195,10 +195,8 @@ impl SessionApi {
         let per_minute = state.config.limits.logins_per_address_per_minute;
         limits::enforce(&state, "login-ip", &client.ip, per_minute, 60).await?;
         let login = body.identifier.trim().to_lowercase();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let holder = accounts::by_login(&mut conn, &login)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let holder = accounts::by_login(&mut conn, &login).await?;
         drop(conn);
         let subject = match &holder {
             Some((p, _)) => p.id.to_string(),
@@ -257,10 +255,9 @@ impl SessionApi {
             else {
                 continue;
             };
-            let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+            let mut conn = state.conn().await?;
             let holder = accounts::by_id(&mut conn, person)
-                .await
-                .map_err(ApiError::unavailable)?
+                .await?
                 .ok_or(ApiError::new(CODE_EXPIRED))?;
             drop(conn);
             let account = holder.1.as_ref().ok_or(ApiError::new(CODE_EXPIRED))?;
@@ -277,10 +274,9 @@ impl SessionApi {
     /// The signed-in person (401 `not-signed-in` otherwise).
     #[oai(path = "/session", method = "get", operation_id = "current_session")]
     async fn current(&self, state: Data<&AppState>, caller: Caller) -> ApiResult<Json<Me>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let holder = accounts::by_id(&mut conn, caller.person_id)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
         Ok(Json(me(&mut conn, holder, &caller.session).await?))
     }
@@ -332,10 +328,8 @@ async fn signed_in(
     let now = state.clock.now();
     let person = holder.0.id;
     let (id, session) = open(state, person, remembered, client, now).await?;
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-    security_log::record(&mut conn, Event::of(person, EventKind::Login, client), now)
-        .await
-        .map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
+    security_log::record(&mut conn, Event::of(person, EventKind::Login, client), now).await?;
     let me = me(&mut conn, holder, &session).await?;
     Ok(LoginResponse::Done(
         Json(LoginOutcome {
@@ -359,10 +353,9 @@ pub async fn confirm_password(
     if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
         return Err(locked(left));
     }
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     let holder = accounts::by_id(&mut conn, caller.person_id)
-        .await
-        .map_err(ApiError::unavailable)?
+        .await?
         .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
     drop(conn);
     let hash = holder.1.as_ref().map(|a| a.password_hash.as_str());
@@ -390,10 +383,8 @@ pub async fn renew(state: &AppState, caller: Caller) -> Result<String, ApiError>
     )
     .await?;
     // The device keeps its push subscription under the new id.
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-    crate::push::store::move_session(&mut conn, &caller.key, &secrets::token_hash(&id))
-        .await
-        .map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
+    crate::push::store::move_session(&mut conn, &caller.key, &secrets::token_hash(&id)).await?;
     Ok(session_cookie(&state.config, &id, remembered))
 }
 
@@ -462,11 +453,9 @@ async fn record_all(
     events: Vec<Event<'_>>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+    let mut conn = state.conn().await?;
     for event in events {
-        security_log::record(&mut conn, event, now)
-            .await
-            .map_err(ApiError::unavailable)?;
+        security_log::record(&mut conn, event, now).await?;
     }
     Ok(())
 }
@@ -510,9 +499,7 @@ pub async fn me(
     (person, account): Holder,
     session: &Session,
 ) -> Result<Me, ApiError> {
-    let permissions = accounts::permissions_of(conn, person.id)
-        .await
-        .map_err(ApiError::unavailable)?;
+    let permissions = accounts::permissions_of(conn, person.id).await?;
     let role = Role::of(&person.role);
     Ok(Me {
         person_id: person.id,

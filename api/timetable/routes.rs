@@ -221,10 +221,8 @@ impl TimetableApi {
         let week = match cached {
             Some(week) => week,
             None => {
-                let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-                let rows = store::of_person(&mut conn, person, start, end)
-                    .await
-                    .map_err(ApiError::unavailable)?;
+                let mut conn = state.conn().await?;
+                let rows = store::of_person(&mut conn, person, start, end).await?;
                 let etag = etag(from, to, &rows);
                 let body = Timetable {
                     from,
@@ -257,10 +255,8 @@ impl TimetableApi {
         state: Data<&AppState>,
         _staff: TimetableEditor,
     ) -> ApiResult<Json<Vec<CourseGroup>>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let mut groups = store::groups(&mut conn)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let mut groups = store::groups(&mut conn).await?;
         groups.sort();
         Ok(Json(
             groups
@@ -286,18 +282,15 @@ impl TimetableApi {
     ) -> ApiResult<Json<Timetable>> {
         let tz = state.config.university.time_zone.tz();
         let (from, to) = period(*from, *to, tz, state.clock.now())?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         store::group_campus(&mut conn, &code)
-            .await
-            .map_err(ApiError::unavailable)?
+            .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
         let (start, end) = (
             local_midnight(from, tz),
             local_midnight(to + Duration::days(1), tz),
         );
-        let rows = store::of_group_between(&mut conn, &code, start, end)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let rows = store::of_group_between(&mut conn, &code, start, end).await?;
         Ok(Json(Timetable {
             from,
             to,
@@ -330,7 +323,7 @@ impl TimetableApi {
         }
         let now = state.clock.now();
         let settings = super::import::Settings::of(&state.config);
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
         let reason = body
             .reason
             .as_deref()
@@ -342,8 +335,7 @@ impl TimetableApi {
         let edited = conn
             .transaction(async |conn| {
                 let stored = store::by_id(conn, *id)
-                    .await
-                    .map_err(ApiError::unavailable)?
+                    .await?
                     .ok_or(ApiError::new(NOT_FOUND))?;
                 let mut next = Version {
                     course_code: stored.course_code.clone(),
@@ -373,28 +365,23 @@ impl TimetableApi {
                         Status::Scheduled
                     };
                 }
-                let title = store::course_title(conn, &stored.course_code)
-                    .await
-                    .map_err(ApiError::unavailable)?;
+                let title = store::course_title(conn, &stored.course_code).await?;
                 let author = Author {
                     actor: Some(staff),
                     reason,
                 };
-                let change = changes::apply(conn, &stored, &next, None, &title, author, now)
-                    .await
-                    .map_err(ApiError::unavailable)?;
+                let change =
+                    changes::apply(conn, &stored, &next, None, &title, author, now).await?;
                 let mut pending = Pending::default();
                 if let Some((people, notice)) = change {
                     pending.add(people, notice);
                 }
                 pending
                     .tell(conn, settings.tz, settings.notify_days, now)
-                    .await
-                    .map_err(ApiError::unavailable)?;
+                    .await?;
                 tracing::info!(event = stored.id, staff = %staff, "timetable event edited");
                 store::row(conn, stored.id)
-                    .await
-                    .map_err(ApiError::unavailable)?
+                    .await?
                     .map(|r| Json(TimetableEvent::from(r)))
                     .ok_or(ApiError::new(NOT_FOUND))
             })
@@ -414,10 +401,8 @@ impl TimetableApi {
         state: Data<&AppState>,
         caller: Caller,
     ) -> ApiResult<Json<CalendarFeed>> {
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let feed = store::feed(&mut conn, caller.person_id)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let feed = store::feed(&mut conn, caller.person_id).await?;
         Ok(Json(feed_urls(&state, caller.person_id, feed)))
     }
 
@@ -433,10 +418,8 @@ impl TimetableApi {
         caller: Caller,
     ) -> ApiResult<Json<CalendarFeed>> {
         let now = state.clock.now();
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let generation = store::renew_feed(&mut conn, caller.person_id, now)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let generation = store::renew_feed(&mut conn, caller.person_id, now).await?;
         Ok(Json(feed_urls(
             &state,
             caller.person_id,
@@ -459,22 +442,16 @@ impl TimetableApi {
     ) -> ApiResult<CalendarFile> {
         let key = state.config.accounts.secret.expose();
         let (person, generation) = feed::verify(key, &token).ok_or(ApiError::new(NOT_FOUND))?;
-        let mut conn = state.db.get().await.map_err(ApiError::unavailable)?;
-        let current = store::feed(&mut conn, person)
-            .await
-            .map_err(ApiError::unavailable)?;
-        let holder = crate::accounts::store::by_id(&mut conn, person)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let mut conn = state.conn().await?;
+        let current = store::feed(&mut conn, person).await?;
+        let holder = crate::accounts::store::by_id(&mut conn, person).await?;
         let active = holder.is_some_and(|(_, a)| a.is_some_and(|a| a.state == "active"));
         if current.map(|(g, _)| g) != Some(generation) || !active {
             return Err(ApiError::new(NOT_FOUND));
         }
         let now = state.clock.now();
         let (from, to) = feed::window(now);
-        let rows = store::of_person(&mut conn, person, from, to)
-            .await
-            .map_err(ApiError::unavailable)?;
+        let rows = store::of_person(&mut conn, person, from, to).await?;
         let u = &state.config.university;
         let name = match lang {
             Lang::Fr => format!("Emploi du temps — {}", u.short_name),
