@@ -6,99 +6,13 @@ import { OfflineBanner } from './components/OfflineBanner';
 import { sameOriginPath, useConfig } from './config';
 import { useI18n } from './i18n';
 import { syncPush } from './push/device';
-import { isHelpStaff } from './api/help';
-import { Activation } from './pages/Activation';
-import { ConnectionHelp } from './pages/ConnectionHelp';
-import { Contacts } from './pages/Contacts';
-import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
-import { HelpQueues } from './pages/HelpQueues';
-import { Home } from './pages/Home';
-import { Login } from './pages/Login';
 import { onLive, startLive, stopLive } from './messages/live';
 import { delivered, flushOutbox, loadOutbox } from './messages/outbox';
 import { refreshUnread, resetUnread } from './messages/unread';
-import { forgetConversations, MessagesHome, MessagesNew, MessageThread } from './pages/Messages';
-import { More } from './pages/More';
-import { News, NewsDetail } from './pages/News';
-import { Notifications } from './pages/Notifications';
-import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
-import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
-import { Activity, ChangePassword, Devices, PhoneBanner, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
-import { NotFound } from './pages/Soon';
-import { Timetable } from './pages/Timetable';
-import { NewsPublish } from './pages/NewsPublish';
-import { TimetableGroups } from './pages/TimetableGroups';
-import { matchRoute, matchScreen, navigate, PUBLIC_SCREENS, usePath, type Screen } from './router';
-
-function Page({ screen, auth }: { screen: Screen; auth: AuthState }) {
-  const signedIn = auth.status === 'signed-in';
-  switch (screen.id) {
-    case 'home':
-      return <Home />;
-    case 'timetable':
-      return <Timetable />;
-    case 'messages':
-      return <MessagesHome />;
-    case 'messages-new':
-      return <MessagesNew />;
-    case 'messages-thread':
-      return 'conversationId' in screen ? <MessageThread key={screen.conversationId} id={screen.conversationId} /> : <NotFound />;
-    case 'help':
-      return <HelpHome />;
-    case 'help-new':
-      return <HelpNew />;
-    case 'help-request':
-      return 'requestId' in screen ? <HelpRequest id={screen.requestId} /> : <NotFound />;
-    case 'help-queues':
-      return signedIn && isHelpStaff(auth.me.permissions) ? <HelpQueues /> : <NotFound />;
-    case 'help-connection':
-      return <ConnectionHelp />;
-    case 'more':
-      return <More />;
-    case 'login':
-      return <Login />;
-    case 'activation':
-      return <Activation />;
-    case 'recovery':
-      return <RecoveryRequest />;
-    case 'recovery-link':
-      return 'token' in screen ? <RecoveryLink token={screen.token} /> : <NotFound />;
-    case 'contacts':
-      return <Contacts />;
-    case 'security':
-      return <SecurityHome />;
-    case 'security-password':
-      return <ChangePassword />;
-    case 'security-devices':
-      return <Devices />;
-    case 'security-activity':
-      return <Activity />;
-    case 'security-two-factor':
-      return <TwoFactor />;
-    case 'security-phone':
-      return <PhoneVerification />;
-    case 'notifications':
-      return <Notifications />;
-    case 'secretariat':
-      return signedIn && auth.me.permissions.includes('accounts') ? <SecretariatSearch /> : <NotFound />;
-    case 'secretariat-person':
-      return signedIn && auth.me.permissions.includes('accounts') && 'personId' in screen ? (
-        <SecretariatPerson personId={screen.personId} />
-      ) : (
-        <NotFound />
-      );
-    case 'news':
-      return <News />;
-    case 'news-item':
-      return 'newsId' in screen ? <NewsDetail id={screen.newsId} /> : <NotFound />;
-    case 'news-publish':
-      return signedIn && auth.me.permissions.includes('publishing') ? <NewsPublish /> : <NotFound />;
-    case 'timetable-groups':
-      return signedIn && auth.me.permissions.includes('timetable') ? <TimetableGroups /> : <NotFound />;
-    default:
-      return <NotFound />;
-  }
-}
+import { forgetConversations } from './pages/Messages';
+import { PhoneBanner } from './pages/Security';
+import { matchRoute, navigate, usePath } from './router';
+import { isPublic as isPublicScreen, matchScreen, view } from './screens';
 
 /** Signed in, or offline after having been signed in on this device: the whole app. */
 const hasApp = (auth: AuthState) => auth.status === 'signed-in' || (auth.status === 'offline' && auth.wasSignedIn);
@@ -111,7 +25,7 @@ export function App() {
   const config = useConfig();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
-  const isPublic = PUBLIC_SCREENS.has(screen.id);
+  const isPublic = isPublicScreen(screen.id);
   const inApp = hasApp(auth);
   const gated = !inApp && !isPublic && auth.status !== 'loading';
 
@@ -188,7 +102,7 @@ export function App() {
       <OfflineBanner />
       <main id="main" ref={main} tabIndex={-1} aria-busy={auth.status === 'loading' ? true : undefined}>
         {screen.id !== 'security-phone' && <PhoneBanner />}
-        {auth.status === 'loading' || gated ? null : <Page screen={screen} auth={auth} />}
+        {auth.status === 'loading' || gated ? null : view(path, auth.status === 'signed-in' ? auth.me.permissions : null)}
       </main>
       {showNav && <BottomNav active={matchRoute(path)} />}
       <ReauthDialog />

@@ -10,7 +10,8 @@ import { checkConnection, checkRequest, requesterBox } from '../../src/help/mode
 import { setLang } from '../../src/i18n';
 import { queuesPath } from '../../src/pages/HelpQueues';
 import { safeAppPath } from '../../src/push/notification';
-import { matchScreen, PUBLIC_SCREENS, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
+import { isPublic, matchScreen } from '../../src/screens';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, choose, click, flush, mount, type, unmount, openApp } from './dom';
 
@@ -79,12 +80,12 @@ describe('routes and rules', () => {
   it('knows the help screens; a push opens /help/{id}; connection assistance is public', () => {
     expect(matchScreen('/help')).toEqual({ id: 'help' });
     expect(matchScreen('/help/new')).toEqual({ id: 'help-new' });
-    expect(matchScreen('/help/42')).toEqual({ id: 'help-request', requestId: 42 });
+    expect(matchScreen('/help/42')).toEqual({ id: 'help-request', requestId: '42' });
     expect(matchScreen('/help/queues')).toEqual({ id: 'help-queues' });
     expect(matchScreen('/help/connection')).toEqual({ id: 'help-connection' });
     expect(matchScreen('/help/abc')).toEqual({ id: 'not-found' });
-    expect(PUBLIC_SCREENS.has('help-connection')).toBe(true);
-    expect(PUBLIC_SCREENS.has('help-request')).toBe(false);
+    expect(isPublic('help-connection')).toBe(true);
+    expect(isPublic('help-request')).toBe(false);
     expect(safeAppPath('/help/42', 'https://ent.example')).toBe('/help/42');
   });
 

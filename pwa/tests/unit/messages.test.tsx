@@ -8,7 +8,8 @@ import { setLang } from '../../src/i18n';
 import { setOutboxBackend } from '../../src/messages/outbox';
 import { linkParts } from '../../src/messages/text';
 import { forgetConversations, mergeMessages } from '../../src/pages/Messages';
-import { matchScreen, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
+import { matchScreen } from '../../src/screens';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, click, flush, mount, type, unmount, openApp } from './dom';
 import { conv, msg } from './messaging-fixtures';
@@ -46,7 +47,7 @@ describe('routes and helpers', () => {
   it('matches the messaging screens', () => {
     expect(matchScreen('/messages')).toEqual({ id: 'messages' });
     expect(matchScreen('/messages/new')).toEqual({ id: 'messages-new' });
-    expect(matchScreen('/messages/42')).toEqual({ id: 'messages-thread', conversationId: 42 });
+    expect(matchScreen('/messages/42')).toEqual({ id: 'messages-thread', conversationId: '42' });
     expect(matchScreen('/messages/abc')).toEqual({ id: 'not-found' });
   });
 

@@ -6,7 +6,8 @@ import type { ManagedNews } from '../../src/api/news';
 import { setLang } from '../../src/i18n';
 import { audienceOf, draftOf, emptyForm, parseCodes, type NewsForm } from '../../src/news/draft';
 import { resetNews } from '../../src/news/feed';
-import { matchScreen, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
+import { matchScreen } from '../../src/screens';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, click, type, mount, unmount, openApp } from './dom';
 

@@ -8,7 +8,8 @@ import { forgetNews, resetNews } from '../../src/news/feed';
 import { readFeed, setNewsBackend, writeFeed } from '../../src/news/store';
 import { Markdown } from '../../src/news/markdown';
 import { safeAppPath } from '../../src/push/notification';
-import { matchScreen, startRouter } from '../../src/router';
+import { startRouter } from '../../src/router';
+import { matchScreen } from '../../src/screens';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, flush, click, mount, unmount, openApp } from './dom';
 
@@ -83,7 +84,7 @@ describe('the Markdown subset', () => {
 describe('routes', () => {
   it('knows /news and /news/{id}, which a notification may open', () => {
     expect(matchScreen('/news')).toEqual({ id: 'news' });
-    expect(matchScreen('/news/42')).toEqual({ id: 'news-item', newsId: 42 });
+    expect(matchScreen('/news/42')).toEqual({ id: 'news-item', newsId: '42' });
     expect(matchScreen('/news/abc')).toEqual({ id: 'not-found' });
     expect(safeAppPath('/news/42', 'https://ent.example')).toBe('/news/42');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchRoute, navigate, normalisePath, routableHref, ROUTES, startRouter } from '../../src/router';
+import { isPublic, matchScreen } from '../../src/screens';
 
 describe('router', () => {
   it('has the five tabs in order', () => {
@@ -22,6 +23,21 @@ describe('router', () => {
     expect(matchRoute('/more')).toBe('more');
     expect(matchRoute('/moreover')).toBe('not-found');
     expect(matchRoute('/does/not/exist')).toBe('not-found');
+  });
+
+  it('matches screens from the route table, with their parameters', () => {
+    expect(matchScreen('/timetable/2026-12-03')).toEqual({ id: 'timetable' });
+    expect(matchScreen('/more/security/')).toEqual({ id: 'security' });
+    expect(matchScreen('/more/security/phone')).toEqual({ id: 'security-phone' });
+    expect(matchScreen('/more/security/nope')).toEqual({ id: 'not-found' });
+    expect(matchScreen('/more/secretariat/p-42')).toEqual({ id: 'secretariat-person', personId: 'p-42' });
+    expect(matchScreen('/recovery/abcdefgh12')).toEqual({ id: 'recovery-link', token: 'abcdefgh12' });
+    expect(matchScreen('/recovery/short')).toEqual({ id: 'not-found' });
+    expect(matchScreen('/more/elsewhere')).toEqual({ id: 'not-found' });
+    expect(matchScreen('/moreover')).toEqual({ id: 'not-found' });
+    expect(isPublic('login')).toBe(true);
+    expect(isPublic('secretariat')).toBe(false);
+    expect(isPublic('not-found')).toBe(false);
   });
 
   it('navigates with the history API', () => {

@@ -1,0 +1,117 @@
+import type { VNode } from 'preact';
+import { isHelpStaff } from './api/help';
+import { Activation } from './pages/Activation';
+import { ConnectionHelp } from './pages/ConnectionHelp';
+import { Contacts } from './pages/Contacts';
+import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
+import { HelpQueues } from './pages/HelpQueues';
+import { Home } from './pages/Home';
+import { Login } from './pages/Login';
+import { MessagesHome, MessagesNew, MessageThread } from './pages/Messages';
+import { More } from './pages/More';
+import { News, NewsDetail } from './pages/News';
+import { NewsPublish } from './pages/NewsPublish';
+import { Notifications } from './pages/Notifications';
+import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
+import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
+import { Activity, ChangePassword, Devices, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
+import { NotFound } from './pages/Soon';
+import { Timetable } from './pages/Timetable';
+import { TimetableGroups } from './pages/TimetableGroups';
+import { normalisePath } from './router';
+
+/** A screen's parameters, from the named groups of its path's pattern. */
+export type Params = Record<string, string>;
+
+interface Route {
+  id: string;
+  /** The exact path, or a pattern whose named groups are the parameters. */
+  path: string | RegExp;
+  /** Shown without signing in. */
+  public?: true;
+  /** Shown only to people with these permissions; anyone else gets « Page introuvable ». */
+  permission?: (permissions: readonly string[]) => boolean;
+  view: (params: Params) => VNode;
+}
+
+const has = (permission: string) => (permissions: readonly string[]) => permissions.includes(permission);
+// Ids in addresses sent by pushes and e-mails: /news/{id}, /help/{id}, /messages/{id}.
+const ID = '[1-9][0-9]{0,15}';
+
+/** Every screen: its address, who may see it and what it shows (the first match wins). */
+export const SCREENS = [
+  { id: 'home', path: '/', view: () => <Home /> },
+  // The timetable keeps its sub-paths (old links to a week or a day).
+  { id: 'timetable', path: /^\/timetable(?:\/.*)?$/, view: () => <Timetable /> },
+  { id: 'timetable-groups', path: '/more/timetable-groups', permission: has('timetable'), view: () => <TimetableGroups /> },
+  { id: 'messages', path: '/messages', view: () => <MessagesHome /> },
+  { id: 'messages-new', path: '/messages/new', view: () => <MessagesNew /> },
+  {
+    id: 'messages-thread',
+    path: new RegExp(`^/messages/(?<conversationId>${ID})$`),
+    view: (p) => <MessageThread key={p.conversationId} id={Number(p.conversationId)} />,
+  },
+  { id: 'help', path: '/help', view: () => <HelpHome /> },
+  { id: 'help-new', path: '/help/new', view: () => <HelpNew /> },
+  { id: 'help-queues', path: '/help/queues', permission: isHelpStaff, view: () => <HelpQueues /> },
+  { id: 'help-connection', path: '/help/connection', public: true, view: () => <ConnectionHelp /> },
+  { id: 'help-request', path: new RegExp(`^/help/(?<requestId>${ID})$`), view: (p) => <HelpRequest id={Number(p.requestId)} /> },
+  { id: 'more', path: '/more', view: () => <More /> },
+  { id: 'login', path: '/login', public: true, view: () => <Login /> },
+  { id: 'activation', path: '/activation', public: true, view: () => <Activation /> },
+  { id: 'recovery', path: '/recovery', public: true, view: () => <RecoveryRequest /> },
+  { id: 'recovery-link', path: /^\/recovery\/(?<token>[A-Za-z0-9_-]{8,200})$/, public: true, view: (p) => <RecoveryLink token={p.token ?? ''} /> },
+  { id: 'contacts', path: '/contacts', public: true, view: () => <Contacts /> },
+  { id: 'security', path: '/more/security', view: () => <SecurityHome /> },
+  { id: 'security-password', path: '/more/security/password', view: () => <ChangePassword /> },
+  { id: 'security-devices', path: '/more/security/devices', view: () => <Devices /> },
+  { id: 'security-activity', path: '/more/security/activity', view: () => <Activity /> },
+  { id: 'security-two-factor', path: '/more/security/two-factor', view: () => <TwoFactor /> },
+  { id: 'security-phone', path: '/more/security/phone', view: () => <PhoneVerification /> },
+  { id: 'notifications', path: '/more/notifications', view: () => <Notifications /> },
+  { id: 'secretariat', path: '/more/secretariat', permission: has('accounts'), view: () => <SecretariatSearch /> },
+  {
+    id: 'secretariat-person',
+    path: /^\/more\/secretariat\/(?<personId>[A-Za-z0-9_-]{1,64})$/,
+    permission: has('accounts'),
+    view: (p) => <SecretariatPerson personId={p.personId ?? ''} />,
+  },
+  { id: 'news', path: '/news', public: true, view: () => <News /> },
+  { id: 'news-item', path: new RegExp(`^/news/(?<newsId>${ID})$`), public: true, view: (p) => <NewsDetail id={Number(p.newsId)} /> },
+  { id: 'news-publish', path: '/more/news', permission: has('publishing'), view: () => <NewsPublish /> },
+] as const satisfies readonly Route[];
+
+export type ScreenId = (typeof SCREENS)[number]['id'] | 'not-found';
+
+/** The screen a pathname shows, with its parameters (`{ id: 'news-item', newsId: '42' }`). */
+export type Screen = { id: ScreenId } & Params;
+
+const NOT_FOUND: Route = { id: 'not-found', path: '', view: () => <NotFound /> };
+
+function find(pathname: string): { route: Route; params: Params } {
+  const path = normalisePath(pathname);
+  for (const route of SCREENS as readonly Route[]) {
+    if (route.path === path) return { route, params: {} };
+    const m = typeof route.path === 'string' ? null : route.path.exec(path);
+    if (m) return { route, params: { ...m.groups } };
+  }
+  return { route: NOT_FOUND, params: {} };
+}
+
+/** Which screen a pathname shows. */
+export function matchScreen(pathname: string): Screen {
+  const { route, params } = find(pathname);
+  return { ...params, id: route.id as ScreenId };
+}
+
+/** Whether anyone can open the screen without signing in. */
+export function isPublic(id: ScreenId): boolean {
+  return SCREENS.some((route: Route) => route.id === id && route.public);
+}
+
+/** What a pathname shows to a person with these permissions (none when signed out). */
+export function view(pathname: string, permissions: readonly string[] | null): VNode {
+  const { route, params } = find(pathname);
+  if (route.permission && !(permissions && route.permission(permissions))) return <NotFound />;
+  return route.view(params);
+}
