@@ -8,6 +8,41 @@ use crate::{
     state::AppState,
 };
 
+/// At most `max` events per `window_secs` for one subject (an address, a person, a phone),
+/// counted under `name`. Features declare theirs as constants beside the rule they serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: u32,
+    pub window_secs: u64,
+}
+
+impl Limit {
+    pub const fn per_minute(name: &'static str, max: u32) -> Limit {
+        Limit {
+            name,
+            max,
+            window_secs: 60,
+        }
+    }
+
+    pub const fn per_hour(name: &'static str, max: u32) -> Limit {
+        Limit {
+            name,
+            max,
+            window_secs: 3600,
+        }
+    }
+
+    pub const fn per_day(name: &'static str, max: u32) -> Limit {
+        Limit {
+            name,
+            max,
+            window_secs: 86_400,
+        }
+    }
+}
+
 /// The outcome of counting one more request.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Verdict {
@@ -18,16 +53,19 @@ pub enum Verdict {
     },
 }
 
-/// Counts one event for `subject` in the current fixed window of `window_secs` and compares the
-/// count with `limit`.
+/// Counts one event for `subject` in the current fixed window of the limit and compares the
+/// count with its maximum.
 pub async fn hit(
     redis: &Redis,
-    name: &str,
+    limit: Limit,
     subject: &str,
-    limit: u32,
-    window_secs: u64,
     now: DateTime<Utc>,
 ) -> Result<Verdict, ApiError> {
+    let Limit {
+        name,
+        max,
+        window_secs,
+    } = limit;
     let now = now.timestamp().max(0) as u64;
     let window = now / window_secs;
     let key = redis.key(&format!("rl:{name}:{subject}:{window}"));
@@ -42,7 +80,7 @@ pub async fn hit(
                 .await
         })
         .await?;
-    Ok(if count > u64::from(limit) {
+    Ok(if count > u64::from(max) {
         Verdict::Refused {
             retry_after: (window + 1) * window_secs - now,
         }
@@ -51,24 +89,9 @@ pub async fn hit(
     })
 }
 
-/// Counts one event and refuses it beyond `limit` per window: 429 with `Retry-After`.
-pub async fn enforce(
-    state: &AppState,
-    name: &str,
-    subject: &str,
-    limit: u32,
-    window_secs: u64,
-) -> Result<(), ApiError> {
-    match hit(
-        &state.redis,
-        name,
-        subject,
-        limit,
-        window_secs,
-        state.clock.now(),
-    )
-    .await?
-    {
+/// Counts one event and refuses it beyond the limit: 429 with `Retry-After`.
+pub async fn enforce(state: &AppState, limit: Limit, subject: &str) -> Result<(), ApiError> {
+    match hit(&state.redis, limit, subject, state.clock.now()).await? {
         Verdict::Allowed => Ok(()),
         Verdict::Refused { retry_after } => {
             Err(ApiError::new(TOO_MANY_REQUESTS).with_retry_after(retry_after))

@@ -19,7 +19,8 @@ use super::{
 use crate::{
     errors::{ApiError, ApiResult, TOO_MANY_REQUESTS},
     i18n::{Lang, Translated},
-    limits, phone, secrets,
+    limits::{self, Limit},
+    phone, secrets,
     security_log::{self, Event, EventKind},
     sessions::Client,
     state::AppState,
@@ -56,6 +57,8 @@ crate::errors::problem!(
 
 /// How long the person has to choose a password once the code is accepted.
 const TICKET_LIFETIME: Duration = Duration::minutes(30);
+/// Activations started or codes re-sent from one address: a campus NAT is many people.
+const ACTIVATION_PER_ADDRESS: Limit = Limit::per_hour("activation-ip", 20);
 
 #[derive(Debug, Object)]
 pub struct ActivationRequest {
@@ -130,9 +133,9 @@ impl ActivationApi {
         body: Json<ActivationRequest>,
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
-        limits::enforce(&state, "activation-ip", &client.ip, 20, 3600).await?;
+        limits::enforce(&state, ACTIVATION_PER_ADDRESS, &client.ip).await?;
         let subject = body.number.trim().to_lowercase();
-        limits::enforce(&state, "sms-subject", &subject, 5, 3600).await?;
+        limits::enforce(&state, codes::TEXTS_PER_SUBJECT, &subject).await?;
         let mut conn = state.conn().await?;
         let holder = store::by_number_and_birth_date(&mut conn, &subject, body.birth_date).await?;
         drop(conn);
@@ -193,7 +196,7 @@ impl ActivationApi {
         body: Json<ChallengeRef>,
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
-        limits::enforce(&state, "activation-ip", &client.ip, 20, 3600).await?;
+        limits::enforce(&state, ACTIVATION_PER_ADDRESS, &client.ip).await?;
         let secret = state.config.accounts.secret.expose();
         let challenge = match codes::reissue(
             &state.redis,
@@ -210,7 +213,7 @@ impl ActivationApi {
             }
             Resend::Gone => return Err(ApiError::new(CODE_EXPIRED)),
         };
-        limits::enforce(&state, "sms-subject", &challenge.subject, 5, 3600).await?;
+        limits::enforce(&state, codes::TEXTS_PER_SUBJECT, &challenge.subject).await?;
         let phone = match challenge.person {
             Some(id) => {
                 let mut conn = state.conn().await?;
@@ -243,7 +246,7 @@ impl ActivationApi {
         body: Json<CodeSubmission>,
     ) -> ApiResult<Json<ActivationTicket>> {
         let now = state.clock.now();
-        limits::enforce(&state, "code-ip", &client.ip, 60, 3600).await?;
+        limits::enforce(&state, codes::CODES_PER_ADDRESS, &client.ip).await?;
         let secret = state.config.accounts.secret.expose();
         match codes::check(
             &state.redis,

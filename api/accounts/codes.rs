@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use redis::AsyncCommands;
 use uuid::Uuid;
 
-use crate::{errors::ApiError, redis::Redis, secrets};
+use crate::{errors::ApiError, limits::Limit, redis::Redis, secrets};
 
 /// What a code or ticket is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +43,11 @@ pub const CODE_DIGITS: u32 = 6;
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);
 pub const MAX_WRONG_TRIES: u32 = 5;
 pub const RESEND_AFTER: Duration = Duration::seconds(60);
+/// Codes sent for one subject (the number typed, the person, the address): a code every 12
+/// minutes on average is more than anyone needs.
+pub const TEXTS_PER_SUBJECT: Limit = Limit::per_hour("sms-subject", 5);
+/// Code checks from one address, whatever the flow: 5 tries a code, a dozen codes an hour.
+pub const CODES_PER_ADDRESS: Limit = Limit::per_hour("code-ip", 60);
 
 /// A code waiting to be typed.
 pub struct Challenge {

@@ -45,7 +45,7 @@ impl PhoneVerificationApi {
     ) -> ApiResult<Json<ActivationChallenge>> {
         let now = state.clock.now();
         let subject = caller.person_id.to_string();
-        limits::enforce(&state, "sms-subject", &subject, 5, 3600).await?;
+        limits::enforce(&state, codes::TEXTS_PER_SUBJECT, &subject).await?;
         let mut conn = state.conn().await?;
         let (person, _) = store::by_id(&mut conn, caller.person_id)
             .await?

@@ -19,7 +19,7 @@ use crate::{
     couriers,
     errors::{ApiError, ApiResult},
     i18n::Lang,
-    limits::{self, Verdict},
+    limits::{self, Limit, Verdict},
     security_log::{self, Event, EventKind},
     sessions::{self, Client},
     state::AppState,
@@ -34,6 +34,9 @@ crate::errors::problem!(
 );
 
 const LINK_LIFETIME: Duration = Duration::minutes(30);
+const RECOVERY_PER_ADDRESS: Limit = Limit::per_hour("recovery-ip", 10);
+/// Links sent to one mailbox: beyond, the asks are answered alike and nothing is sent.
+const LINKS_PER_EMAIL: Limit = Limit::per_hour("recovery-email", 3);
 
 #[derive(Debug, Object)]
 pub struct RecoveryRequest {
@@ -93,7 +96,7 @@ impl RecoveryApi {
         lang: Lang,
         body: Json<RecoveryRequest>,
     ) -> ApiResult<Accepted> {
-        limits::enforce(&state, "recovery-ip", &client.ip, 10, 3600).await?;
+        limits::enforce(&state, RECOVERY_PER_ADDRESS, &client.ip).await?;
         let email = body.email.trim().to_lowercase();
         let state = state.0.clone();
         tokio::spawn(async move {
@@ -180,7 +183,7 @@ async fn send_links(
     email: &str,
 ) -> Result<(), ApiError> {
     let now = state.clock.now();
-    let verdict = limits::hit(&state.redis, "recovery-email", email, 3, 3600, now).await?;
+    let verdict = limits::hit(&state.redis, LINKS_PER_EMAIL, email, now).await?;
     if verdict != Verdict::Allowed {
         return Ok(());
     }

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     couriers::{self, Message},
     errors::ApiError,
-    limits::{self, Verdict},
+    limits::{self, Limit, Verdict},
     phone,
     security_log::{self, Event, EventKind},
     sessions::Client,
@@ -49,11 +49,11 @@ pub struct Text {
 pub async fn admit(state: &AppState, phone: &str) -> Result<Verdict, ApiError> {
     let l = &state.config.limits;
     let now = state.clock.now();
-    for (name, limit, window) in [
-        ("sms-phone-hour", l.sms_per_phone_per_hour, 3600),
-        ("sms-phone-day", l.sms_per_phone_per_day, 86_400),
+    for limit in [
+        Limit::per_hour("sms-phone-hour", l.sms_per_phone_per_hour),
+        Limit::per_day("sms-phone-day", l.sms_per_phone_per_day),
     ] {
-        let verdict = limits::hit(&state.redis, name, phone, limit, window, now).await?;
+        let verdict = limits::hit(&state.redis, limit, phone, now).await?;
         if verdict != Verdict::Allowed {
             return Ok(verdict);
         }

@@ -27,11 +27,16 @@ use crate::{
     couriers::{self, Channel, Message},
     errors::{ApiError, ApiResult, TOO_MANY_REQUESTS},
     i18n::{Lang, Translated},
-    limits,
+    limits::{self, Limit},
     sessions::Client,
     state::AppState,
     text::fold,
 };
+
+/// Connection-help requests from one address and to one mailbox, and codes re-sent.
+const REQUESTS_PER_ADDRESS: Limit = Limit::per_hour("connection-help-ip", 5);
+const REQUESTS_PER_EMAIL: Limit = Limit::per_hour("connection-help-email", 3);
+const RESENDS_PER_ADDRESS: Limit = Limit::per_hour("connection-help-resend-ip", 10);
 
 crate::errors::problem!(
     INVALID_EMAIL,
@@ -153,8 +158,8 @@ impl ConnectionApi {
                 }),
             );
         }
-        limits::enforce(&state, "connection-help-ip", &client.ip, 5, 3600).await?;
-        limits::enforce(&state, "connection-help-email", &draft.email, 3, 3600).await?;
+        limits::enforce(&state, REQUESTS_PER_ADDRESS, &client.ip).await?;
+        limits::enforce(&state, REQUESTS_PER_EMAIL, &draft.email).await?;
         let now = state.clock.now();
         let id = Uuid::new_v4();
         let secret = state.config.accounts.secret.expose();
@@ -180,7 +185,7 @@ impl ConnectionApi {
         body: Json<EmailChallengeRef>,
     ) -> ApiResult<CodeSent> {
         // Its own count: re-sending must not use up the requests a network address may start.
-        limits::enforce(&state, "connection-help-resend-ip", &client.ip, 10, 3600).await?;
+        limits::enforce(&state, RESENDS_PER_ADDRESS, &client.ip).await?;
         let now = state.clock.now();
         let secret = state.config.accounts.secret.expose();
         let purpose = Purpose::ConnectionAssistance;
@@ -192,7 +197,7 @@ impl ConnectionApi {
                 }
                 Resend::Gone => return Err(ApiError::new(CODE_EXPIRED)),
             };
-        limits::enforce(&state, "connection-help-email", &challenge.subject, 3, 3600).await?;
+        limits::enforce(&state, REQUESTS_PER_EMAIL, &challenge.subject).await?;
         send_code(&state, lang, &challenge).await
     }
 
@@ -208,7 +213,7 @@ impl ConnectionApi {
         client: Client,
         body: Json<EmailCode>,
     ) -> ApiResult<RequestFiled> {
-        limits::enforce(&state, "code-ip", &client.ip, 60, 3600).await?;
+        limits::enforce(&state, codes::CODES_PER_ADDRESS, &client.ip).await?;
         let now = state.clock.now();
         let secret = state.config.accounts.secret.expose();
         let purpose = Purpose::ConnectionAssistance;

@@ -22,13 +22,17 @@ use crate::{
     config::{Config, HelpCategory},
     errors::{ApiError, ApiResult, NOT_FOUND},
     i18n::{Lang, Translated},
-    limits, pagination,
+    limits::{self, Limit},
+    pagination,
     sessions::Caller,
     state::AppState,
 };
 
 /// Requests a page.
 const PAGE: i64 = 20;
+/// Help requests filed, and replies written, by one person.
+const REQUESTS_PER_PERSON: Limit = Limit::per_hour("help-file", 10);
+const REPLIES_PER_PERSON: Limit = Limit::per_hour("help-reply", 60);
 
 #[derive(Debug, Object)]
 pub struct HelpCategoryInfo {
@@ -241,7 +245,7 @@ impl HelpApi {
         let subject = model::text(&body.subject, SUBJECT_MAX, SUBJECT)?;
         let message = model::text(&body.message, MESSAGE_MAX, MESSAGE)?;
         let person = caller.person_id;
-        limits::enforce(&state, "help-file", &person.to_string(), 10, 3600).await?;
+        limits::enforce(&state, REQUESTS_PER_PERSON, &person.to_string()).await?;
         let now = state.clock.now();
         let mut conn = state.conn().await?;
         let filed = Filed {
@@ -337,7 +341,7 @@ impl HelpApi {
     ) -> ApiResult<Json<HelpRequestDetail>> {
         let text = model::text(&body.body, MESSAGE_MAX, MESSAGE)?;
         let person = caller.person_id;
-        limits::enforce(&state, "help-reply", &person.to_string(), 60, 3600).await?;
+        limits::enforce(&state, REPLIES_PER_PERSON, &person.to_string()).await?;
         let config = &state.config;
         let now = state.clock.now();
         let mut conn = state.conn().await?;

@@ -7,7 +7,7 @@ use poem::{Body, Endpoint, IntoResponse, Request, Response, http::header};
 
 use crate::{
     errors::{ApiError, BAD_REQUEST, PAYLOAD_TOO_LARGE, TOO_MANY_REQUESTS},
-    limits::{self, Verdict},
+    limits::{self, Limit, Verdict},
     state::AppState,
 };
 
@@ -34,8 +34,8 @@ pub async fn handle<E: Endpoint>(next: E, mut req: Request) -> poem::Result<Resp
         .cloned()
         .ok_or_else(|| ApiError::internal("AppState missing"))?;
     let client = client_address(&req, state.config.http.behind_proxy);
-    let limit = state.config.limits.api_requests_per_minute;
-    let verdict = limits::hit(&state.redis, "api", &client, limit, 60, state.clock.now()).await;
+    let limit = Limit::per_minute("api", state.config.limits.api_requests_per_minute);
+    let verdict = limits::hit(&state.redis, limit, &client, state.clock.now()).await;
     let body = read_bounded(req.take_body()).await;
     match verdict? {
         Verdict::Allowed => {

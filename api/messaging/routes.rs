@@ -22,7 +22,8 @@ use crate::{
     accounts::store::scopes_of,
     errors::{ApiError, ApiResult, NOT_FOUND},
     i18n::{Lang, Translated},
-    limits, pagination,
+    limits::{self, Limit},
+    pagination,
     sessions::Caller,
     state::AppState,
 };
@@ -337,18 +338,11 @@ impl MessagingApi {
                 return Err(ApiError::new(rules::BLOCKED));
             }
         }
-        let per_person = rules.per_person_per_minute;
-        limits::enforce(&state, "messages-person", &me.to_string(), per_person, 60).await?;
-        let per_conversation = rules.per_conversation_per_minute;
-        let subject = conversation.id.to_string();
-        limits::enforce(
-            &state,
-            "messages-conversation",
-            &subject,
-            per_conversation,
-            60,
-        )
-        .await?;
+        let per_person = Limit::per_minute("messages-person", rules.per_person_per_minute);
+        limits::enforce(&state, per_person, &me.to_string()).await?;
+        let per_conversation =
+            Limit::per_minute("messages-conversation", rules.per_conversation_per_minute);
+        limits::enforce(&state, per_conversation, &conversation.id.to_string()).await?;
         let tz = state.config.university.time_zone.tz();
         let (message, members) = conn
             .transaction(async |conn| {

@@ -22,7 +22,8 @@ use crate::{
     },
     errors::{ApiError, ApiResult},
     i18n::Translated,
-    limits, secrets,
+    limits::{self, Limit},
+    secrets,
     security_log::{self, Event, EventKind},
     state::AppState,
 };
@@ -193,7 +194,12 @@ impl SessionApi {
     ) -> ApiResult<LoginResponse> {
         let now = state.clock.now();
         let per_minute = state.config.limits.logins_per_address_per_minute;
-        limits::enforce(&state, "login-ip", &client.ip, per_minute, 60).await?;
+        limits::enforce(
+            &state,
+            Limit::per_minute("login-ip", per_minute),
+            &client.ip,
+        )
+        .await?;
         let login = body.identifier.trim().to_lowercase();
         let mut conn = state.conn().await?;
         let holder = accounts::by_login(&mut conn, &login).await?;
