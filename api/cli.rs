@@ -241,7 +241,7 @@ async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> a
     let state = server::state(config.clone(), Arc::new(SystemClock))?;
     // Groups may have changed: so may people's timetables.
     timetable::cache::changed(&state.redis).await;
-    let client = crate::sessions::Client {
+    let client = crate::http::client::Client {
         ip: "command line".into(),
         user_agent: "ent import people".into(),
     };

@@ -10,7 +10,7 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
 
 use super::{
-    codes::{self, CodeCheck, Purpose, Resend},
+    codes::{self, CODE_EXPIRED, CodeCheck, Purpose, Resend, wrong_code},
     messages, password,
     policy::require_acceptable,
     store::{self, Person},
@@ -18,11 +18,11 @@ use super::{
 };
 use crate::{
     errors::{ApiError, ApiResult, TOO_MANY_REQUESTS},
-    i18n::{Lang, Translated},
+    http::client::Client,
+    i18n::Lang,
     limits::{self, Limit},
     phone, secrets,
     security_log::{self, Event, EventKind},
-    sessions::Client,
     state::AppState,
 };
 
@@ -32,20 +32,6 @@ crate::errors::problem!(
     "activation-no-phone",
     "Aucun numéro de portable n’est enregistré pour vous : contactez le secrétariat",
     "No mobile number is on record for you: contact the secretariat"
-);
-crate::errors::problem!(
-    CODE_INCORRECT,
-    400,
-    "code-incorrect",
-    "Code incorrect",
-    "Incorrect code"
-);
-crate::errors::problem!(
-    CODE_EXPIRED,
-    410,
-    "code-expired",
-    "Ce code n’est plus valable : demandez-en un nouveau",
-    "This code is no longer valid: ask for a new one"
 );
 crate::errors::problem!(
     TICKET_EXPIRED,
@@ -321,14 +307,6 @@ impl ActivationApi {
         .map(Json)
         .map_err(ApiError::from)
     }
-}
-
-/// A wrong code, with the tries left.
-pub fn wrong_code(tries_left: u32) -> ApiError {
-    ApiError::new(CODE_INCORRECT).with_detail(Translated {
-        fr: format!("Essais restants : {tries_left}"),
-        en: format!("Tries left: {tries_left}"),
-    })
 }
 
 pub fn answer(

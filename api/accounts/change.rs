@@ -7,10 +7,11 @@ use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 use super::{messages::ProtectionChange, notices, password, policy::require_acceptable, store};
 use crate::{
     errors::ApiResult,
+    http::client::Client,
     i18n::Lang,
     security_log::{self, Event, EventKind},
     sessions::{
-        self, Caller, Client,
+        self, Caller,
         login::{confirm_password, renew},
     },
     state::AppState,

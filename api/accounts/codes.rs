@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use redis::AsyncCommands;
 use uuid::Uuid;
 
-use crate::{errors::ApiError, limits::Limit, redis::Redis, secrets};
+use crate::{errors::ApiError, i18n::Translated, limits::Limit, redis::Redis, secrets};
 
 /// What a code or ticket is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,21 @@ impl Purpose {
         }
     }
 }
+
+crate::errors::problem!(
+    CODE_INCORRECT,
+    400,
+    "code-incorrect",
+    "Code incorrect",
+    "Incorrect code"
+);
+crate::errors::problem!(
+    CODE_EXPIRED,
+    410,
+    "code-expired",
+    "Ce code n’est plus valable : demandez-en un nouveau",
+    "This code is no longer valid: ask for a new one"
+);
 
 pub const CODE_DIGITS: u32 = 6;
 pub const CODE_LIFETIME: Duration = Duration::minutes(10);
@@ -300,4 +315,12 @@ pub async fn take_ticket(
         .run(|mut c| async move { c.get_del(&key).await })
         .await?;
     Ok(read_ticket(value, now))
+}
+
+/// A wrong code, with the tries left.
+pub fn wrong_code(tries_left: u32) -> ApiError {
+    ApiError::new(CODE_INCORRECT).with_detail(Translated {
+        fr: format!("Essais restants : {tries_left}"),
+        en: format!("Tries left: {tries_left}"),
+    })
 }

@@ -10,7 +10,7 @@ use super::{
     messages::{self, Circumstances, ProtectionChange},
     store,
 };
-use crate::{config::Config, couriers, i18n::Lang, security_log, sessions::Client};
+use crate::{config::Config, couriers, http::client::Client, i18n::Lang, security_log};
 
 /// Queues the e-mail; call it in the transaction of the change.
 pub async fn protection_changed(

@@ -5,17 +5,18 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
-    activation::{ActivationChallenge, CODE_EXPIRED, CodeSubmission, NO_PHONE, answer, wrong_code},
-    codes::{self, CodeCheck, Purpose},
+    activation::{ActivationChallenge, CodeSubmission, NO_PHONE, answer},
+    codes::{self, CODE_EXPIRED, CodeCheck, Purpose, wrong_code},
     messages, store,
     texts::{self, Flow, Text},
 };
 use crate::{
     errors::{ApiError, ApiResult},
+    http::client::Client,
     i18n::Lang,
     limits,
     security_log::{self, Event, EventKind},
-    sessions::{Caller, Client, caller::NOT_SIGNED_IN},
+    sessions::{Caller, caller::NOT_SIGNED_IN},
     state::AppState,
 };
 

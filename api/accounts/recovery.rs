@@ -18,10 +18,11 @@ use super::{
 use crate::{
     couriers,
     errors::{ApiError, ApiResult},
+    http::client::Client,
     i18n::Lang,
     limits::{self, Limit, Verdict},
     security_log::{self, Event, EventKind},
-    sessions::{self, Client},
+    sessions,
     state::AppState,
 };
 

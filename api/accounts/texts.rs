@@ -11,10 +11,10 @@ use uuid::Uuid;
 use crate::{
     couriers::{self, Message},
     errors::ApiError,
+    http::client::Client,
     limits::{self, Limit, Verdict},
     phone,
     security_log::{self, Event, EventKind},
-    sessions::Client,
     state::AppState,
 };
 

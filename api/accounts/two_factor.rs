@@ -16,14 +16,15 @@ use redis::AsyncCommands;
 use totp_rs::{Builder, Secret, Totp};
 use uuid::Uuid;
 
-use super::{activation::CODE_INCORRECT, messages::ProtectionChange, notices, store::Account};
+use super::{codes::CODE_INCORRECT, messages::ProtectionChange, notices, store::Account};
 use crate::{
     db::schema::{accounts, two_factor_recovery_codes as recovery},
     errors::{ApiError, ApiResult, BAD_REQUEST},
+    http::client::Client,
     i18n::Lang,
     secrets,
     security_log::{self, Event, EventKind},
-    sessions::{Caller, Client, caller::NOT_SIGNED_IN, lockout},
+    sessions::{Caller, caller::NOT_SIGNED_IN, lockout},
     state::AppState,
 };
 

@@ -20,15 +20,14 @@ use super::{
 use crate::{
     accounts::{
         self,
-        activation::{CODE_EXPIRED, wrong_code},
-        codes::{self, CodeCheck, Purpose, Resend},
+        codes::{self, CODE_EXPIRED, CodeCheck, Purpose, Resend, wrong_code},
     },
     config::Config,
     couriers::{self, Channel, Message},
     errors::{ApiError, ApiResult, TOO_MANY_REQUESTS},
+    http::client::Client,
     i18n::{Lang, Translated},
     limits::{self, Limit},
-    sessions::Client,
     state::AppState,
     text::fold,
 };

@@ -14,11 +14,12 @@ use crate::{
     },
     couriers,
     errors::{ApiError, NOT_FOUND},
+    http::client::Client,
     i18n::{Lang, Translated},
     limits::Verdict,
     phone::{self, MobilePhone},
     security_log::{self, Event, EventKind},
-    sessions::{self, Client},
+    sessions,
     state::AppState,
 };
 

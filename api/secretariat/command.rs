@@ -5,7 +5,8 @@ use clap::Subcommand;
 
 use super::actions::{self, Action, Actor, SuspensionReason};
 use crate::{
-    accounts::store as accounts, errors::ApiError, i18n::Lang, sessions::Client, state::AppState,
+    accounts::store as accounts, errors::ApiError, http::client::Client, i18n::Lang,
+    state::AppState,
 };
 
 #[derive(Subcommand)]

@@ -12,9 +12,10 @@ use super::{
 use crate::{
     accounts::store::{self as accounts, Holder},
     errors::{ApiError, ApiResult, NOT_FOUND},
+    http::client::Client,
     i18n::Lang,
     security_log::{self, SecurityEvent},
-    sessions::{Caller, Client, store as sessions},
+    sessions::{Caller, store as sessions},
     state::AppState,
 };
 

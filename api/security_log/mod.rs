@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use crate::{
     db::schema::security_events as ev,
+    http::client::Client,
     i18n::Translated,
     push::{self, Category, Notification},
-    sessions::Client,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]

@@ -6,9 +6,7 @@ use poem::{FromRequest, Request, RequestBody, http::header};
 use uuid::Uuid;
 
 use super::store::{self, Expiry, Session, SessionKey};
-use crate::{
-    config::Config, errors::ApiError, http::guard::client_address, secrets, state::AppState,
-};
+use crate::{config::Config, errors::ApiError, http::client::app_state, secrets};
 
 crate::errors::problem!(
     NOT_SIGNED_IN,
@@ -37,28 +35,6 @@ pub struct Caller {
     pub person_id: Uuid,
     pub key: SessionKey,
     pub session: Session,
-}
-
-/// Where a request comes from, for sessions and the security log.
-#[derive(Clone)]
-pub struct Client {
-    pub ip: String,
-    pub user_agent: String,
-}
-
-impl<'a> FromRequest<'a> for Client {
-    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let state = app_state(req)?;
-        Ok(Client {
-            ip: client_address(req, state.config.http.behind_proxy),
-            user_agent: req
-                .header(header::USER_AGENT)
-                .unwrap_or_default()
-                .chars()
-                .take(300)
-                .collect(),
-        })
-    }
 }
 
 impl<'a> FromRequest<'a> for Caller {
@@ -118,11 +94,6 @@ impl Caller {
             Err(ApiError::new(REAUTHENTICATION_REQUIRED))
         }
     }
-}
-
-fn app_state(req: &Request) -> Result<&AppState, ApiError> {
-    req.data::<AppState>()
-        .ok_or_else(|| ApiError::internal("AppState missing"))
 }
 
 fn idle_limit(config: &Config, session: &Session) -> Duration {

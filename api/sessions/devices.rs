@@ -4,7 +4,8 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 
-use super::{Caller, Client, login::confirm_password, store};
+use super::{Caller, login::confirm_password, store};
+use crate::http::client::Client;
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
     push,

@@ -7,20 +7,20 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json};
 use uuid::Uuid;
 
 use super::{
-    Caller, Client,
+    Caller,
     caller::{self, session_cookie},
     lockout,
     store::{self, Session},
 };
 use crate::{
     accounts::{
-        activation::CODE_EXPIRED,
-        codes::{self, Purpose},
+        codes::{self, CODE_EXPIRED, Purpose},
         password,
         store::{self as accounts, Account, Holder},
         two_factor,
     },
     errors::{ApiError, ApiResult},
+    http::client::Client,
     i18n::Translated,
     limits::{self, Limit},
     secrets,

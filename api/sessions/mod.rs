@@ -7,7 +7,7 @@ pub mod lockout;
 pub mod login;
 pub mod store;
 
-pub use caller::{Caller, Client};
+pub use caller::Caller;
 pub use end::{end, end_all};
 
 /// This feature's operations in the API document.
