@@ -2,7 +2,7 @@
 //! each message (RFC 8291) and checks its VAPID token (RFC 8292), so these tests fail if either is
 //! wrong. A receiver of our own stands in for push services that answer 429, 500 or slowly.
 
-mod common;
+use crate::common;
 
 use std::{
     net::SocketAddr,

@@ -4,7 +4,7 @@
 //! iCalendar library), scheduled pulls from an HTTP server, and bad files that change nothing.
 //! The test clock says Monday 30 November 2026, 08:45 in Tours.
 
-mod common;
+use crate::common;
 
 use std::sync::{
     Arc,

@@ -1,7 +1,7 @@
 //! The `ent` command as operators run it: help, check-config's one-line errors (never a value,
 //! never a panic), migrate, import people and seed-demo against a database of their own.
 
-mod common;
+use crate::common;
 
 use std::{path::PathBuf, process::Command};
 

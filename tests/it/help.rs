@@ -3,7 +3,7 @@
 //! window of the test clock), who may see it, what the requester is told (push, or e-mail
 //! without push), bad input, and connection assistance for people without an account.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{

@@ -2,7 +2,7 @@
 //! against a real PostgreSQL database of its own: creation, idempotence, updates, refused
 //! files (nothing written), `--skip-invalid`, headers and encodings, e-mail conflicts, scale.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::BTreeMap,

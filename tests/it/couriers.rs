@@ -2,7 +2,7 @@
 //! receives and answers the status the test sets) and an SMTP server (aiosmtpd, in Python) on
 //! loopback. Passes run one at a time (`drain_once`) under a clock the test moves.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::{BTreeMap, HashSet},

@@ -1,8 +1,8 @@
 //! Accounts against a real server, PostgreSQL and Redis: activation by SMS code, login, lockout,
-//! sessions and devices. Codes are read from the outbox the couriers drain (tests/couriers.rs
+//! sessions and devices. Codes are read from the outbox the couriers drain (tests/it/couriers.rs
 //! sends that outbox to real peers); the clock is the test's.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

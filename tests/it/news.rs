@@ -2,7 +2,7 @@
 //! expiry with the test clock, pinned first, keyset pages that stay put while items arrive,
 //! unread markers, the public feed, the publishing permission, and urgent items pushed once.
 
-mod common;
+use crate::common;
 
 use chrono::Duration;
 use common::{

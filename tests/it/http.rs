@@ -1,7 +1,7 @@
 //! The HTTP surface over a real socket: public configuration, OpenAPI, problems, headers,
 //! the PWA's files, operations endpoints, rate limits and Redis outages.
 
-mod common;
+use crate::common;
 
 use std::{net::TcpListener, process::Command, time::Duration};
 

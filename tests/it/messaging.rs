@@ -2,7 +2,7 @@
 //! sending once whatever the retries, bad input, read state and unread counts, pages, service
 //! conversations answered by the service's staff, blocks, and push to those away.
 
-mod common;
+use crate::common;
 
 use common::{
     TestApp, problem,

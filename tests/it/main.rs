@@ -1,0 +1,15 @@
+//! Every integration test in one binary: each binary links the whole service, and on two cores
+//! ten of them cost minutes at every run. A module per feature; `common` is the test kit.
+
+mod common;
+
+mod accounts;
+mod cli;
+mod couriers;
+mod help;
+mod http;
+mod import;
+mod messaging;
+mod news;
+mod push;
+mod timetable;
