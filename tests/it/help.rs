@@ -8,15 +8,10 @@ use crate::common;
 use chrono::Duration;
 use common::{
     TestApp, problem,
-    session::{Signed, app, call, ok_json, post, pushes_to, queued, signed_in, subscribe},
+    session::{Signed, app, call, ok_json, post, pushes_to, queued, subscribe},
 };
-use ent::demo::DEMO_PASSWORD;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn sign_in(app: &TestApp, who: &str) -> Signed {
-    signed_in(app, who, DEMO_PASSWORD, true).await
-}
 
 /// Lucas files a request in `category`; returns it.
 async fn file(app: &TestApp, who: &Signed, category: &str, subject: &str) -> Value {
@@ -59,8 +54,8 @@ fn kinds(detail: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let staff = sign_in(&app, "p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let staff = app.sign_in("p2001").await;
     subscribe(&app, &lucas, "lucas-phone").await;
     let filed = file(&app, &lucas, "scolarite", "Inscription pédagogique").await;
     let id = filed["id"].as_i64().unwrap();
@@ -138,8 +133,8 @@ async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resolved_request_reopens_within_the_window_only() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let staff = sign_in(&app, "p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let staff = app.sign_in("p2001").await;
     let first = file(&app, &lucas, "numerique", "Wi-Fi eduroam").await["id"]
         .as_i64()
         .unwrap();
@@ -153,11 +148,11 @@ async fn a_resolved_request_reopens_within_the_window_only() {
     let until = detail["reopen_until"].as_str().unwrap();
     app.clock.advance(Duration::days(13));
     let reopen = |id: i64| format!("/api/help-requests/{id}/reopen");
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let ok = call(&app, Method::POST, &reopen(first), None, Some(&lucas)).await;
     assert_eq!(ok_json(ok).await["status"], "in_progress");
     app.clock.advance(Duration::days(1) + Duration::minutes(1));
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let late = call(&app, Method::POST, &reopen(second), None, Some(&lucas)).await;
     problem(late, 409, "help-request-reopen-expired").await;
     assert!(until.starts_with("2026-12-14"), "{until}");
@@ -166,7 +161,7 @@ async fn a_resolved_request_reopens_within_the_window_only() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_the_requester_and_the_queue_s_staff_see_a_request() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let id = file(&app, &lucas, "scolarite", "Attestation").await["id"]
         .as_i64()
         .unwrap();
@@ -181,7 +176,7 @@ async fn only_the_requester_and_the_queue_s_staff_see_a_request() {
             .await
             .unwrap();
     }
-    let teacher = sign_in(&app, "t1001").await;
+    let teacher = app.sign_in("t1001").await;
     let path = format!("/api/help-requests/{id}");
     problem(
         call(&app, Method::GET, &path, None, Some(&teacher)).await,
@@ -239,8 +234,8 @@ async fn only_the_requester_and_the_queue_s_staff_see_a_request() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_requester_without_push_is_told_by_e_mail_and_the_queue_searches() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let staff = sign_in(&app, "p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let staff = app.sign_in("p2001").await;
     let id = file(&app, &lucas, "vie-etudiante", "Logement CROUS").await["id"]
         .as_i64()
         .unwrap();
@@ -293,7 +288,7 @@ async fn a_requester_without_push_is_told_by_e_mail_and_the_queue_searches() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_a_clear_message_and_text_is_kept_as_written() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let send = |body: Value| {
         call(
             &app,
@@ -358,7 +353,7 @@ async fn confirmed(app: &TestApp, details: Value) -> i64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn someone_who_cannot_log_in_files_a_request_confirmed_by_e_mail() {
     let app = app().await;
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     // Chloé has no account yet; a wrong code leaves tries, then the right one files it.
     let started = post(
         &app,

@@ -6,17 +6,12 @@ use crate::common;
 
 use common::{
     TestApp, problem,
-    session::{Signed, app, app_with, call, ok_json, pushes_to, signed_in, subscribe},
+    session::{Signed, app, app_with, call, ok_json, pushes_to, subscribe},
 };
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::RunQueryDsl;
-use ent::demo::DEMO_PASSWORD;
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn sign_in(app: &TestApp, who: &str) -> Signed {
-    signed_in(app, who, DEMO_PASSWORD, true).await
-}
 
 /// Gives `number` an account with the demo password (the demo activates three).
 async fn activated(app: &TestApp, number: &str) -> Signed {
@@ -38,7 +33,7 @@ async fn activated(app: &TestApp, number: &str) -> Signed {
     store::create(&mut conn, &person, &email, &hash, now)
         .await
         .unwrap();
-    sign_in(app, &number.to_lowercase()).await
+    app.sign_in(&number.to_lowercase()).await
 }
 
 async fn person_id(app: &TestApp, number: &str) -> String {
@@ -80,9 +75,9 @@ async fn get(app: &TestApp, path: &str, who: &Signed) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_role_starts_the_conversations_the_rules_allow() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let teacher = sign_in(&app, "t1001").await;
-    let staff = sign_in(&app, "p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let teacher = app.sign_in("t1001").await;
+    let staff = app.sign_in("p2001").await;
     let person = |id: String| json!({"person": id});
     // A student: the teachers of their groups and the services, not other students nor
     // teachers of other groups.
@@ -172,9 +167,9 @@ async fn offered(app: &TestApp, who: &Signed, q: &str, list: &str) -> (Vec<Strin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_role_is_offered_whom_it_may_write_to() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let teacher = sign_in(&app, "t1001").await;
-    let staff = sign_in(&app, "p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let teacher = app.sign_in("t1001").await;
+    let staff = app.sign_in("p2001").await;
     // A student: their teachers and the services, no group, nobody found by name.
     let (people, all) = offered(&app, &lucas, "", "people").await;
     assert!(people.contains(&"Isabelle Petit".to_string()), "{all}");
@@ -254,8 +249,8 @@ async fn each_role_is_offered_whom_it_may_write_to() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let teacher = sign_in(&app, "t1001").await;
+    let lucas = app.sign_in("25000002").await;
+    let teacher = app.sign_in("t1001").await;
     let id = started(
         &app,
         &lucas,
@@ -324,7 +319,7 @@ async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
     );
 
     // Someone not in it: as if it did not exist.
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     let path = format!("/api/conversations/{id}/messages");
     problem(
         call(&app, Method::GET, &path, None, Some(&staff)).await,
@@ -350,7 +345,7 @@ async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_go_back_in_time_and_resume_after_the_last_seen_message() {
     let app = app_with(|c| c.messaging.per_person_per_minute = 100).await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let id = started(&app, &lucas, json!({"service": "bibliotheque"})).await;
     let mut ids = Vec::new();
     for n in 0..35 {
@@ -394,8 +389,8 @@ async fn pages_go_back_in_time_and_resume_after_the_last_seen_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn services_are_answered_by_their_staff_and_people_away_get_a_push() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let staff = sign_in(&app, "p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let staff = app.sign_in("p2001").await;
     subscribe(&app, &lucas, "lucas-phone").await;
     let id = started(&app, &lucas, json!({"service": "scolarite"})).await;
     ok_json(send(&app, &lucas, id, "Mon attestation de scolarité ?", "s-1").await).await;
@@ -448,8 +443,8 @@ async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
             .push(Correspondents::StudentsOfMyGroups)
     })
     .await;
-    let teacher = sign_in(&app, "t1001").await;
-    let lucas = sign_in(&app, "25000002").await;
+    let teacher = app.sign_in("t1001").await;
+    let lucas = app.sign_in("25000002").await;
     let hugo = activated(&app, "25000004").await;
     let (lucas_id, hugo_id) = (
         person_id(&app, "25000002").await,
@@ -525,7 +520,7 @@ async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sending_is_rate_limited_per_person() {
     let app = app_with(|c| c.messaging.per_person_per_minute = 3).await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let id = started(&app, &lucas, json!({"service": "scolarite"})).await;
     for n in 0..3 {
         assert_eq!(
@@ -594,8 +589,8 @@ async fn read_until(stream: &mut reqwest::Response, needle: &str) -> String {
 async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
     let app = app().await;
     let other = app.another_instance().await;
-    let lucas = sign_in(&app, "25000002").await;
-    let teacher = sign_in(&app, "t1001").await;
+    let lucas = app.sign_in("25000002").await;
+    let teacher = app.sign_in("t1001").await;
     subscribe(&app, &lucas, "lucas-phone").await;
     let id = started(
         &app,
@@ -690,8 +685,8 @@ async fn subscribers(app: &TestApp, person: &str) -> i64 {
 async fn the_streams_of_one_instance_share_one_redis_subscription() {
     // A stream learns that its client left when its next beat finds the connection closed.
     let app = app_with(|c| c.messaging.beat_seconds = std::num::NonZeroU64::MIN).await;
-    let lucas = sign_in(&app, "25000002").await;
-    let teacher = sign_in(&app, "t1001").await;
+    let lucas = app.sign_in("25000002").await;
+    let teacher = app.sign_in("t1001").await;
     let lucas_id = person_id(&app, "25000002").await;
     let id = started(&app, &teacher, json!({"person": lucas_id.clone()})).await;
     let mut phone = events(&app, &app.base, &lucas, None).await;
@@ -769,8 +764,8 @@ async fn own_redis() -> OwnRedis {
 async fn streams_end_when_the_redis_subscriber_is_lost_and_the_next_one_listens_again() {
     let redis = own_redis().await;
     let app = app_with(|c| c.redis.url = redis.url.clone().try_into().unwrap()).await;
-    let lucas = sign_in(&app, "25000002").await;
-    let teacher = sign_in(&app, "t1001").await;
+    let lucas = app.sign_in("25000002").await;
+    let teacher = app.sign_in("t1001").await;
     let id = started(
         &app,
         &teacher,

@@ -7,15 +7,11 @@ use crate::common;
 use chrono::Duration;
 use common::{
     TestApp, problem,
-    session::{Signed, app, call, ok_json, pushes_to, signed_in, subscribe},
+    session::{Signed, app, call, ok_json, pushes_to, subscribe},
 };
-use ent::{clock::Clock, demo::DEMO_PASSWORD, news::announce::announce_due};
+use ent::{clock::Clock, news::announce::announce_due};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-async fn sign_in(app: &TestApp, who: &str) -> Signed {
-    signed_in(app, who, DEMO_PASSWORD, false).await
-}
 
 /// Publishes an item for `audience` (`extra` fields added); returns its id.
 async fn publish(app: &TestApp, staff: &Signed, title: &str, audience: Value, extra: Value) -> i64 {
@@ -45,7 +41,7 @@ async fn titles(app: &TestApp, path: &str, who: Option<&Signed>) -> Vec<String> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_person_sees_the_items_of_their_audience_in_their_time() {
     let app = app().await;
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     let now = app.clock.now();
     let campus = |c: &str| json!({"everyone": false, "campuses": [c]});
     let items = [
@@ -82,7 +78,7 @@ async fn each_person_sees_the_items_of_their_audience_in_their_time() {
         publish(&app, &staff, title, audience, extra).await;
     }
 
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     assert_eq!(
         titles(&app, "/api/me/news", Some(&lucas)).await,
         [
@@ -93,7 +89,7 @@ async fn each_person_sees_the_items_of_their_audience_in_their_time() {
             "Pour tous"
         ]
     );
-    let petit = sign_in(&app, "t1001").await;
+    let petit = app.sign_in("t1001").await;
     assert_eq!(
         titles(&app, "/api/me/news", Some(&petit)).await,
         [
@@ -112,7 +108,7 @@ async fn each_person_sees_the_items_of_their_audience_in_their_time() {
     );
 
     app.clock.advance(Duration::minutes(61));
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     assert_eq!(
         titles(&app, "/api/me/news", Some(&lucas)).await,
         [
@@ -128,7 +124,7 @@ async fn each_person_sees_the_items_of_their_audience_in_their_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
     let app = app().await;
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     let start = app.clock.now();
     for i in 0..25 {
         let at = start - Duration::minutes(100 - i);
@@ -141,7 +137,7 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
         )
         .await;
     }
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let first = ok_json(call(&app, Method::GET, "/api/me/news", None, Some(&lucas)).await).await;
     assert_eq!(first["items"].as_array().unwrap().len(), 20);
     assert_eq!(first["items"][0]["title"], "Item 24");
@@ -265,9 +261,9 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_publishers_write_and_bad_items_are_refused() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let item = json!({"title": "Piratage", "body": "x", "audience": {"everyone": true}});
-    for who in [&lucas, &sign_in(&app, "t1001").await] {
+    for who in [&lucas, &app.sign_in("t1001").await] {
         problem(
             call(
                 &app,
@@ -288,7 +284,7 @@ async fn only_publishers_write_and_bad_items_are_refused() {
         )
         .await;
     }
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     let now = app.clock.now();
     let bad = [
         json!({"title": "  ", "body": "x", "audience": {"everyone": true}}),
@@ -314,11 +310,11 @@ async fn only_publishers_write_and_bad_items_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn urgent_items_are_pushed_to_their_audience_once_when_published() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     subscribe(&app, &lucas, "lucas").await;
-    let petit = sign_in(&app, "t1001").await;
+    let petit = app.sign_in("t1001").await;
     subscribe(&app, &petit, "petit").await;
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     let now = app.clock.now();
     let students = json!({"everyone": false, "roles": ["student"]});
     let closed = publish(

@@ -14,11 +14,11 @@ use std::sync::{
 use chrono::Duration;
 use common::{
     TestApp, problem,
-    session::{Signed, app, call, ok_json, pushes_to, signed_in, subscribe},
+    session::{Signed, app, call, ok_json, pushes_to, subscribe},
 };
 use ent::{
     clock::Clock,
-    demo::{DEMO_PASSWORD, timetable::export_of},
+    demo::timetable::export_of,
     server,
     timetable::{
         import::{self, ImportError, Report, Settings},
@@ -119,10 +119,6 @@ fn changed_td2(app: &TestApp) -> String {
     })
 }
 
-async fn sign_in(app: &TestApp, who: &str) -> Signed {
-    signed_in(app, who, DEMO_PASSWORD, false).await
-}
-
 async fn week(app: &TestApp, who: &Signed, from: &str, to: &str) -> Value {
     let path = format!("/api/me/timetable?from={from}&to={to}");
     ok_json(call(app, Method::GET, &path, None, Some(who)).await).await
@@ -140,7 +136,7 @@ fn event<'a>(week: &'a Value, starts_at: &str) -> &'a Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_re_export_with_new_stamps_changes_nothing_and_tells_no_one() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     subscribe(&app, &lucas, "lucas").await;
     let report = import(&app, TD2, &re_exported(&demo_export(&app, TD2)))
         .await
@@ -166,9 +162,9 @@ async fn a_re_export_with_new_stamps_changes_nothing_and_tells_no_one() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_are_found_by_uid_and_each_person_is_told_once() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     subscribe(&app, &lucas, "lucas").await;
-    let petit = sign_in(&app, "t1001").await;
+    let petit = app.sign_in("t1001").await;
     subscribe(&app, &petit, "petit").await;
 
     let changed = changed_td2(&app);
@@ -249,7 +245,7 @@ async fn changes_are_found_by_uid_and_each_person_is_told_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_week_answers_304_until_it_changes_and_refuses_odd_periods() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let first = call(&app, Method::GET, "/api/me/timetable", None, Some(&lucas)).await;
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
@@ -304,7 +300,7 @@ async fn the_week_answers_304_until_it_changes_and_refuses_odd_periods() {
     .await;
     assert_eq!(resp.status(), 401);
     // A teacher's week is what they teach: Isabelle Petit has 2 lectures, 2 TD.
-    let petit = sign_in(&app, "t1001").await;
+    let petit = app.sign_in("t1001").await;
     let hers = week(&app, &petit, "2026-11-30", "2026-12-06").await;
     let titles: Vec<&str> = hers["events"]
         .as_array()
@@ -326,9 +322,9 @@ async fn the_week_answers_304_until_it_changes_and_refuses_odd_periods() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_edit() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     subscribe(&app, &lucas, "lucas").await;
-    let staff = sign_in(&app, "p2001").await;
+    let staff = app.sign_in("p2001").await;
     let this_week = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
     let id = event(&this_week, "2026-12-01T09:15")["id"]
         .as_i64()
@@ -336,7 +332,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
     let path = format!("/api/timetable/events/{id}");
 
     // Only staff with the timetable permission; everyone else is told it does not exist.
-    for who in [&lucas, &sign_in(&app, "t1001").await] {
+    for who in [&lucas, &app.sign_in("t1001").await] {
         let resp = call(
             &app,
             Method::PATCH,
@@ -460,7 +456,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_files_are_refused_whole_and_the_timetable_stays_as_it_was() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let before = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
     let good = changed_td2(&app);
     let truncated = &good[..good.len() / 2];
@@ -499,7 +495,7 @@ async fn bad_files_are_refused_whole_and_the_timetable_stays_as_it_was() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_calendar_feed_is_a_secret_url_that_calendars_can_read() {
     let app = app().await;
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let none = ok_json(
         call(
             &app,
@@ -620,7 +616,7 @@ async fn configured_exports_are_pulled_once_per_period_by_one_instance() {
 
     status.store(500, Ordering::SeqCst);
     assert_eq!(one.pull_once().await.unwrap(), 1);
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let unchanged = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
     assert!(event(&unchanged, "2026-12-01T09:15")["change"].is_null());
     assert_eq!(
@@ -634,7 +630,7 @@ async fn configured_exports_are_pulled_once_per_period_by_one_instance() {
     assert_eq!(other.pull_once().await.unwrap(), 1);
     assert_eq!(one.pull_once().await.unwrap(), 0);
     assert_eq!(last_pull_error(&app).await, None);
-    let lucas = sign_in(&app, "25000002").await;
+    let lucas = app.sign_in("25000002").await;
     let pulled = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
     assert_eq!(event(&pulled, "2026-12-01T09:15")["rooms"], json!(["A110"]));
 }

@@ -84,6 +84,14 @@ pub async fn signed_in(app: &TestApp, identifier: &str, password: &str, remember
     }
 }
 
+impl TestApp {
+    /// `who` signed in with the demo password, « Rester connecté » ticked so that the tests'
+    /// clock jumps do not end the session.
+    pub async fn sign_in(&self, who: &str) -> Signed {
+        signed_in(self, who, demo::DEMO_PASSWORD, true).await
+    }
+}
+
 /// A device of `who` registered with a (never contacted) push service on the allow-list.
 pub async fn subscribe(app: &TestApp, who: &Signed, name: &str) {
     use base64::Engine;
