@@ -11,7 +11,8 @@ use crate::{
     config::Correspondents as Rule,
     errors::{ApiError, ApiResult, NOT_FOUND},
     i18n::Lang,
-    sessions::{Caller, login::Role},
+    people::model::Role,
+    sessions::Caller,
     state::AppState,
 };
 
@@ -132,12 +133,14 @@ impl CorrespondentsApi {
             people: people
                 .into_iter()
                 .take(SHOWN)
-                .map(|(id, given, family, role)| PersonChoice {
-                    id,
-                    name: format!("{given} {family}"),
-                    role: Role::of(&role),
+                .map(|(id, given, family, role)| {
+                    Ok(PersonChoice {
+                        id,
+                        name: format!("{given} {family}"),
+                        role: Role::stored(&role)?,
+                    })
                 })
-                .collect(),
+                .collect::<Result<_, ApiError>>()?,
             more,
             searchable: anyone || allowed.contains(&Rule::Colleagues),
         }))

@@ -7,7 +7,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::phone::MobilePhone;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// A person's role, as stored (`student`, `teacher`, `staff`) and in the API document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
 pub enum Role {
     Student,
     Teacher,
@@ -23,6 +25,15 @@ impl Role {
         }
     }
 
+    /// The stored word; anything else is a broken row, never a guess.
+    pub fn stored(s: &str) -> Result<Role, crate::errors::ApiError> {
+        [Role::Student, Role::Teacher, Role::Staff]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| crate::errors::ApiError::internal(format!("unknown stored role «{s}»")))
+    }
+
+    /// A role as the registrar's file may write it, in French or English.
     fn parse(s: &str) -> Option<Role> {
         match s.to_lowercase().as_str() {
             "student" | "étudiant" | "etudiant" => Some(Role::Student),

@@ -23,6 +23,7 @@ use crate::{
     http::client::Client,
     i18n::Translated,
     limits::{self, Limit},
+    people::model::Role,
     secrets,
     security_log::{self, Event, EventKind},
     state::AppState,
@@ -74,25 +75,6 @@ pub struct Credentials {
     /// "Rester connecté sur cet appareil": weeks of idle time instead of minutes.
     #[oai(default)]
     pub remember: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Role {
-    Student,
-    Teacher,
-    Staff,
-}
-
-impl Role {
-    /// The role stored as `student`, `teacher` or `staff`.
-    pub fn of(stored: &str) -> Role {
-        match stored {
-            "teacher" => Role::Teacher,
-            "staff" => Role::Staff,
-            _ => Role::Student,
-        }
-    }
 }
 
 /// The signed-in person.
@@ -506,7 +488,7 @@ pub async fn me(
     session: &Session,
 ) -> Result<Me, ApiError> {
     let permissions = accounts::permissions_of(conn, person.id).await?;
-    let role = Role::of(&person.role);
+    let role = Role::stored(&person.role)?;
     Ok(Me {
         person_id: person.id,
         identifier: account
