@@ -17,6 +17,8 @@ pub struct PublicConfig {
     pub campuses: Vec<Campus>,
     /// Whom to contact when one cannot log in.
     pub secretariat: Vec<SecretariatContact>,
+    /// Longest message in messaging, in characters (`messaging.max_chars`).
+    pub message_max_chars: u32,
 }
 
 #[derive(Debug, Clone, Object)]
@@ -89,6 +91,7 @@ impl From<&Config> for PublicConfig {
                     hours: s.hours.to_string(),
                 })
                 .collect(),
+            message_max_chars: u32::try_from(c.messaging.max_chars).unwrap_or(u32::MAX),
         }
     }
 }

@@ -1856,6 +1856,11 @@ export interface components {
             campuses: components["schemas"]["Campus"][];
             /** @description Whom to contact when one cannot log in. */
             secretariat: components["schemas"]["SecretariatContact"][];
+            /**
+             * Format: uint32
+             * @description Longest message in messaging, in characters (`messaging.max_chars`).
+             */
+            message_max_chars: number;
         };
         /** PushPreferences */
         PushPreferences: {
