@@ -19,6 +19,7 @@ async fn public_configuration_describes_the_university() {
     assert_eq!(body["time_zone"], "Europe/Paris");
     assert_eq!(body["campuses"][0]["code"], "grandmont");
     assert_eq!(body["secretariat"][0]["phone"], "+33247366600");
+    assert_eq!(body["message_max_chars"], 4000);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
