@@ -21,6 +21,7 @@ use crate::{
     http::client::Client,
     i18n::Lang,
     limits::{self, Limit},
+    people::model::{Enrolment, Role},
     phone, secrets,
     security_log::{self, Event, EventKind},
     state::AppState,
@@ -129,7 +130,7 @@ impl ActivationApi {
         // Who gets a code: an enrolled person without an account. An active account's holder
         // is told so instead; anyone else gets a decoy.
         let (phone, person, notice) = match holder {
-            Some((p, None)) if p.enrolment == "enrolled" => (
+            Some((p, None)) if p.enrolment == Enrolment::Enrolled => (
                 p.mobile_phone.ok_or(ApiError::new(NO_PHONE))?,
                 Some(p.id),
                 None,
@@ -336,7 +337,7 @@ async fn derive_email(
     person: &Person,
 ) -> Result<String, ApiError> {
     let a = &state.config.accounts;
-    let domain = if person.role == "student" {
+    let domain = if person.role == Role::Student {
         &a.student_mail_domain
     } else {
         &a.staff_mail_domain

@@ -10,7 +10,36 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{accounts, people, permissions};
+use crate::{
+    db::{
+        schema::{accounts, people, permissions},
+        words::stored_word,
+    },
+    people::model::{Enrolment, Role},
+};
+
+stored_word! {
+    /// Where an activated account stands.
+    pub enum State {
+        Active = "active",
+        Suspended = "suspended",
+        Closed = "closed",
+    }
+}
+
+stored_word! {
+    /// Why the secretariat suspended an account.
+    #[derive(poem_openapi::Enum, clap::ValueEnum)]
+    #[oai(rename_all = "snake_case")]
+    #[value(rename_all = "snake_case")]
+    pub enum SuspensionReason {
+        UnpaidFees = "unpaid_fees",
+        Disciplinary = "disciplinary",
+        Security = "security",
+        IdentityCheck = "identity_check",
+        Other = "other",
+    }
+}
 
 /// A person as the accounts feature sees them.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,14 +47,14 @@ use crate::db::schema::{accounts, people, permissions};
 pub struct Person {
     pub id: Uuid,
     pub number: String,
-    pub role: String,
+    pub role: Role,
     pub family_name: String,
     pub given_name: String,
     pub birth_date: NaiveDate,
     pub institutional_email: Option<String>,
     pub personal_email: Option<String>,
     pub mobile_phone: Option<String>,
-    pub enrolment: String,
+    pub enrolment: Enrolment,
     /// When they last proved they hold `mobile_phone` (none: to do again).
     pub phone_verified_at: Option<DateTime<Utc>>,
 }
@@ -35,8 +64,8 @@ pub struct Person {
 pub struct Account {
     pub identifier: String,
     pub password_hash: String,
-    pub state: String,
-    pub suspension_reason: Option<String>,
+    pub state: State,
+    pub suspension_reason: Option<SuspensionReason>,
     pub suspension_note: Option<String>,
     pub two_factor_secret: Option<Vec<u8>>,
     pub two_factor_last_step: Option<i64>,
@@ -127,7 +156,7 @@ pub async fn by_email(
     email: &str,
 ) -> diesel::QueryResult<Vec<Holder>> {
     holders!()
-        .filter(accounts::state.eq("active"))
+        .filter(accounts::state.eq(State::Active))
         .filter(
             lower(people::institutional_email)
                 .eq(email)

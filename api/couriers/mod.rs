@@ -7,35 +7,16 @@ pub mod outbox;
 pub mod sms;
 pub mod worker;
 
-use std::{error::Error, fmt, str::FromStr};
+use std::{error::Error, fmt};
 
 pub use outbox::enqueue;
 pub use worker::{Couriers, backoff, every_pass};
 
-/// How a message travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Sms,
-    Email,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Sms => "sms",
-            Channel::Email => "email",
-        }
-    }
-}
-
-impl FromStr for Channel {
-    type Err = SendError;
-    fn from_str(s: &str) -> Result<Self, SendError> {
-        match s {
-            "sms" => Ok(Channel::Sms),
-            "email" => Ok(Channel::Email),
-            _ => Err(SendError::new("unknown channel")),
-        }
+crate::db::words::stored_word! {
+    /// How a message travels.
+    pub enum Channel {
+        Sms = "sms",
+        Email = "email",
     }
 }
 

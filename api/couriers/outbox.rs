@@ -8,7 +8,7 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
-use super::{Message, SendError};
+use super::{Channel, Message, SendError};
 use crate::db::schema::outbox;
 
 /// Queues `message`; call it inside the transaction whose change the message announces.
@@ -19,7 +19,7 @@ pub async fn enqueue(
 ) -> diesel::QueryResult<()> {
     insert_into(outbox::table)
         .values((
-            outbox::channel.eq(message.channel.as_str()),
+            outbox::channel.eq(message.channel),
             outbox::recipient.eq(&message.recipient),
             outbox::subject.eq(&message.subject),
             outbox::body.eq(&message.body),
@@ -37,7 +37,7 @@ pub struct Claimed {
     #[diesel(sql_type = Int8)]
     pub id: i64,
     #[diesel(sql_type = Text)]
-    pub channel: String,
+    pub channel: Channel,
     #[diesel(sql_type = Text)]
     pub recipient: String,
     #[diesel(sql_type = Nullable<Text>)]

@@ -71,7 +71,7 @@ impl Couriers {
     }
 
     async fn send(&self, message: &Claimed) -> Result<(), SendError> {
-        match message.channel.parse()? {
+        match message.channel {
             Channel::Sms => self.sms.send(&message.recipient, &message.body).await,
             Channel::Email => self.email.send(message, self.clock.now()).await,
         }

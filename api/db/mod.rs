@@ -1,6 +1,7 @@
 //! PostgreSQL: the connection pool and the embedded migrations.
 
 pub mod schema;
+pub mod words;
 
 use std::time::Duration;
 

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
+    model::RegistrarMatch,
     model::{self, MESSAGE, MESSAGE_MAX, SUBJECT, SUBJECT_MAX},
-    routes::{RegistrarMatch, category, lang_code},
+    routes::{category, lang_code},
     store::{self, Contact, Filed},
 };
 use crate::{
@@ -267,7 +268,7 @@ async fn file(state: &AppState, draft: &Draft) -> ApiResult<i64> {
             given_name: draft.given_name.clone(),
             birth_date: draft.birth_date,
             email: draft.email.clone(),
-            registrar: registrar.as_str().to_string(),
+            registrar,
             person_id,
         };
         store::add_contact(conn, &contact).await?;

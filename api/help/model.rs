@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use poem_openapi::Enum;
 
-use crate::{errors::ApiError, i18n::Translated};
+use crate::{db::words::stored_word, errors::ApiError, i18n::Translated};
 
 crate::errors::problem!(
     INVALID_HELP_REQUEST,
@@ -39,48 +39,75 @@ pub const SUBJECT_MAX: usize = 200;
 /// The longest message, in characters.
 pub const MESSAGE_MAX: usize = 10_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename = "HelpStatus", rename_all = "snake_case")]
-pub enum Status {
-    /// Nouvelle: no one has taken it yet.
-    New,
-    /// En cours.
-    InProgress,
-    /// En attente de votre réponse: staff wait for the requester.
-    Waiting,
-    /// Résolue: the requester may still reopen it.
-    Resolved,
-    /// Fermée.
-    Closed,
+stored_word! {
+    #[derive(Enum)]
+    #[oai(rename = "HelpStatus", rename_all = "snake_case")]
+    pub enum Status {
+        /// Nouvelle: no one has taken it yet.
+        New = "new",
+        /// En cours.
+        InProgress = "in_progress",
+        /// En attente de votre réponse: staff wait for the requester.
+        Waiting = "waiting",
+        /// Résolue: the requester may still reopen it.
+        Resolved = "resolved",
+        /// Fermée.
+        Closed = "closed",
+    }
+}
+
+stored_word! {
+    /// What an entry of a request's thread is.
+    #[derive(Enum)]
+    #[oai(rename = "HelpMessageKind", rename_all = "snake_case")]
+    pub enum MessageKind {
+        Reply = "reply",
+        /// Staff only: the requester never sees it.
+        Note = "note",
+        Status = "status",
+        /// Staff only: who took the request (`body` names them; none when released).
+        Assignment = "assignment",
+    }
+}
+
+stored_word! {
+    /// How what someone who cannot log in said compares with the registrar's records.
+    #[derive(Enum)]
+    #[oai(rename_all = "snake_case")]
+    pub enum RegistrarMatch {
+        /// Number, birth date and names agree with a record.
+        Matched = "matched",
+        /// The number exists but the birth date or a name differs.
+        Partial = "partial",
+        /// No record has this number.
+        None = "none",
+    }
+}
+
+/// An entry added to a request's thread.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    Reply(&'a str),
+    Note(&'a str),
+    Status(Status),
+    /// To whom it is assigned, by name (none: released).
+    Assignment(Option<&'a str>),
+}
+
+impl Entry<'_> {
+    pub fn kind(self) -> MessageKind {
+        match self {
+            Entry::Reply(_) => MessageKind::Reply,
+            Entry::Note(_) => MessageKind::Note,
+            Entry::Status(_) => MessageKind::Status,
+            Entry::Assignment(_) => MessageKind::Assignment,
+        }
+    }
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [
-        Status::New,
-        Status::InProgress,
-        Status::Waiting,
-        Status::Resolved,
-        Status::Closed,
-    ];
     /// What a queue shows when no status is asked for.
     pub const OPEN: [Status; 3] = [Status::New, Status::InProgress, Status::Waiting];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::New => "new",
-            Status::InProgress => "in_progress",
-            Status::Waiting => "waiting",
-            Status::Resolved => "resolved",
-            Status::Closed => "closed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Status {
-        Status::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .unwrap_or(Status::New)
-    }
 
     /// As the requester reads it.
     pub fn label(self) -> Translated {

@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use super::{
     model::{
-        self, INVALID_HELP_REQUEST, MESSAGE, MESSAGE_MAX, SUBJECT, SUBJECT_MAX, Status, Viewer,
+        self, Entry, INVALID_HELP_REQUEST, MESSAGE, MESSAGE_MAX, MessageKind, RegistrarMatch,
+        SUBJECT, SUBJECT_MAX, Status, Viewer,
     },
     notices::{self, Update},
     store::{self, Change, Filed, QueueFilter, Request},
@@ -50,17 +51,6 @@ pub struct NewHelpRequest {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename = "HelpMessageKind", rename_all = "snake_case")]
-pub enum MessageKind {
-    Reply,
-    /// Staff only: the requester never sees it.
-    Note,
-    Status,
-    /// Staff only: who took the request (`body` names them; none when released).
-    Assignment,
-}
-
 #[derive(Debug, Object)]
 pub struct HelpMessage {
     pub id: i64,
@@ -85,35 +75,6 @@ pub struct ConnectionDetails {
     pub email: String,
     /// Whether the details match a registrar record.
     pub registrar: RegistrarMatch,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum RegistrarMatch {
-    /// Number, birth date and names agree with a record.
-    Matched,
-    /// The number exists but the birth date or a name differs.
-    Partial,
-    /// No record has this number.
-    None,
-}
-
-impl RegistrarMatch {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RegistrarMatch::Matched => "matched",
-            RegistrarMatch::Partial => "partial",
-            RegistrarMatch::None => "none",
-        }
-    }
-
-    fn parse(s: &str) -> RegistrarMatch {
-        match s {
-            "matched" => RegistrarMatch::Matched,
-            "partial" => RegistrarMatch::Partial,
-            _ => RegistrarMatch::None,
-        }
-    }
 }
 
 #[derive(Debug, Object)]
@@ -355,7 +316,7 @@ impl HelpApi {
                         "Only staff may write internal notes or change the status.",
                     ));
                 }
-                let before = request.status();
+                let before = request.status;
                 let status = match (body.status, body.internal) {
                     (Some(s), _) => settable(s)?,
                     (None, true) => before,
@@ -364,8 +325,12 @@ impl HelpApi {
                 if !body.internal && before == Status::Closed {
                     return Err(ApiError::new(model::REQUEST_CLOSED));
                 }
-                let kind = if body.internal { "note" } else { "reply" };
-                store::add(conn, request.id, kind, Some(person), Some(&text), None, now).await?;
+                let entry = if body.internal {
+                    Entry::Note(&text)
+                } else {
+                    Entry::Reply(&text)
+                };
+                store::add(conn, request.id, Some(person), entry, now).await?;
                 let reply = (staff && !body.internal).then_some(text.as_str());
                 let action = Action {
                     by: person,
@@ -404,7 +369,7 @@ impl HelpApi {
                     return Err(ApiError::new(NOT_FOUND));
                 }
                 let days = config.help.reopen_days;
-                let status = model::reopen(request.status(), request.resolved_at, days, now)?;
+                let status = model::reopen(request.status, request.resolved_at, days, now)?;
                 let action = Action {
                     by: person,
                     viewer: Viewer::Requester,
@@ -448,16 +413,8 @@ impl HelpApi {
                         Some(p) => crate::people::store::names(conn, &[p]).await?.remove(&p),
                         None => None,
                     };
-                    store::add(
-                        conn,
-                        request.id,
-                        "assignment",
-                        Some(person),
-                        name.as_deref(),
-                        None,
-                        now,
-                    )
-                    .await?;
+                    let entry = Entry::Assignment(name.as_deref());
+                    store::add(conn, request.id, Some(person), entry, now).await?;
                     request.assignee_id = to;
                 }
             }
@@ -465,7 +422,7 @@ impl HelpApi {
                 .status
                 .map(settable)
                 .transpose()?
-                .unwrap_or(request.status());
+                .unwrap_or(request.status);
             let action = Action {
                 by: person,
                 viewer: Viewer::Staff,
@@ -665,18 +622,9 @@ async fn change(
     }: Action<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let changed = status != request.status();
+    let changed = status != request.status;
     if changed {
-        store::add(
-            conn,
-            request.id,
-            "status",
-            Some(by),
-            None,
-            Some(status),
-            now,
-        )
-        .await?;
+        store::add(conn, request.id, Some(by), Entry::Status(status), now).await?;
     }
     let by_staff = viewer == Viewer::Staff && (changed || staff_reply.is_some());
     let next = Change {
@@ -747,7 +695,7 @@ async fn summaries(
                     .category(&r.category)
                     .map_or(r.category.clone(), |c| c.label(lang).to_string()),
                 unread: r.unread(),
-                status: r.status(),
+                status: r.status,
                 assignee: r.assignee_id.and_then(|p| names.get(&p).cloned()),
                 assigned_to_me: r.assignee_id == Some(me),
                 connection: r.requester_id.is_none(),
@@ -782,30 +730,22 @@ async fn detail(
                 given_name: c.given_name,
                 birth_date: c.birth_date,
                 email: c.email,
-                registrar: RegistrarMatch::parse(&c.registrar),
+                registrar: c.registrar,
             }),
         _ => None,
     };
-    let reopen_until = model::reopen_until(
-        request.status(),
-        request.resolved_at,
-        config.help.reopen_days,
-    );
+    let reopen_until =
+        model::reopen_until(request.status, request.resolved_at, config.help.reopen_days);
     let requester = request.requester_id;
     let messages = thread
         .into_iter()
         .map(|m| HelpMessage {
             id: m.id,
-            kind: match m.kind.as_str() {
-                "note" => MessageKind::Note,
-                "status" => MessageKind::Status,
-                "assignment" => MessageKind::Assignment,
-                _ => MessageKind::Reply,
-            },
+            kind: m.kind,
             from_requester: m.author_id == requester,
             author: m.author_id.and_then(|a| names.get(&a).cloned()),
             body: m.body,
-            status: m.status.as_deref().map(Status::parse),
+            status: m.status,
             at: m.created_at,
         })
         .collect();

@@ -12,7 +12,7 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::model::Status;
+use super::model::{Entry, MessageKind, RegistrarMatch, Status};
 use crate::db::schema::{
     help_contacts as contacts, help_messages as messages, help_requests as requests, people,
 };
@@ -25,7 +25,7 @@ pub struct Request {
     pub queue: String,
     pub requester_id: Option<Uuid>,
     pub subject: String,
-    pub status: String,
+    pub status: Status,
     pub assignee_id: Option<Uuid>,
     pub lang: String,
     pub created_at: DateTime<Utc>,
@@ -36,10 +36,6 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status)
-    }
-
     /// Staff replied or changed its status since the requester last looked.
     pub fn unread(&self) -> bool {
         match (self.staff_activity_at, self.requester_seen_at) {
@@ -71,7 +67,7 @@ pub struct Contact {
     pub given_name: String,
     pub birth_date: NaiveDate,
     pub email: String,
-    pub registrar: String,
+    pub registrar: RegistrarMatch,
     pub person_id: Option<Uuid>,
 }
 
@@ -79,10 +75,10 @@ pub struct Contact {
 #[diesel(table_name = messages)]
 pub struct Message {
     pub id: i64,
-    pub kind: String,
+    pub kind: MessageKind,
     pub author_id: Option<Uuid>,
     pub body: Option<String>,
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -105,10 +101,8 @@ pub async fn file(
     add(
         conn,
         request.id,
-        "reply",
         filed.requester_id,
-        Some(body),
-        None,
+        Entry::Reply(body),
         now,
     )
     .await?;
@@ -130,19 +124,22 @@ pub async fn add_contact(
 pub async fn add(
     conn: &mut AsyncPgConnection,
     request: i64,
-    kind: &str,
     author: Option<Uuid>,
-    body: Option<&str>,
-    status: Option<Status>,
+    entry: Entry<'_>,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    let (body, status) = match entry {
+        Entry::Reply(text) | Entry::Note(text) => (Some(text), None),
+        Entry::Status(status) => (None, Some(status)),
+        Entry::Assignment(name) => (name, None),
+    };
     insert_into(messages::table)
         .values((
             messages::request_id.eq(request),
-            messages::kind.eq(kind),
+            messages::kind.eq(entry.kind()),
             messages::author_id.eq(author),
             messages::body.eq(body),
-            messages::status.eq(status.map(Status::as_str)),
+            messages::status.eq(status),
             messages::created_at.eq(now),
         ))
         .execute(conn)
@@ -183,7 +180,7 @@ pub async fn apply(
     change: &Change,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
-    let resolved_at = match (before.status(), change.status) {
+    let resolved_at = match (before.status, change.status) {
         (_, Status::Resolved | Status::Closed) => before.resolved_at.or(Some(now)),
         _ => None,
     };
@@ -194,7 +191,7 @@ pub async fn apply(
     };
     update(requests::table.find(before.id))
         .set((
-            requests::status.eq(change.status.as_str()),
+            requests::status.eq(change.status),
             requests::resolved_at.eq(resolved_at),
             requests::assignee_id.eq(change.assignee),
             requests::staff_activity_at.eq(staff_activity),
@@ -229,7 +226,7 @@ pub async fn thread(
         .select(Message::as_select())
         .into_boxed();
     if !with_internal {
-        query = query.filter(messages::kind.eq_any(["reply", "status"]));
+        query = query.filter(messages::kind.eq_any([MessageKind::Reply, MessageKind::Status]));
     }
     query.load(conn).await
 }
@@ -301,10 +298,9 @@ pub async fn queue(
     limit: i64,
 ) -> diesel::QueryResult<Vec<Request>> {
     let (at, id) = after.unwrap_or((DateTime::<Utc>::UNIX_EPOCH, 0));
-    let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
     let mut query = requests::table
         .filter(requests::queue.eq(filter.queue))
-        .filter(requests::status.eq_any(statuses))
+        .filter(requests::status.eq_any(&filter.statuses))
         .filter(
             requests::created_at
                 .gt(at)

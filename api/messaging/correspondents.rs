@@ -80,7 +80,7 @@ impl CorrespondentsApi {
         let role = store::role_of(&mut conn, me)
             .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
-        let allowed = rules::correspondents(messaging, &role);
+        let allowed = rules::correspondents(messaging, role);
         let anyone = allowed.contains(&Rule::Anyone);
         let mine = store::groups_of(&mut conn, me).await?;
 
@@ -112,10 +112,10 @@ impl CorrespondentsApi {
         if allowed.contains(&Rule::StudentsOfMyGroups) {
             listed.extend(store::students_of(&mut conn, &mine).await?);
         }
-        let found_roles: Option<&[&str]> = match (anyone, allowed.contains(&Rule::Colleagues)) {
+        let found_roles: Option<&[Role]> = match (anyone, allowed.contains(&Rule::Colleagues)) {
             _ if !searching => None,
-            (true, _) => Some(&["student", "teacher", "staff"]),
-            (false, true) => Some(&["teacher", "staff"]),
+            (true, _) => Some(Role::ALL),
+            (false, true) => Some(&[Role::Teacher, Role::Staff]),
             (false, false) => None,
         };
         let people =
@@ -133,14 +133,12 @@ impl CorrespondentsApi {
             people: people
                 .into_iter()
                 .take(SHOWN)
-                .map(|(id, given, family, role)| {
-                    Ok(PersonChoice {
-                        id,
-                        name: format!("{given} {family}"),
-                        role: Role::stored(&role)?,
-                    })
+                .map(|(id, given, family, role)| PersonChoice {
+                    id,
+                    name: format!("{given} {family}"),
+                    role,
                 })
-                .collect::<Result<_, ApiError>>()?,
+                .collect(),
             more,
             searchable: anyone || allowed.contains(&Rule::Colleagues),
         }))

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{
     events, notify,
     rules::{self, Part, Target},
-    store::{self, Conversation, Message},
+    store::{self, Conversation, Kind, Message},
 };
 use crate::{
     accounts::store::scopes_of,
@@ -24,6 +24,7 @@ use crate::{
     i18n::{Lang, Translated},
     limits::{self, Limit},
     pagination,
+    people::model::Role,
     sessions::Caller,
     state::AppState,
 };
@@ -38,14 +39,6 @@ crate::errors::problem!(
 
 /// Conversations or messages a page.
 const PAGE: i64 = 30;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename = "ConversationKind", rename_all = "snake_case")]
-pub enum Kind {
-    Direct,
-    Group,
-    Service,
-}
 
 #[derive(Debug, Object)]
 pub struct ChatMessage {
@@ -251,18 +244,18 @@ impl MessagingApi {
         let role = store::role_of(&mut conn, me)
             .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
-        rules::may_start(&mut conn, rules, me, &role, &target).await?;
+        rules::may_start(&mut conn, rules, me, role, &target).await?;
         let (conversation, created) = conn
             .transaction(async |conn| {
                 let key = rules::unique_key(me, &target);
                 let (kind, group, service, people) = match &target {
-                    Target::Person(p) => ("direct", None, None, vec![me, *p]),
+                    Target::Person(p) => (Kind::Direct, None, None, vec![me, *p]),
                     Target::Group(g) => {
                         let mut people = store::group_people(conn, g).await?;
                         people.push(me);
-                        ("group", Some(g.as_str()), None, people)
+                        (Kind::Group, Some(g.as_str()), None, people)
                     }
-                    Target::Service(s) => ("service", None, Some(s.as_str()), vec![me]),
+                    Target::Service(s) => (Kind::Service, None, Some(s.as_str()), vec![me]),
                 };
                 let opened = store::open(conn, kind, group, service, &key, now).await?;
                 store::join(conn, opened.0.id, &people, false).await?;
@@ -330,7 +323,7 @@ impl MessagingApi {
         let rules = &state.config.messaging;
         let mut conn = state.conn().await?;
         let conversation = taking_part(&mut conn, me, *id).await?;
-        if conversation.kind == "direct" {
+        if conversation.kind == Kind::Direct {
             let other = store::other_member(&mut conn, conversation.id, me).await?;
             if let Some(other) = other
                 && store::blocked(&mut conn, me, other).await?
@@ -441,7 +434,7 @@ impl MessagingApi {
         let me = caller.person_id;
         let mut conn = state.conn().await?;
         let (conversation, part) = access(&mut conn, me, *id).await?;
-        if conversation.kind != "group" || part != Part::Member {
+        if conversation.kind != Kind::Group || part != Part::Member {
             return Err(invalid(
                 "Seules les conversations de groupe peuvent être quittées.",
                 "Only group conversations can be left.",
@@ -479,8 +472,8 @@ impl MessagingApi {
         person: Path<Uuid>,
     ) -> ApiResult<Done> {
         let mut conn = state.conn().await?;
-        match store::role_of(&mut conn, *person).await?.as_deref() {
-            Some("student") if *person != caller.person_id => {}
+        match store::role_of(&mut conn, *person).await? {
+            Some(Role::Student) if *person != caller.person_id => {}
             Some(_) => {
                 return Err(invalid(
                     "Seul un autre étudiant peut être bloqué.",
@@ -611,11 +604,7 @@ fn view(
     seen: Seen,
 ) -> ConversationView {
     ConversationView {
-        kind: match c.kind.as_str() {
-            "group" => Kind::Group,
-            "service" => Kind::Service,
-            _ => Kind::Direct,
-        },
+        kind: c.kind,
         id: c.id,
         title,
         group_code: c.group_code,

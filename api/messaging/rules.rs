@@ -8,6 +8,7 @@ use super::store::{self, Conversation};
 use crate::{
     config::{Correspondents, Messaging},
     errors::{ApiError, NOT_FOUND},
+    people::model::Role,
 };
 
 crate::errors::problem!(
@@ -49,11 +50,11 @@ pub fn unique_key(me: Uuid, target: &Target) -> String {
     }
 }
 
-pub fn correspondents<'a>(rules: &'a Messaging, role: &str) -> &'a [Correspondents] {
+pub fn correspondents(rules: &Messaging, role: Role) -> &[Correspondents] {
     match role {
-        "student" => &rules.may_start.student,
-        "teacher" => &rules.may_start.teacher,
-        _ => &rules.may_start.staff,
+        Role::Student => &rules.may_start.student,
+        Role::Teacher => &rules.may_start.teacher,
+        Role::Staff => &rules.may_start.staff,
     }
 }
 
@@ -63,7 +64,7 @@ pub async fn may_start(
     conn: &mut AsyncPgConnection,
     rules: &Messaging,
     me: Uuid,
-    role: &str,
+    role: Role,
     target: &Target,
 ) -> Result<(), ApiError> {
     let allowed = correspondents(rules, role);
@@ -89,7 +90,7 @@ pub async fn may_start(
             if store::blocked(conn, me, *other).await? {
                 return Err(ApiError::new(BLOCKED));
             }
-            person_allowed(conn, allowed, me, *other, &their_role).await?
+            person_allowed(conn, allowed, me, *other, their_role).await?
         }
     };
     if ok {
@@ -104,16 +105,16 @@ async fn person_allowed(
     allowed: &[Correspondents],
     me: Uuid,
     other: Uuid,
-    their_role: &str,
+    their_role: Role,
 ) -> diesel::QueryResult<bool> {
     for rule in allowed {
         let ok = match rule {
             Correspondents::Anyone => true,
-            Correspondents::Colleagues => their_role != "student",
-            Correspondents::TeachersOfMyGroups if their_role == "teacher" => {
+            Correspondents::Colleagues => their_role != Role::Student,
+            Correspondents::TeachersOfMyGroups if their_role == Role::Teacher => {
                 share_a_group(conn, me, other).await?
             }
-            Correspondents::StudentsOfMyGroups if their_role == "student" => {
+            Correspondents::StudentsOfMyGroups if their_role == Role::Student => {
                 share_a_group(conn, me, other).await?
             }
             _ => false,

@@ -1,5 +1,7 @@
 //! Conversations, their members and messages, and blocks, in PostgreSQL.
 
+use crate::db::words::stored_word;
+use crate::people::model::{Enrolment, Role};
 use chrono::{DateTime, Utc};
 use diesel::{
     BoolExpressionMethods, ExpressionMethods, JoinOnDsl, NullableExpressionMethods,
@@ -22,11 +24,21 @@ use crate::db::{
     },
 };
 
+stored_word! {
+    #[derive(poem_openapi::Enum)]
+    #[oai(rename = "ConversationKind", rename_all = "snake_case")]
+    pub enum Kind {
+        Direct = "direct",
+        Group = "group",
+        Service = "service",
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = conversations)]
 pub struct Conversation {
     pub id: i64,
-    pub kind: String,
+    pub kind: Kind,
     pub group_code: Option<String>,
     pub service: Option<String>,
     pub unique_key: String,
@@ -59,7 +71,7 @@ pub struct Member {
 /// A new conversation, or the one that already has this key.
 pub async fn open(
     conn: &mut AsyncPgConnection,
-    kind: &str,
+    kind: Kind,
     group: Option<&str>,
     service: Option<&str>,
     key: &str,
@@ -450,10 +462,10 @@ pub async fn groups_of(
 pub async fn role_of(
     conn: &mut AsyncPgConnection,
     person: Uuid,
-) -> diesel::QueryResult<Option<String>> {
+) -> diesel::QueryResult<Option<Role>> {
     people::table
         .find(person)
-        .filter(people::enrolment.eq("enrolled"))
+        .filter(people::enrolment.eq(Enrolment::Enrolled))
         .select(people::role)
         .first(conn)
         .await
@@ -558,12 +570,12 @@ pub async fn people_among(
     conn: &mut AsyncPgConnection,
     me: Uuid,
     listed: &[Uuid],
-    roles: Option<&[&str]>,
+    roles: Option<&[Role]>,
     query: Option<&str>,
     limit: i64,
-) -> diesel::QueryResult<Vec<(Uuid, String, String, String)>> {
+) -> diesel::QueryResult<Vec<(Uuid, String, String, Role)>> {
     let mut chosen = people::table
-        .filter(people::enrolment.eq("enrolled"))
+        .filter(people::enrolment.eq(Enrolment::Enrolled))
         .filter(people::id.ne(me))
         .into_boxed();
     chosen = match roles {

@@ -18,6 +18,7 @@ use super::{
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
     pagination,
+    people::model::Role,
     sessions::Caller,
     state::AppState,
 };
@@ -56,20 +57,12 @@ pub struct NewsPage {
     pub next_cursor: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum AudienceRole {
-    Student,
-    Teacher,
-    Staff,
-}
-
 /// Who an item is for: everyone, or people matching every list given (any of its values).
 #[derive(Debug, Object)]
 pub struct Audience {
     pub everyone: bool,
     #[oai(default, validator(max_items = 3))]
-    pub roles: Vec<AudienceRole>,
+    pub roles: Vec<Role>,
     #[oai(default, validator(max_items = 50))]
     pub campuses: Vec<String>,
     #[oai(default, validator(max_items = 200))]
@@ -229,7 +222,10 @@ impl NewsApi {
         let now = state.clock.now();
         let next_cursor = pagination::next(&items, PAGE, |i| (false, i.publish_at, i.id));
         Ok(Json(ManagedPage {
-            items: items.into_iter().map(|i| managed(i, now)).collect(),
+            items: items
+                .into_iter()
+                .map(|i| managed(i, now))
+                .collect::<Result<_, _>>()?,
             next_cursor,
         }))
     }
@@ -300,7 +296,7 @@ async fn save(state: &AppState, body: NewsDraft, to: Save) -> ApiResult<ManagedN
             Ok::<_, ApiError>(item)
         })
         .await?;
-    Ok(managed(item, now))
+    managed(item, now)
 }
 
 async fn page(state: &AppState, reader: &Reader, cursor: Option<&str>) -> ApiResult<NewsPage> {
@@ -390,18 +386,9 @@ fn checked(state: &AppState, d: NewsDraft, now: DateTime<Utc>) -> Result<Draft, 
             "The expiry must follow the publication.",
         ));
     }
-    let roles: Vec<&str> = a
-        .roles
-        .iter()
-        .map(|r| match r {
-            AudienceRole::Student => "student",
-            AudienceRole::Teacher => "teacher",
-            AudienceRole::Staff => "staff",
-        })
-        .collect();
     let audience = serde_json::json!({
         "everyone": a.everyone,
-        "roles": roles,
+        "roles": a.roles,
         "campuses": a.campuses,
         "programs": a.programs,
         "groups": a.groups,
@@ -419,7 +406,7 @@ fn checked(state: &AppState, d: NewsDraft, now: DateTime<Utc>) -> Result<Draft, 
     })
 }
 
-fn managed(i: Item, now: DateTime<Utc>) -> ManagedNews {
+fn managed(i: Item, now: DateTime<Utc>) -> Result<ManagedNews, ApiError> {
     let state = if i.withdrawn_at.is_some() {
         NewsState::Withdrawn
     } else if i.publish_at > now {
@@ -437,19 +424,16 @@ fn managed(i: Item, now: DateTime<Utc>) -> ManagedNews {
             .filter_map(|v| v.as_str().map(String::from))
             .collect()
     };
-    let role = |r: &String| match r.as_str() {
-        "teacher" => AudienceRole::Teacher,
-        "staff" => AudienceRole::Staff,
-        _ => AudienceRole::Student,
-    };
+    let roles = serde_json::from_value(i.audience["roles"].clone())
+        .map_err(|e| ApiError::internal(format!("news item {}: stored roles: {e}", i.id)))?;
     let audience = Audience {
         everyone: i.audience["everyone"].as_bool().unwrap_or(false),
-        roles: list("roles").iter().map(role).collect(),
+        roles,
         campuses: list("campuses"),
         programs: list("programs"),
         groups: list("groups"),
     };
-    ManagedNews {
+    Ok(ManagedNews {
         id: i.id,
         title: i.title,
         body: i.body,
@@ -462,5 +446,5 @@ fn managed(i: Item, now: DateTime<Utc>) -> ManagedNews {
         urgent: i.urgent,
         state,
         announced_at: i.announced_at,
-    }
+    })
 }

@@ -10,7 +10,10 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use crate::db::schema::{news_items as news, news_reads as reads};
+use crate::{
+    db::schema::{news_items as news, news_reads as reads},
+    people::model::Role,
+};
 
 /// An item as staff write it.
 #[derive(Debug, Clone, Insertable, AsChangeset)]
@@ -111,11 +114,11 @@ pub async fn all(
     query.load(conn).await
 }
 
-/// Who reads: their role, campus, program and groups.
+/// Who reads: their role, campus, program and groups (no role: someone signed out).
 #[derive(Debug, Clone, Default)]
 pub struct Reader {
     pub person: Option<Uuid>,
-    pub role: String,
+    pub role: Option<Role>,
     pub campus: Option<String>,
     pub program: Option<String>,
     pub groups: Vec<String>,
@@ -149,21 +152,14 @@ pub async fn feed(
          LEFT JOIN news_reads r ON r.item_id = n.id AND r.person_id = $1 \
          WHERE n.withdrawn_at IS NULL AND n.publish_at <= $2 \
            AND (n.expires_at IS NULL OR n.expires_at > $2) \
-           AND ((n.audience->>'everyone')::boolean OR ($1 IS NOT NULL \
-             AND (jsonb_array_length(n.audience->'roles') = 0 OR n.audience->'roles' ? $3) \
-             AND (jsonb_array_length(n.audience->'campuses') = 0 \
-               OR n.audience->'campuses' ? coalesce($4, '')) \
-             AND (jsonb_array_length(n.audience->'programs') = 0 \
-               OR n.audience->'programs' ? coalesce($5, '')) \
-             AND (jsonb_array_length(n.audience->'groups') = 0 \
-               OR n.audience->'groups' ?| $6))) \
+           AND news_reaches(n.audience, $3, $4, $5, $6) \
            AND (n.pinned, n.publish_at, n.id) < ($7, $8, $9) \
            AND ($11::bigint IS NULL OR n.id = $11) \
          ORDER BY n.pinned DESC, n.publish_at DESC, n.id DESC LIMIT $10",
     )
     .bind::<Nullable<SqlUuid>, _>(reader.person)
     .bind::<Timestamptz, _>(now)
-    .bind::<Text, _>(&reader.role)
+    .bind::<Nullable<Text>, _>(reader.role)
     .bind::<Nullable<Text>, _>(&reader.campus)
     .bind::<Nullable<Text>, _>(&reader.program)
     .bind::<Array<Text>, _>(&reader.groups)
@@ -226,13 +222,8 @@ pub async fn audience_with_devices(
     let people: Vec<Person> = diesel::sql_query(
         "SELECT DISTINCT p.id FROM (SELECT $1::jsonb AS a) q, people p \
          JOIN push_subscriptions s ON s.person_id = p.id \
-         WHERE p.enrolment = 'enrolled' AND ((a->>'everyone')::boolean OR ( \
-           (jsonb_array_length(a->'roles') = 0 OR a->'roles' ? p.role) \
-           AND (jsonb_array_length(a->'campuses') = 0 OR a->'campuses' ? coalesce(p.campus_code, '')) \
-           AND (jsonb_array_length(a->'programs') = 0 \
-             OR a->'programs' ? coalesce(p.program_code, '')) \
-           AND (jsonb_array_length(a->'groups') = 0 OR EXISTS (SELECT 1 FROM group_memberships m \
-             WHERE m.person_id = p.id AND a->'groups' ? m.group_code))))",
+         WHERE p.enrolment = 'enrolled' AND news_reaches(a, p.role, p.campus_code, p.program_code, \
+           ARRAY(SELECT m.group_code FROM group_memberships m WHERE m.person_id = p.id))",
     )
     .bind::<Jsonb, _>(&item.audience)
     .load(conn)
@@ -243,7 +234,7 @@ pub async fn audience_with_devices(
 /// A reader's role, campus, program and groups.
 pub async fn reader(conn: &mut AsyncPgConnection, person: Uuid) -> diesel::QueryResult<Reader> {
     use crate::db::schema::{group_memberships as members, people};
-    let (role, campus, program): (String, Option<String>, Option<String>) = people::table
+    let (role, campus, program): (Role, Option<String>, Option<String>) = people::table
         .find(person)
         .select((people::role, people::campus_code, people::program_code))
         .first(conn)
@@ -255,7 +246,7 @@ pub async fn reader(conn: &mut AsyncPgConnection, person: Uuid) -> diesel::Query
         .await?;
     Ok(Reader {
         person: Some(person),
-        role,
+        role: Some(role),
         campus,
         program,
         groups,

@@ -7,32 +7,19 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::phone::MobilePhone;
 
-// A person's role, as stored (`student`, `teacher`, `staff`) and in the API document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Role {
-    Student,
-    Teacher,
-    Staff,
+crate::db::words::stored_word! {
+    // A person's role, as stored and in the API document.
+    #[derive(poem_openapi::Enum, serde::Serialize, serde::Deserialize)]
+    #[oai(rename_all = "snake_case")]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        Student = "student",
+        Teacher = "teacher",
+        Staff = "staff",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Student => "student",
-            Role::Teacher => "teacher",
-            Role::Staff => "staff",
-        }
-    }
-
-    /// The stored word; anything else is a broken row, never a guess.
-    pub fn stored(s: &str) -> Result<Role, crate::errors::ApiError> {
-        [Role::Student, Role::Teacher, Role::Staff]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| crate::errors::ApiError::internal(format!("unknown stored role «{s}»")))
-    }
-
     /// A role as the registrar's file may write it, in French or English.
     fn parse(s: &str) -> Option<Role> {
         match s.to_lowercase().as_str() {
@@ -44,20 +31,17 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Enrolment {
-    Enrolled,
-    Former,
+crate::db::words::stored_word! {
+    /// Whether the registrar counts the person among the university's (`former`: left).
+    #[derive(poem_openapi::Enum)]
+    #[oai(rename_all = "snake_case")]
+    pub enum Enrolment {
+        Enrolled = "enrolled",
+        Former = "former",
+    }
 }
 
 impl Enrolment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Enrolment::Enrolled => "enrolled",
-            Enrolment::Former => "former",
-        }
-    }
-
     fn parse(s: &str) -> Option<Enrolment> {
         match s.to_lowercase().as_str() {
             "enrolled" | "inscrit" | "active" => Some(Enrolment::Enrolled),

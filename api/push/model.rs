@@ -3,17 +3,22 @@
 use poem_openapi::Enum;
 use serde::Serialize;
 
-use crate::i18n::{Lang, Translated};
+use crate::{
+    db::words::stored_word,
+    i18n::{Lang, Translated},
+};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Category {
-    /// Always on: it can be muted on one device, never turned off.
-    Security,
-    Timetable,
-    Messages,
-    HelpRequests,
-    News,
+stored_word! {
+    #[derive(Enum)]
+    #[oai(rename_all = "snake_case")]
+    pub enum Category {
+        /// Always on: it can be muted on one device, never turned off.
+        Security = "security",
+        Timetable = "timetable",
+        Messages = "messages",
+        HelpRequests = "help_requests",
+        News = "news",
+    }
 }
 
 /// `Urgency` header values (RFC 8030 §5.3).
@@ -35,28 +40,6 @@ impl Urgency {
 }
 
 impl Category {
-    pub const ALL: [Category; 5] = [
-        Category::Security,
-        Category::Timetable,
-        Category::Messages,
-        Category::HelpRequests,
-        Category::News,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::Security => "security",
-            Category::Timetable => "timetable",
-            Category::Messages => "messages",
-            Category::HelpRequests => "help_requests",
-            Category::News => "news",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Category> {
-        Category::ALL.into_iter().find(|c| c.as_str() == s)
-    }
-
     /// Security alerts cannot be turned off (only muted per device), nor held by quiet hours.
     pub fn can_disable(self) -> bool {
         self != Category::Security

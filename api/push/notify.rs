@@ -47,8 +47,7 @@ pub async fn notify_each(
             let no_prefs = Preferences::default();
             let prefs = prefs.get(person).unwrap_or(&no_prefs);
             let category = notification.category;
-            let wanted =
-                !(category.can_disable() && prefs.disabled.iter().any(|c| c == category.as_str()));
+            let wanted = !(category.can_disable() && prefs.disabled.contains(&category));
             let not_before = match (category.can_disable(), prefs.quiet_start, prefs.quiet_end) {
                 (true, Some(start), Some(end)) => after_quiet_hours(start, end, tz, now),
                 _ => now,
@@ -61,7 +60,7 @@ pub async fn notify_each(
                 .filter(move |sub| category != Category::Security || !sub.security_muted)
                 .map(move |sub| Queued {
                     subscription: sub.id,
-                    category: category.as_str(),
+                    category,
                     payload: notification.payload(if sub.language == "en" {
                         Lang::En
                     } else {

@@ -222,10 +222,10 @@ impl PushApi {
         let mut conn = state.conn().await?;
         let p = store::preferences(&mut conn, caller.person_id).await?;
         let categories = Category::ALL
-            .into_iter()
-            .map(|category| CategoryPreference {
+            .iter()
+            .map(|&category| CategoryPreference {
                 category,
-                enabled: !p.disabled.iter().any(|d| d == category.as_str()),
+                enabled: !p.disabled.contains(&category),
                 can_disable: category.can_disable(),
             })
             .collect();
@@ -265,11 +265,7 @@ impl PushApi {
             _ => (None, None),
         };
         let prefs = Preferences {
-            disabled: body
-                .disabled
-                .iter()
-                .map(|c| c.as_str().to_string())
-                .collect(),
+            disabled: body.disabled.clone(),
             quiet_start,
             quiet_end,
         };
@@ -308,7 +304,7 @@ impl PushApi {
         let now = state.clock.now();
         let push = Queued {
             subscription: sub.id,
-            category: Category::Security.as_str(),
+            category: Category::Security,
             payload: notification.payload(lang),
             topic: notification.topic(),
             urgency: "normal",

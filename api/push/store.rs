@@ -11,6 +11,7 @@ use diesel::{
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::model::Category;
 use crate::db::schema::{
     push_outbox as outbox, push_preferences as prefs, push_subscriptions as subs,
 };
@@ -147,7 +148,7 @@ pub async fn of_session(
 /// A person's choices: turned-off categories and quiet hours.
 #[derive(Debug, Clone, Default, Queryable)]
 pub struct Preferences {
-    pub disabled: Vec<String>,
+    pub disabled: Vec<Category>,
     pub quiet_start: Option<NaiveTime>,
     pub quiet_end: Option<NaiveTime>,
 }
@@ -208,7 +209,7 @@ pub async fn set_preferences(
 
 pub struct Queued<'a> {
     pub subscription: i64,
-    pub category: &'a str,
+    pub category: Category,
     pub payload: String,
     pub topic: String,
     pub urgency: &'a str,

@@ -2,14 +2,13 @@
 //! is written to the security log with the member of staff who took it.
 
 use diesel_async::AsyncConnection;
-use poem_openapi::Enum;
 use uuid::Uuid;
 
 use super::store;
 use crate::{
     accounts::{
         messages,
-        store::{self as accounts, Person},
+        store::{self as accounts, Person, State, SuspensionReason},
         texts::{self, Flow, Text},
     },
     couriers,
@@ -51,29 +50,6 @@ crate::errors::problem!(
     "Numéro de portable invalide",
     "Invalid mobile number"
 );
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, clap::ValueEnum)]
-#[oai(rename_all = "snake_case")]
-#[value(rename_all = "snake_case")]
-pub enum SuspensionReason {
-    UnpaidFees,
-    Disciplinary,
-    Security,
-    IdentityCheck,
-    Other,
-}
-
-impl SuspensionReason {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SuspensionReason::UnpaidFees => "unpaid_fees",
-            SuspensionReason::Disciplinary => "disciplinary",
-            SuspensionReason::Security => "security",
-            SuspensionReason::IdentityCheck => "identity_check",
-            SuspensionReason::Other => "other",
-        }
-    }
-}
 
 pub enum Action {
     Suspend {
@@ -127,8 +103,8 @@ pub async fn apply(
                     let ok = store::set_state(
                         conn,
                         person,
-                        "suspended",
-                        Some(reason.as_str()),
+                        State::Suspended,
+                        Some(*reason),
                         Some(note),
                         now,
                     )
@@ -139,11 +115,11 @@ pub async fn apply(
                     )
                 }
                 Action::Reinstate => {
-                    let ok = store::set_state(conn, person, "active", None, None, now).await?;
+                    let ok = store::set_state(conn, person, State::Active, None, None, now).await?;
                     (ok.then_some(EventKind::AccountReinstated), None)
                 }
                 Action::Close => {
-                    let ok = store::set_state(conn, person, "closed", None, None, now).await?;
+                    let ok = store::set_state(conn, person, State::Closed, None, None, now).await?;
                     (ok.then_some(EventKind::AccountClosed), None)
                 }
                 Action::InviteToActivate(lang) => {

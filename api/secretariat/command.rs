@@ -3,7 +3,8 @@
 
 use clap::Subcommand;
 
-use super::actions::{self, Action, Actor, SuspensionReason};
+use super::actions::{self, Action, Actor};
+use crate::accounts::store::SuspensionReason;
 use crate::{
     accounts::store as accounts, errors::ApiError, http::client::Client, i18n::Lang,
     state::AppState,
@@ -122,7 +123,7 @@ async fn find(state: &AppState, query: &str) -> anyhow::Result<()> {
         println!("nobody matches «{query}»");
     }
     for (p, a) in found {
-        let account = a.map_or("pending".to_string(), |a| a.state);
+        let account = a.map_or("pending", |a| a.state.as_str());
         println!(
             "{}\t{} {}\t{}\t{}\t{}",
             p.number,

@@ -6,14 +6,15 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query
 use uuid::Uuid;
 
 use super::{
-    actions::{self, Action, Actor, SuspensionReason},
+    actions::{self, Action, Actor},
     store,
 };
 use crate::{
-    accounts::store::{self as accounts, Holder},
+    accounts::store::{self as accounts, Holder, State, SuspensionReason},
     errors::{ApiError, ApiResult, NOT_FOUND},
     http::client::Client,
     i18n::Lang,
+    people::model::{Enrolment, Role},
     security_log::{self, SecurityEvent},
     sessions::{Caller, store as sessions},
     state::AppState,
@@ -45,24 +46,23 @@ pub struct PersonAccount {
     pub number: String,
     pub family_name: String,
     pub given_name: String,
-    pub role: String,
+    pub role: Role,
     pub institutional_email: Option<String>,
     pub mobile_phone: Option<String>,
-    /// `enrolled` or `former`.
-    pub enrolment: String,
+    pub enrolment: Enrolment,
     pub account_state: AccountState,
-    pub suspension_reason: Option<String>,
+    pub suspension_reason: Option<SuspensionReason>,
     pub suspension_note: Option<String>,
     pub two_factor_enabled: bool,
 }
 
 impl From<Holder> for PersonAccount {
     fn from((p, a): Holder) -> Self {
-        let account_state = match a.as_ref().map(|a| a.state.as_str()) {
+        let account_state = match a.as_ref().map(|a| a.state) {
             None => AccountState::Pending,
-            Some("active") => AccountState::Active,
-            Some("suspended") => AccountState::Suspended,
-            Some(_) => AccountState::Closed,
+            Some(State::Active) => AccountState::Active,
+            Some(State::Suspended) => AccountState::Suspended,
+            Some(State::Closed) => AccountState::Closed,
         };
         PersonAccount {
             person_id: p.id,
@@ -74,7 +74,7 @@ impl From<Holder> for PersonAccount {
             mobile_phone: p.mobile_phone,
             enrolment: p.enrolment,
             account_state,
-            suspension_reason: a.as_ref().and_then(|a| a.suspension_reason.clone()),
+            suspension_reason: a.as_ref().and_then(|a| a.suspension_reason),
             suspension_note: a.as_ref().and_then(|a| a.suspension_note.clone()),
             two_factor_enabled: a.is_some_and(|a| a.two_factor_secret.is_some()),
         }

@@ -9,8 +9,9 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::{
-    accounts::store::{Account, Holder, Person},
+    accounts::store::{Account, Holder, Person, State, SuspensionReason},
     db::schema::{accounts, people},
+    people::model::Enrolment,
 };
 
 /// People whose number starts with, or whose names or addresses contain, `query`.
@@ -42,8 +43,8 @@ pub async fn search(
 pub async fn set_state(
     conn: &mut AsyncPgConnection,
     person: Uuid,
-    state: &str,
-    reason: Option<&str>,
+    state: State,
+    reason: Option<SuspensionReason>,
     note: Option<&str>,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<bool> {
@@ -81,16 +82,16 @@ pub async fn close_former(
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Vec<Uuid>> {
     let former = people::table
-        .filter(people::enrolment.eq("former"))
+        .filter(people::enrolment.eq(Enrolment::Former))
         .select(people::id);
     update(
         accounts::table
-            .filter(accounts::state.ne("closed"))
+            .filter(accounts::state.ne(State::Closed))
             .filter(accounts::person_id.eq_any(former)),
     )
     .set((
-        accounts::state.eq("closed"),
-        accounts::suspension_reason.eq(None::<String>),
+        accounts::state.eq(State::Closed),
+        accounts::suspension_reason.eq(None::<SuspensionReason>),
         accounts::suspension_note.eq(None::<String>),
         accounts::state_changed_at.eq(now),
     ))

@@ -6,54 +6,39 @@ pub mod routes;
 use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, QueryDsl, insert_into};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use poem_openapi::{
-    Enum, Object,
-    types::{ParseFromJSON, ToJSON},
-};
+use poem_openapi::{Enum, Object};
 use uuid::Uuid;
 
 use crate::{
-    db::schema::security_events as ev,
+    db::{schema::security_events as ev, words::stored_word},
     http::client::Client,
     i18n::Translated,
     push::{self, Category, Notification},
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum EventKind {
-    Activation,
-    Login,
-    LoginFailed,
-    AccountLocked,
-    PasswordChanged,
-    PasswordReset,
-    RecoveryRequested,
-    TwoFactorEnabled,
-    TwoFactorDisabled,
-    TwoFactorFailed,
-    SessionRevoked,
-    AccountSuspended,
-    AccountReinstated,
-    AccountClosed,
-    PhoneChanged,
-    PhoneVerified,
-    ActivationInvited,
-    /// A text message not sent: its phone had received its share (`limits.sms_per_phone_*`).
-    SmsWithheld,
-}
-
-impl EventKind {
-    /// The stored name: the one the API document gives (`login_failed`).
-    fn as_str(self) -> String {
-        match self.to_json() {
-            Some(serde_json::Value::String(s)) => s,
-            _ => unreachable!("an Enum is a JSON string"),
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        Self::parse_from_json(Some(serde_json::Value::String(s.to_string()))).ok()
+stored_word! {
+    #[derive(Enum)]
+    #[oai(rename_all = "snake_case")]
+    pub enum EventKind {
+        Activation = "activation",
+        Login = "login",
+        LoginFailed = "login_failed",
+        AccountLocked = "account_locked",
+        PasswordChanged = "password_changed",
+        PasswordReset = "password_reset",
+        RecoveryRequested = "recovery_requested",
+        TwoFactorEnabled = "two_factor_enabled",
+        TwoFactorDisabled = "two_factor_disabled",
+        TwoFactorFailed = "two_factor_failed",
+        SessionRevoked = "session_revoked",
+        AccountSuspended = "account_suspended",
+        AccountReinstated = "account_reinstated",
+        AccountClosed = "account_closed",
+        PhoneChanged = "phone_changed",
+        PhoneVerified = "phone_verified",
+        ActivationInvited = "activation_invited",
+        /// A text message not sent: its phone had received its share (`limits.sms_per_phone_*`).
+        SmsWithheld = "sms_withheld",
     }
 }
 
@@ -126,7 +111,7 @@ pub async fn record(
     insert_into(ev::table)
         .values((
             ev::person_id.eq(event.person_id),
-            ev::kind.eq(event.kind.as_str()),
+            ev::kind.eq(event.kind),
             ev::success.eq(event.success),
             ev::at.eq(now),
             ev::ip.eq(&event.client.ip),
@@ -245,7 +230,7 @@ pub async fn recent(
     person: Uuid,
     limit: i64,
 ) -> diesel::QueryResult<Vec<SecurityEvent>> {
-    let rows: Vec<(DateTime<Utc>, String, bool, String, String)> = ev::table
+    let rows: Vec<(DateTime<Utc>, EventKind, bool, String, String)> = ev::table
         .filter(ev::person_id.eq(person))
         .order((ev::at.desc(), ev::id.desc()))
         .limit(limit)
@@ -254,14 +239,12 @@ pub async fn recent(
         .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(at, kind, success, ip, device)| {
-            Some(SecurityEvent {
-                at,
-                kind: EventKind::parse(&kind)?,
-                success,
-                ip,
-                device,
-            })
+        .map(|(at, kind, success, ip, device)| SecurityEvent {
+            at,
+            kind,
+            success,
+            ip,
+            device,
         })
         .collect())
 }

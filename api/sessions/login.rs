@@ -16,7 +16,7 @@ use crate::{
     accounts::{
         codes::{self, CODE_EXPIRED, Purpose},
         password,
-        store::{self as accounts, Account, Holder},
+        store::{self as accounts, Account, Holder, State, SuspensionReason},
         two_factor,
     },
     errors::{ApiError, ApiResult},
@@ -450,25 +450,27 @@ async fn record_all(
 
 /// Suspended and closed accounts are told so, once the password is right.
 fn refuse_unless_active(state: &AppState, account: &Account) -> Result<(), ApiError> {
-    match account.state.as_str() {
-        "active" => Ok(()),
-        "suspended" => Err(
+    match account.state {
+        State::Active => Ok(()),
+        State::Suspended => Err(
             ApiError::new(ACCOUNT_SUSPENDED).with_detail(suspension_detail(
                 state,
-                account.suspension_reason.as_deref().unwrap_or("other"),
+                account.suspension_reason.unwrap_or(SuspensionReason::Other),
             )),
         ),
-        _ => Err(ApiError::new(ACCOUNT_CLOSED)),
+        State::Closed => Err(ApiError::new(ACCOUNT_CLOSED)),
     }
 }
 
-fn suspension_detail(state: &AppState, reason: &str) -> Translated {
+fn suspension_detail(state: &AppState, reason: SuspensionReason) -> Translated {
     let (fr, en) = match reason {
-        "unpaid_fees" => ("droits d’inscription impayés", "unpaid registration fees"),
-        "disciplinary" => ("décision disciplinaire", "disciplinary decision"),
-        "security" => ("mesure de sécurité", "security measure"),
-        "identity_check" => ("vérification d’identité", "identity check"),
-        _ => ("autre motif", "other reason"),
+        SuspensionReason::UnpaidFees => {
+            ("droits d’inscription impayés", "unpaid registration fees")
+        }
+        SuspensionReason::Disciplinary => ("décision disciplinaire", "disciplinary decision"),
+        SuspensionReason::Security => ("mesure de sécurité", "security measure"),
+        SuspensionReason::IdentityCheck => ("vérification d’identité", "identity check"),
+        SuspensionReason::Other => ("autre motif", "other reason"),
     };
     let contacts: Vec<String> = state
         .config
@@ -488,7 +490,6 @@ pub async fn me(
     session: &Session,
 ) -> Result<Me, ApiError> {
     let permissions = accounts::permissions_of(conn, person.id).await?;
-    let role = Role::stored(&person.role)?;
     Ok(Me {
         person_id: person.id,
         identifier: account
@@ -496,7 +497,7 @@ pub async fn me(
             .map_or_else(|| person.number.to_lowercase(), |a| a.identifier.clone()),
         given_name: person.given_name,
         family_name: person.family_name,
-        role,
+        role: person.role,
         institutional_email: person.institutional_email,
         permissions,
         phone_verification_required: person.mobile_phone.is_some()

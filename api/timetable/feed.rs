@@ -7,7 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use icalendar::{Calendar, Component, EventLike, EventStatus};
 use uuid::Uuid;
 
-use super::store::{LastChange, Row};
+use super::{
+    model::Status,
+    store::{LastChange, Row},
+};
 use crate::{
     i18n::Lang,
     secrets::{keyed_hash, same},
@@ -60,7 +63,7 @@ pub fn render(
     let mut calendar = Calendar::new();
     calendar.name(calendar_name).ttl(&Duration::hours(1));
     for row in rows {
-        let cancelled = row.status == "cancelled";
+        let cancelled = row.status == Status::Cancelled;
         let change: Option<LastChange> = row
             .last_change
             .clone()
@@ -79,7 +82,7 @@ pub fn render(
             .summary(&format!(
                 "{prefix}{} ({})",
                 row.title,
-                row.kind.to_uppercase()
+                row.kind.as_str().to_uppercase()
             ))
             .starts(row.starts_at)
             .ends(row.ends_at)

@@ -383,7 +383,7 @@ impl Run<'_> {
         }
         let mut next = Version {
             course_code: event.course_code.clone(),
-            kind: model::Kind::parse(&event.kind),
+            kind: event.kind,
             slot: event.slot(),
             campus_code: event.campus_code.clone(),
             groups: event.groups.clone(),

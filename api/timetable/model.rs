@@ -6,38 +6,25 @@ use poem_openapi::Enum;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Cours magistral (lecture)
-    Cm,
-    /// Travaux dirigés (tutorial)
-    Td,
-    /// Travaux pratiques (lab)
-    Tp,
-    Exam,
-    Other,
+use crate::db::words::stored_word;
+
+stored_word! {
+    #[derive(Enum, Serialize, Deserialize)]
+    #[oai(rename_all = "snake_case")]
+    #[serde(rename_all = "snake_case")]
+    pub enum Kind {
+        /// Cours magistral (lecture)
+        Cm = "cm",
+        /// Travaux dirigés (tutorial)
+        Td = "td",
+        /// Travaux pratiques (lab)
+        Tp = "tp",
+        Exam = "exam",
+        Other = "other",
+    }
 }
 
 impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Cm => "cm",
-            Kind::Td => "td",
-            Kind::Tp => "tp",
-            Kind::Exam => "exam",
-            Kind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Kind {
-        [Kind::Cm, Kind::Td, Kind::Tp, Kind::Exam]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .unwrap_or(Kind::Other)
-    }
-
     /// The kind a word of ADE's summary names (`CM`, `TD1`, `Examen`…), if any.
     fn of_word(word: &str) -> Option<Kind> {
         let w = word.to_uppercase();
@@ -52,28 +39,13 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Scheduled,
-    Cancelled,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Scheduled => "scheduled",
-            Status::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Status {
-        if s == "cancelled" {
-            Status::Cancelled
-        } else {
-            Status::Scheduled
-        }
+stored_word! {
+    #[derive(Enum, Serialize, Deserialize)]
+    #[oai(rename_all = "snake_case")]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status {
+        Scheduled = "scheduled",
+        Cancelled = "cancelled",
     }
 }
 

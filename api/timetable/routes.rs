@@ -111,14 +111,14 @@ impl From<Row> for TimetableEvent {
             course_code: r.course_code,
             title: r.title,
             colour: r.colour,
-            kind: Kind::parse(&r.kind),
+            kind: r.kind,
             starts_at: r.starts_at,
             ends_at: r.ends_at,
             rooms: r.rooms,
             campus: r.campus_code,
             teachers: r.teachers,
             groups: r.groups,
-            status: Status::parse(&r.status),
+            status: r.status,
             change,
         }
     }
@@ -339,7 +339,7 @@ impl TimetableApi {
                     .ok_or(ApiError::new(NOT_FOUND))?;
                 let mut next = Version {
                     course_code: stored.course_code.clone(),
-                    kind: Kind::parse(&stored.kind),
+                    kind: stored.kind,
                     slot: stored.slot(),
                     campus_code: stored.campus_code.clone(),
                     groups: stored.groups.clone(),
@@ -445,7 +445,9 @@ impl TimetableApi {
         let mut conn = state.conn().await?;
         let current = store::feed(&mut conn, person).await?;
         let holder = crate::accounts::store::by_id(&mut conn, person).await?;
-        let active = holder.is_some_and(|(_, a)| a.is_some_and(|a| a.state == "active"));
+        let active = holder.is_some_and(|(_, a)| {
+            a.is_some_and(|a| a.state == crate::accounts::store::State::Active)
+        });
         if current.map(|(g, _)| g) != Some(generation) || !active {
             return Err(ApiError::new(NOT_FOUND));
         }

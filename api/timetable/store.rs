@@ -1,5 +1,6 @@
 //! Courses, events and who attends them, in PostgreSQL.
 
+use crate::people::model::Role;
 use chrono::{DateTime, Utc};
 use diesel::{
     AsChangeset, CombineDsl, ExpressionMethods, Insertable, JoinOnDsl, NullableExpressionMethods,
@@ -33,14 +34,14 @@ pub struct StoredEvent {
     pub id: i64,
     pub uid: String,
     pub course_code: String,
-    pub kind: String,
+    pub kind: Kind,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub rooms: Vec<String>,
     pub campus_code: Option<String>,
     pub teachers: Vec<String>,
     pub groups: Vec<String>,
-    pub status: String,
+    pub status: Status,
     pub source_fingerprint: Option<String>,
     pub last_change: Option<serde_json::Value>,
 }
@@ -52,7 +53,7 @@ impl StoredEvent {
             ends_at: self.ends_at,
             rooms: self.rooms.clone(),
             teachers: self.teachers.clone(),
-            status: Status::parse(&self.status),
+            status: self.status,
         }
     }
 }
@@ -95,7 +96,7 @@ pub async fn teachers(
     conn: &mut AsyncPgConnection,
 ) -> diesel::QueryResult<Vec<(Uuid, String, String)>> {
     people::table
-        .filter(people::role.eq("teacher"))
+        .filter(people::role.eq(Role::Teacher))
         .select((people::id, people::family_name, people::given_name))
         .load(conn)
         .await
@@ -177,14 +178,14 @@ pub async fn of_group(
 #[diesel(table_name = ev, treat_none_as_null = true)]
 struct Fields<'a> {
     course_code: &'a str,
-    kind: &'a str,
+    kind: Kind,
     starts_at: DateTime<Utc>,
     ends_at: DateTime<Utc>,
     rooms: &'a [String],
     campus_code: Option<&'a str>,
     teachers: &'a [String],
     groups: &'a [String],
-    status: &'a str,
+    status: Status,
     source_fingerprint: Option<&'a str>,
     updated_at: DateTime<Utc>,
 }
@@ -193,14 +194,14 @@ impl<'a> Fields<'a> {
     fn of(v: &'a Version, now: DateTime<Utc>) -> Self {
         Fields {
             course_code: &v.course_code,
-            kind: v.kind.as_str(),
+            kind: v.kind,
             starts_at: v.slot.starts_at,
             ends_at: v.slot.ends_at,
             rooms: &v.slot.rooms,
             campus_code: v.campus_code.as_deref(),
             teachers: &v.slot.teachers,
             groups: &v.groups,
-            status: v.slot.status.as_str(),
+            status: v.slot.status,
             source_fingerprint: v.fingerprint.as_deref(),
             updated_at: now,
         }
@@ -408,7 +409,7 @@ pub async fn audience(conn: &mut AsyncPgConnection, event: i64) -> diesel::Query
         .inner_join(members::table.on(members::group_code.eq(links::group_code)))
         .inner_join(people::table.on(people::id.eq(members::person_id)))
         .filter(links::event_id.eq(event))
-        .filter(people::role.eq("student"))
+        .filter(people::role.eq(Role::Student))
         .select(members::person_id)
         .distinct()
         .load(conn)
@@ -425,7 +426,7 @@ pub async fn students_of(
     members::table
         .inner_join(people::table.on(people::id.eq(members::person_id)))
         .filter(members::group_code.eq(group))
-        .filter(people::role.eq("student"))
+        .filter(people::role.eq(Role::Student))
         .select(members::person_id)
         .load(conn)
         .await
@@ -477,14 +478,14 @@ pub struct Row {
     pub course_code: String,
     pub title: String,
     pub colour: String,
-    pub kind: String,
+    pub kind: Kind,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub rooms: Vec<String>,
     pub campus_code: Option<String>,
     pub teachers: Vec<String>,
     pub groups: Vec<String>,
-    pub status: String,
+    pub status: Status,
     pub last_change: Option<serde_json::Value>,
     pub revision: i32,
 }
@@ -528,7 +529,7 @@ pub async fn of_person(
         .inner_join(members::table.on(members::group_code.eq(links::group_code)))
         .inner_join(people::table.on(people::id.eq(members::person_id)))
         .filter(members::person_id.eq(person))
-        .filter(people::role.eq("student"))
+        .filter(people::role.eq(Role::Student))
         .filter(links::starts_at.ge(from))
         .filter(links::starts_at.lt(to))
         .select(links::event_id);

@@ -26,7 +26,7 @@ export type ManagedNews = Schemas['ManagedNews'];
 export type ManagedPage = Schemas['ManagedPage'];
 export type NewsDraft = Schemas['NewsDraft'];
 export type Audience = Schemas['Audience'];
-export type AudienceRole = Schemas['AudienceRole'];
+export type AudienceRole = Schemas['Role'];
 export type NewsState = Schemas['NewsState'];
 
 export const publishing = {

@@ -1229,7 +1229,7 @@ export interface components {
         Audience: {
             everyone: boolean;
             /** @default [] */
-            roles: components["schemas"]["AudienceRole"][];
+            roles: components["schemas"]["Role"][];
             /** @default [] */
             campuses: string[];
             /** @default [] */
@@ -1237,8 +1237,6 @@ export interface components {
             /** @default [] */
             groups: string[];
         };
-        /** @enum {string} */
-        AudienceRole: "student" | "teacher" | "staff";
         /** Branding */
         Branding: {
             /** @description `#rrggbb` */
@@ -1449,6 +1447,11 @@ export interface components {
             challenge: string;
             code: string;
         };
+        /**
+         * @description Whether the registrar counts the person among the university's (`former`: left).
+         * @enum {string}
+         */
+        Enrolment: "enrolled" | "former";
         /** EventChange */
         EventChange: {
             /** Format: date-time */
@@ -1505,7 +1508,10 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
-        /** @enum {string} */
+        /**
+         * @description What an entry of a request's thread is.
+         * @enum {string}
+         */
         HelpMessageKind: "reply" | "note" | "status" | "assignment";
         /** HelpQueue */
         HelpQueue: {
@@ -1795,13 +1801,12 @@ export interface components {
             number: string;
             family_name: string;
             given_name: string;
-            role: string;
+            role: components["schemas"]["Role"];
             institutional_email?: string;
             mobile_phone?: string;
-            /** @description `enrolled` or `former`. */
-            enrolment: string;
+            enrolment: components["schemas"]["Enrolment"];
             account_state: components["schemas"]["AccountState"];
-            suspension_reason?: string;
+            suspension_reason?: components["schemas"]["SuspensionReason"];
             suspension_note?: string;
             two_factor_enabled: boolean;
         };
@@ -1919,7 +1924,10 @@ export interface components {
         RecoveryToken: {
             token: string;
         };
-        /** @enum {string} */
+        /**
+         * @description How what someone who cannot log in said compares with the registrar's records.
+         * @enum {string}
+         */
         RegistrarMatch: "matched" | "partial" | "none";
         /** Revocation */
         Revocation: {
@@ -2003,7 +2011,10 @@ export interface components {
             /** @description For the secretariat's records (not shown to the person). */
             note: string;
         };
-        /** @enum {string} */
+        /**
+         * @description Why the secretariat suspended an account.
+         * @enum {string}
+         */
         SuspensionReason: "unpaid_fees" | "disciplinary" | "security" | "identity_check" | "other";
         /** Timetable */
         Timetable: {

@@ -1,0 +1,1 @@
+DROP FUNCTION news_reaches(jsonb, text, text, text, text[]);
