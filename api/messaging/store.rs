@@ -286,6 +286,16 @@ pub async fn since(
         .await
 }
 
+/// Whether the person `$1`, whose membership `m` of the conversation `c` is left-joined, takes
+/// part in it with the services `$2` they staff: the SQL statement of `rules::part_in`, for the
+/// queries over all of a person's conversations.
+macro_rules! takes_part {
+    () => {
+        "((m.person_id IS NOT NULL AND m.left_at IS NULL AND NOT m.staff_side) \
+           OR c.service = ANY($2))"
+    };
+}
+
 /// Messages after `after` in every conversation the person is in (or staffs), oldest first:
 /// what a stream that reconnects missed.
 pub async fn missed(
@@ -295,13 +305,13 @@ pub async fn missed(
     after: i64,
     limit: i64,
 ) -> diesel::QueryResult<Vec<Message>> {
-    diesel::sql_query(
+    diesel::sql_query(concat!(
         "SELECT x.* FROM messages x JOIN conversations c ON c.id = x.conversation_id \
          LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.person_id = $1 \
-         WHERE x.id > $3 AND ((m.person_id IS NOT NULL AND m.left_at IS NULL \
-                                AND NOT m.staff_side) OR c.service = ANY($2)) \
-         ORDER BY x.id LIMIT $4",
-    )
+         WHERE x.id > $3 AND ",
+        takes_part!(),
+        " ORDER BY x.id LIMIT $4",
+    ))
     .bind::<SqlUuid, _>(person)
     .bind::<Array<Text>, _>(services)
     .bind::<BigInt, _>(after)
@@ -331,18 +341,18 @@ pub async fn list(
     limit: i64,
 ) -> diesel::QueryResult<Vec<Listed>> {
     let (at, id) = after.unwrap_or((DateTime::<Utc>::MAX_UTC, i64::MAX));
-    diesel::sql_query(
+    diesel::sql_query(concat!(
         "SELECT c.*, coalesce(m.muted, false) AS muted, \
            (SELECT count(*) FROM messages x WHERE x.conversation_id = c.id \
               AND x.id > coalesce(m.last_read_id, 0) AND x.author_id <> $1) AS unread \
          FROM conversations c \
          LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.person_id = $1 \
-         WHERE ((m.person_id IS NOT NULL AND m.left_at IS NULL AND NOT m.staff_side) \
-                OR c.service = ANY($2)) \
-           AND c.last_message_at IS NOT NULL \
+         WHERE ",
+        takes_part!(),
+        " AND c.last_message_at IS NOT NULL \
            AND (c.last_message_at, c.id) < ($3, $4) \
          ORDER BY c.last_message_at DESC, c.id DESC LIMIT $5",
-    )
+    ))
     .bind::<SqlUuid, _>(person)
     .bind::<Array<Text>, _>(services)
     .bind::<Timestamptz, _>(at)
@@ -382,14 +392,13 @@ pub async fn unread_total(
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let total: Total = diesel::sql_query(
+    let total: Total = diesel::sql_query(concat!(
         "SELECT count(*) AS n FROM messages x JOIN conversations c ON c.id = x.conversation_id \
          LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.person_id = $1 \
          WHERE x.author_id <> $1 AND x.id > coalesce(m.last_read_id, 0) \
-           AND NOT coalesce(m.muted, false) \
-           AND ((m.person_id IS NOT NULL AND m.left_at IS NULL AND NOT m.staff_side) \
-                OR c.service = ANY($2))",
-    )
+           AND NOT coalesce(m.muted, false) AND ",
+        takes_part!(),
+    ))
     .bind::<SqlUuid, _>(person)
     .bind::<Array<Text>, _>(services)
     .get_result(conn)
