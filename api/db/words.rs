@@ -1,4 +1,4 @@
-//! Words stored in text columns (a role, a state, a kind) as Rust enums.
+//! Words stored in text columns (a role, a state, a kind) as Rust enums, and ids as newtypes.
 //!
 //! `stored_word!` gives an enum its stored spelling, diesel's `ToSql`/`FromSql<Text>` so that
 //! row structs hold the enum itself, and `Display`. A stored word the enum does not know is a
@@ -96,6 +96,48 @@ macro_rules! stored_word {
     };
 }
 pub(crate) use stored_word;
+
+/// `stored_id!(pub PersonId(uuid::Uuid): Uuid)`: an id that names one kind of thing, so that a
+/// person's id cannot be passed where a conversation's is expected. Stored, serialized and shown
+/// in the API document as the inner type (no doc comment on the type: it would title the schema).
+macro_rules! stored_id {
+    ($vis:vis $name:ident($inner:ty): $sql:ident) => {
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+            serde::Serialize, serde::Deserialize, poem_openapi::NewType,
+        )]
+        #[diesel(sql_type = diesel::sql_types::$sql)]
+        #[serde(transparent)]
+        #[oai(to_header = false, from_multipart = false)]
+        $vis struct $name(pub $inner);
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::$sql, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <$inner as diesel::serialize::ToSql<diesel::sql_types::$sql, diesel::pg::Pg>>::to_sql(
+                    &self.0, out,
+                )
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::$sql, diesel::pg::Pg> for $name {
+            fn from_sql(bytes: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                <$inner as diesel::deserialize::FromSql<diesel::sql_types::$sql, diesel::pg::Pg>>::from_sql(bytes)
+                    .map($name)
+            }
+        }
+    };
+}
+pub(crate) use stored_id;
 
 #[cfg(test)]
 mod tests {

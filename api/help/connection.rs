@@ -16,7 +16,7 @@ use super::{
     model::RegistrarMatch,
     model::{self, MESSAGE, MESSAGE_MAX, SUBJECT, SUBJECT_MAX},
     routes::{category, lang_code},
-    store::{self, Contact, Filed},
+    store::{self, Contact, Filed, HelpRequestId},
 };
 use crate::{
     accounts::{
@@ -90,7 +90,7 @@ pub struct EmailCode {
 #[derive(Debug, Object)]
 pub struct ConnectionFiled {
     /// The request's number, to quote.
-    pub reference: i64,
+    pub reference: HelpRequestId,
 }
 
 #[derive(ApiResponse)]
@@ -235,13 +235,13 @@ impl ConnectionApi {
             .await?
             .ok_or(ApiError::new(CODE_EXPIRED))?;
         let reference = file(&state, &draft).await?;
-        tracing::info!(request = reference, "connection assistance filed");
+        tracing::info!(request = reference.0, "connection assistance filed");
         Ok(RequestFiled::Filed(Json(ConnectionFiled { reference })))
     }
 }
 
 /// Files the confirmed draft with what the registrar says of it, and acknowledges it by e-mail.
-async fn file(state: &AppState, draft: &Draft) -> ApiResult<i64> {
+async fn file(state: &AppState, draft: &Draft) -> ApiResult<HelpRequestId> {
     let config = &state.config;
     let category = category(config, config.help.connection_category.as_str())?;
     let now = state.clock.now();
@@ -395,7 +395,13 @@ fn code_email(config: &Config, lang: Lang, to: &str, code: &str) -> Message {
     }
 }
 
-fn acknowledgement(config: &Config, lang: Lang, to: &str, id: i64, subject: &str) -> Message {
+fn acknowledgement(
+    config: &Config,
+    lang: Lang,
+    to: &str,
+    id: HelpRequestId,
+    subject: &str,
+) -> Message {
     let name = config.university.short_name.as_str();
     match lang {
         Lang::Fr => email(

@@ -17,7 +17,7 @@ use super::{
         SUBJECT, SUBJECT_MAX, Status, Viewer,
     },
     notices::{self, Update},
-    store::{self, Change, Filed, QueueFilter, Request},
+    store::{self, Change, Filed, HelpRequestId, QueueFilter, Request},
 };
 use crate::{
     config::{Config, HelpCategory},
@@ -79,7 +79,7 @@ pub struct ConnectionDetails {
 
 #[derive(Debug, Object)]
 pub struct HelpRequestSummary {
-    pub id: i64,
+    pub id: HelpRequestId,
     pub category: String,
     pub category_label: String,
     pub subject: String,
@@ -217,7 +217,7 @@ impl HelpApi {
             lang: lang_code(lang),
         };
         let request = store::file(&mut conn, &filed, &message, now).await?;
-        tracing::info!(request = request.id, queue = %request.queue, "help request filed");
+        tracing::info!(request = request.id.0, queue = %request.queue, "help request filed");
         let viewer = viewer_of(&mut conn, person, &request).await?;
         let detail = detail(
             &mut conn,
@@ -246,7 +246,7 @@ impl HelpApi {
         let after = after(cursor.as_deref())?;
         let mut conn = state.conn().await?;
         let rows = store::of_requester(&mut conn, caller.person_id, after, PAGE).await?;
-        let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.updated_at, r.id));
+        let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.updated_at, r.id.0));
         let items = summaries(&mut conn, &state.config, (lang, caller.person_id), rows).await?;
         Ok(Json(HelpRequestPage { items, next_cursor }))
     }
@@ -263,7 +263,7 @@ impl HelpApi {
         state: Data<&AppState>,
         caller: Caller,
         lang: Lang,
-        id: Path<i64>,
+        id: Path<HelpRequestId>,
     ) -> ApiResult<Json<HelpRequestDetail>> {
         let mut conn = state.conn().await?;
         let request = store::find(&mut conn, *id)
@@ -297,7 +297,7 @@ impl HelpApi {
         state: Data<&AppState>,
         caller: Caller,
         lang: Lang,
-        id: Path<i64>,
+        id: Path<HelpRequestId>,
         body: Json<HelpReply>,
     ) -> ApiResult<Json<HelpRequestDetail>> {
         let text = model::text(&body.body, MESSAGE_MAX, MESSAGE)?;
@@ -356,7 +356,7 @@ impl HelpApi {
         state: Data<&AppState>,
         caller: Caller,
         lang: Lang,
-        id: Path<i64>,
+        id: Path<HelpRequestId>,
     ) -> ApiResult<Json<HelpRequestDetail>> {
         let person = caller.person_id;
         let config = &state.config;
@@ -394,7 +394,7 @@ impl HelpApi {
         state: Data<&AppState>,
         caller: Caller,
         lang: Lang,
-        id: Path<i64>,
+        id: Path<HelpRequestId>,
         body: Json<HelpRequestChange>,
     ) -> ApiResult<Json<HelpRequestDetail>> {
         let person = caller.person_id;
@@ -517,7 +517,7 @@ impl HelpApi {
             search: q.as_deref(),
         };
         let rows = store::queue(&mut conn, &filter, after, PAGE).await?;
-        let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.created_at, r.id));
+        let next_cursor = pagination::next(&rows, PAGE, |r| (false, r.created_at, r.id.0));
         let items = summaries(&mut conn, &state.config, (lang, caller.person_id), rows).await?;
         Ok(Json(HelpRequestPage { items, next_cursor }))
     }
@@ -588,7 +588,7 @@ async fn viewer_of(
 async fn locked(
     conn: &mut AsyncPgConnection,
     person: Uuid,
-    id: i64,
+    id: HelpRequestId,
 ) -> Result<(Request, Viewer), ApiError> {
     let request = store::lock(conn, id)
         .await?
@@ -651,7 +651,7 @@ async fn reread(
     conn: &mut AsyncPgConnection,
     config: &Config,
     reader: Reader,
-    id: i64,
+    id: HelpRequestId,
     viewer: Viewer,
 ) -> ApiResult<Json<HelpRequestDetail>> {
     let request = store::find(conn, id)
@@ -674,7 +674,7 @@ async fn summaries(
         .flatten()
         .collect();
     let names = crate::people::store::names(conn, &people).await?;
-    let ids: Vec<i64> = rows
+    let ids: Vec<HelpRequestId> = rows
         .iter()
         .filter(|r| r.requester_id.is_none())
         .map(|r| r.id)

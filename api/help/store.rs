@@ -16,11 +16,14 @@ use super::model::{Entry, MessageKind, RegistrarMatch, Status};
 use crate::db::schema::{
     help_contacts as contacts, help_messages as messages, help_requests as requests, people,
 };
+use crate::db::words::stored_id;
+
+stored_id!(pub HelpRequestId(i64): BigInt);
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = requests)]
 pub struct Request {
-    pub id: i64,
+    pub id: HelpRequestId,
     pub category: String,
     pub queue: String,
     pub requester_id: Option<Uuid>,
@@ -61,7 +64,7 @@ pub struct Filed<'a> {
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = contacts)]
 pub struct Contact {
-    pub request_id: i64,
+    pub request_id: HelpRequestId,
     pub number: String,
     pub family_name: String,
     pub given_name: String,
@@ -123,7 +126,7 @@ pub async fn add_contact(
 /// Adds a reply, note, status change or assignment to the thread.
 pub async fn add(
     conn: &mut AsyncPgConnection,
-    request: i64,
+    request: HelpRequestId,
     author: Option<Uuid>,
     entry: Entry<'_>,
     now: DateTime<Utc>,
@@ -147,7 +150,10 @@ pub async fn add(
         .map(drop)
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Request>> {
+pub async fn find(
+    conn: &mut AsyncPgConnection,
+    id: HelpRequestId,
+) -> diesel::QueryResult<Option<Request>> {
     requests::table
         .find(id)
         .select(Request::as_select())
@@ -157,7 +163,10 @@ pub async fn find(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<
 }
 
 /// The request, locked until the end of the transaction: changes to one request are serial.
-pub async fn lock(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Request>> {
+pub async fn lock(
+    conn: &mut AsyncPgConnection,
+    id: HelpRequestId,
+) -> diesel::QueryResult<Option<Request>> {
     requests::table
         .find(id)
         .select(Request::as_select())
@@ -204,7 +213,7 @@ pub async fn apply(
 
 pub async fn mark_seen(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: HelpRequestId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     update(requests::table.find(id))
@@ -217,7 +226,7 @@ pub async fn mark_seen(
 /// The thread, oldest first; without notes and assignments for the requester.
 pub async fn thread(
     conn: &mut AsyncPgConnection,
-    request: i64,
+    request: HelpRequestId,
     with_internal: bool,
 ) -> diesel::QueryResult<Vec<Message>> {
     let mut query = messages::table
@@ -233,7 +242,7 @@ pub async fn thread(
 
 pub async fn contact(
     conn: &mut AsyncPgConnection,
-    request: i64,
+    request: HelpRequestId,
 ) -> diesel::QueryResult<Option<Contact>> {
     contacts::table
         .find(request)
@@ -245,8 +254,8 @@ pub async fn contact(
 
 pub async fn contacts_of(
     conn: &mut AsyncPgConnection,
-    requests: &[i64],
-) -> diesel::QueryResult<HashMap<i64, Contact>> {
+    requests: &[HelpRequestId],
+) -> diesel::QueryResult<HashMap<HelpRequestId, Contact>> {
     let rows: Vec<Contact> = contacts::table
         .filter(contacts::request_id.eq_any(requests))
         .select(Contact::as_select())

@@ -20,7 +20,11 @@ use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-use super::{notify, routes::ChatMessage, store};
+use super::{
+    notify,
+    routes::ChatMessage,
+    store::{self, ConversationId},
+};
 use crate::{
     accounts::store::scopes_of,
     errors::ApiResult,
@@ -42,11 +46,11 @@ pub fn message(m: &ChatMessage, counted: bool) -> Value {
 
 /// A person's unread counts after they read, muted or left a conversation (for their other
 /// devices).
-pub fn unread(conversation: i64, unread: i64, total: i64) -> Value {
+pub fn unread(conversation: ConversationId, unread: i64, total: i64) -> Value {
     json!({"type": "unread", "conversation_id": conversation, "unread": unread, "total": total})
 }
 
-pub fn read(conversation: i64, person: Uuid, up_to: i64) -> Value {
+pub fn read(conversation: ConversationId, person: Uuid, up_to: i64) -> Value {
     json!({"type": "read", "conversation_id": conversation, "person_id": person, "up_to": up_to})
 }
 

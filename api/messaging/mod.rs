@@ -50,7 +50,7 @@ pub async fn titles(
             .into_iter()
             .collect()
     };
-    let named_after_a_person: Vec<i64> = conversations
+    let named_after_a_person: Vec<_> = conversations
         .iter()
         .filter(|(c, staff)| c.group_code.is_none() && (c.service.is_none() || *staff))
         .map(|(c, _)| c.id)

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::{
     events, notify,
     rules::{self, Part, Target},
-    store::{self, Conversation, Kind, Message},
+    store::{self, Conversation, ConversationId, Kind, Message},
 };
 use crate::{
     accounts::store::scopes_of,
@@ -43,7 +43,7 @@ const PAGE: i64 = 30;
 #[derive(Debug, Object)]
 pub struct ChatMessage {
     pub id: i64,
-    pub conversation_id: i64,
+    pub conversation_id: ConversationId,
     pub author_id: Uuid,
     pub author: String,
     /// Shown as text; links may be made clickable.
@@ -55,7 +55,7 @@ pub struct ChatMessage {
 
 #[derive(Debug, Object)]
 pub struct ConversationView {
-    pub id: i64,
+    pub id: ConversationId,
     pub kind: Kind,
     /// The other person, the group, or the service (for its staff: the person who wrote to it;
     /// `service` says which).
@@ -170,7 +170,7 @@ impl MessagingApi {
         let rows = store::list(&mut conn, me, &services, after, PAGE).await?;
         let next_cursor = pagination::next(&rows, PAGE, |r| {
             let at = r.conversation.last_message_at.unwrap_or_default();
-            (false, at, r.conversation.id)
+            (false, at, r.conversation.id.0)
         });
         let last: Vec<i64> = rows
             .iter()
@@ -287,7 +287,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        id: Path<i64>,
+        id: Path<ConversationId>,
         before: Query<Option<i64>>,
         after: Query<Option<i64>>,
     ) -> ApiResult<Json<MessagePage>> {
@@ -314,7 +314,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        id: Path<i64>,
+        id: Path<ConversationId>,
         body: Json<NewMessage>,
     ) -> ApiResult<Sent> {
         let text = checked(&body.body, state.config.messaging.max_chars)?;
@@ -384,7 +384,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        id: Path<i64>,
+        id: Path<ConversationId>,
         body: Json<ReadUpTo>,
     ) -> ApiResult<Done> {
         let me = caller.person_id;
@@ -408,7 +408,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        id: Path<i64>,
+        id: Path<ConversationId>,
         body: Json<MembershipChange>,
     ) -> ApiResult<Done> {
         let me = caller.person_id;
@@ -429,7 +429,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        id: Path<i64>,
+        id: Path<ConversationId>,
     ) -> ApiResult<Done> {
         let me = caller.person_id;
         let mut conn = state.conn().await?;
@@ -531,7 +531,7 @@ fn checked(body: &str, max: usize) -> Result<String, ApiError> {
 async fn access(
     conn: &mut AsyncPgConnection,
     person: Uuid,
-    id: i64,
+    id: ConversationId,
 ) -> Result<(Conversation, Part), ApiError> {
     let conversation = store::find(conn, id)
         .await?
@@ -546,7 +546,7 @@ async fn access(
 async fn taking_part(
     conn: &mut AsyncPgConnection,
     person: Uuid,
-    id: i64,
+    id: ConversationId,
 ) -> Result<Conversation, ApiError> {
     let (conversation, part) = access(conn, person, id).await?;
     if part == Part::ServiceStaff {
@@ -580,7 +580,7 @@ async fn tell_unread(
     conn: &mut AsyncPgConnection,
     state: &AppState,
     me: Uuid,
-    conversation: i64,
+    conversation: ConversationId,
 ) -> ApiResult<()> {
     let services = scopes_of(conn, me, "messages").await?;
     let total = store::unread_total(conn, me, &services).await?;

@@ -1,6 +1,6 @@
 //! Conversations, their members and messages, and blocks, in PostgreSQL.
 
-use crate::db::words::stored_word;
+use crate::db::words::{stored_id, stored_word};
 use crate::people::model::{Enrolment, Role};
 use chrono::{DateTime, Utc};
 use diesel::{
@@ -24,6 +24,8 @@ use crate::db::{
     },
 };
 
+stored_id!(pub ConversationId(i64): BigInt);
+
 stored_word! {
     #[derive(poem_openapi::Enum)]
     #[oai(rename = "ConversationKind", rename_all = "snake_case")]
@@ -37,7 +39,7 @@ stored_word! {
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = conversations)]
 pub struct Conversation {
-    pub id: i64,
+    pub id: ConversationId,
     pub kind: Kind,
     pub group_code: Option<String>,
     pub service: Option<String>,
@@ -51,7 +53,7 @@ pub struct Conversation {
 #[diesel(table_name = messages)]
 pub struct Message {
     pub id: i64,
-    pub conversation_id: i64,
+    pub conversation_id: ConversationId,
     pub author_id: Uuid,
     pub body: String,
     pub client_key: String,
@@ -105,7 +107,7 @@ pub async fn open(
 /// Adds these people (back) to the conversation.
 pub async fn join(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     people: &[Uuid],
     staff_side: bool,
 ) -> diesel::QueryResult<()> {
@@ -130,7 +132,7 @@ pub async fn join(
 
 pub async fn find(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: ConversationId,
 ) -> diesel::QueryResult<Option<Conversation>> {
     conversations::table
         .find(id)
@@ -142,7 +144,7 @@ pub async fn find(
 
 pub async fn member(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     person: Uuid,
 ) -> diesel::QueryResult<Option<Member>> {
     members::table
@@ -156,7 +158,7 @@ pub async fn member(
 /// Everyone in the conversation who has not left it.
 pub async fn present(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
 ) -> diesel::QueryResult<Vec<Member>> {
     members::table
         .filter(members::conversation_id.eq(conversation))
@@ -170,7 +172,7 @@ pub async fn present(
 /// (`false`: nothing new).
 pub async fn post(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     author: Uuid,
     body: &str,
     client_key: &str,
@@ -214,7 +216,7 @@ pub async fn post(
 /// Moves the person's read marker forward to `up_to` (never back).
 pub async fn read(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     person: Uuid,
     up_to: i64,
 ) -> diesel::QueryResult<()> {
@@ -228,7 +230,7 @@ pub async fn read(
 
 pub async fn set_muted(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     person: Uuid,
     muted: bool,
 ) -> diesel::QueryResult<()> {
@@ -241,7 +243,7 @@ pub async fn set_muted(
 
 pub async fn leave(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     person: Uuid,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
@@ -255,7 +257,7 @@ pub async fn leave(
 /// Messages of a conversation, newest first, before the message `before` (or the newest).
 pub async fn page(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     before: Option<i64>,
     limit: i64,
 ) -> diesel::QueryResult<Vec<Message>> {
@@ -272,7 +274,7 @@ pub async fn page(
 /// Messages after `after`, oldest first: what a reconnecting client missed.
 pub async fn since(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     after: i64,
     limit: i64,
 ) -> diesel::QueryResult<Vec<Message>> {
@@ -365,7 +367,7 @@ pub async fn list(
 /// Unread messages in one conversation (muted or not) for a person in it.
 pub async fn unread_in(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     person: Uuid,
 ) -> diesel::QueryResult<i64> {
     let read_up_to = members::table
@@ -527,7 +529,7 @@ pub async fn unblock(
 /// The other person of a direct conversation.
 pub async fn other_member(
     conn: &mut AsyncPgConnection,
-    conversation: i64,
+    conversation: ConversationId,
     person: Uuid,
 ) -> diesel::QueryResult<Option<Uuid>> {
     members::table
@@ -543,13 +545,13 @@ pub async fn other_member(
 /// a pair, the person who wrote to a service.
 pub async fn counterparts(
     conn: &mut AsyncPgConnection,
-    conversations: &[i64],
+    conversations: &[ConversationId],
     person: Uuid,
-) -> diesel::QueryResult<std::collections::HashMap<i64, Uuid>> {
+) -> diesel::QueryResult<std::collections::HashMap<ConversationId, Uuid>> {
     if conversations.is_empty() {
         return Ok(Default::default());
     }
-    let rows: Vec<(i64, Uuid)> = members::table
+    let rows: Vec<(ConversationId, Uuid)> = members::table
         .filter(members::conversation_id.eq_any(conversations))
         .filter(members::staff_side.eq(false))
         .filter(members::person_id.ne(person))

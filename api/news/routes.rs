@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{
     announce::announce_due,
-    store::{self, Draft, Item, Reader},
+    store::{self, Draft, Item, NewsId, Reader},
 };
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
@@ -36,7 +36,7 @@ const PAGE: i64 = 20;
 
 #[derive(Debug, Object)]
 pub struct NewsItem {
-    pub id: i64,
+    pub id: NewsId,
     pub title: String,
     /// Markdown subset (paragraphs, **bold**, *italic*, lists, links): render as text.
     pub body: String,
@@ -103,7 +103,7 @@ pub enum NewsState {
 
 #[derive(Debug, Object)]
 pub struct ManagedNews {
-    pub id: i64,
+    pub id: NewsId,
     pub title: String,
     pub body: String,
     pub link_url: Option<String>,
@@ -165,7 +165,7 @@ impl NewsApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        id: Path<i64>,
+        id: Path<NewsId>,
     ) -> ApiResult<Json<NewsItem>> {
         let mut conn = state.conn().await?;
         let reader = store::reader(&mut conn, caller.person_id).await?;
@@ -180,7 +180,12 @@ impl NewsApi {
         method = "post",
         operation_id = "read_news"
     )]
-    async fn read(&self, state: Data<&AppState>, caller: Caller, id: Path<i64>) -> ApiResult<Done> {
+    async fn read(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        id: Path<NewsId>,
+    ) -> ApiResult<Done> {
         let now = state.clock.now();
         let mut conn = state.conn().await?;
         let reader = store::reader(&mut conn, caller.person_id).await?;
@@ -220,7 +225,7 @@ impl NewsApi {
         let mut conn = state.conn().await?;
         let items = store::all(&mut conn, after, PAGE).await?;
         let now = state.clock.now();
-        let next_cursor = pagination::next(&items, PAGE, |i| (false, i.publish_at, i.id));
+        let next_cursor = pagination::next(&items, PAGE, |i| (false, i.publish_at, i.id.0));
         Ok(Json(ManagedPage {
             items: items
                 .into_iter()
@@ -239,7 +244,7 @@ impl NewsApi {
         body: Json<NewsDraft>,
     ) -> ApiResult<Json<ManagedNews>> {
         let item = save(&state, body.0, Save::New(staff.0)).await?;
-        tracing::info!(news = item.id, staff = %staff.0, "news published");
+        tracing::info!(news = item.id.0, staff = %staff.0, "news published");
         Ok(Json(item))
     }
 
@@ -249,7 +254,7 @@ impl NewsApi {
         &self,
         state: Data<&AppState>,
         _staff: Publisher,
-        id: Path<i64>,
+        id: Path<NewsId>,
         body: Json<NewsDraft>,
     ) -> ApiResult<Json<ManagedNews>> {
         save(&state, body.0, Save::Existing(*id)).await.map(Json)
@@ -261,7 +266,7 @@ impl NewsApi {
         &self,
         state: Data<&AppState>,
         _staff: Publisher,
-        id: Path<i64>,
+        id: Path<NewsId>,
     ) -> ApiResult<Done> {
         let mut conn = state.conn().await?;
         if store::withdraw(&mut conn, *id, state.clock.now()).await? {
@@ -275,7 +280,7 @@ impl NewsApi {
 /// A new item by this member of staff, or the item with this id.
 enum Save {
     New(Uuid),
-    Existing(i64),
+    Existing(NewsId),
 }
 
 /// Writes a checked draft and, in the same transaction, pushes whatever urgent item is now due.
@@ -304,7 +309,7 @@ async fn page(state: &AppState, reader: &Reader, cursor: Option<&str>) -> ApiRes
     let mut conn = state.conn().await?;
     let rows = store::feed(&mut conn, reader, state.clock.now(), cursor, None, PAGE).await?;
     let next_cursor = pagination::next(&rows, PAGE, |r| {
-        (r.item.pinned, r.item.publish_at, r.item.id)
+        (r.item.pinned, r.item.publish_at, r.item.id.0)
     });
     Ok(NewsPage {
         items: rows.into_iter().map(news_item).collect(),
@@ -317,7 +322,7 @@ async fn visible(
     conn: &mut diesel_async::AsyncPgConnection,
     reader: &Reader,
     now: DateTime<Utc>,
-    id: i64,
+    id: NewsId,
 ) -> ApiResult<store::FeedRow> {
     let cursor = (true, DateTime::<Utc>::MAX_UTC, i64::MAX);
     let mut rows = store::feed(conn, reader, now, Some(cursor), Some(id), 1).await?;

@@ -11,7 +11,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use crate::{
-    db::schema::{news_items as news, news_reads as reads},
+    db::{
+        schema::{news_items as news, news_reads as reads},
+        words::stored_id,
+    },
     people::model::Role,
 };
 
@@ -30,10 +33,12 @@ pub struct Draft {
     pub urgent: bool,
 }
 
+stored_id!(pub NewsId(i64): BigInt);
+
 #[derive(Debug, Clone, Queryable, Selectable, QueryableByName)]
 #[diesel(table_name = news)]
 pub struct Item {
-    pub id: i64,
+    pub id: NewsId,
     pub title: String,
     pub body: String,
     pub link_url: Option<String>,
@@ -69,7 +74,7 @@ pub async fn create(
 /// yet.
 pub async fn edit(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: NewsId,
     draft: &Draft,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Option<Item>> {
@@ -83,7 +88,7 @@ pub async fn edit(
 
 pub async fn withdraw(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: NewsId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<bool> {
     let n = update(news::table.find(id).filter(news::withdrawn_at.is_null()))
@@ -143,7 +148,7 @@ pub async fn feed(
     reader: &Reader,
     now: DateTime<Utc>,
     cursor: Option<Cursor>,
-    only: Option<i64>,
+    only: Option<NewsId>,
     limit: i64,
 ) -> diesel::QueryResult<Vec<FeedRow>> {
     let (pinned, at, id) = cursor.unwrap_or((true, DateTime::<Utc>::MAX_UTC, i64::MAX));
@@ -175,7 +180,7 @@ pub async fn feed(
 pub async fn mark_read(
     conn: &mut AsyncPgConnection,
     person: Uuid,
-    item: i64,
+    item: NewsId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     insert_into(reads::table)

@@ -19,6 +19,7 @@ use super::{
         self, Change, Previous, Slot, SourceEvent, Status, course_code, course_colour, sha256_hex,
     },
     notice::Notice,
+    store::EventId,
     store::{self, LastChange, StoredEvent, Version},
 };
 use crate::{config::Config, redis::Redis, text::fold};
@@ -244,7 +245,7 @@ impl Run<'_> {
             .iter()
             .partition(|r| stored.contains_key(&r.source.uid));
 
-        let mut linked: Vec<(i64, DateTime<Utc>)> = Vec::new();
+        let mut linked: Vec<(EventId, DateTime<Utc>)> = Vec::new();
         for r in known {
             let before = &stored[&r.source.uid];
             linked.push((before.id, r.version.slot.starts_at));
@@ -324,7 +325,7 @@ impl Run<'_> {
         new: &[&Ready<'_>],
         report: &mut Report,
         pending: &mut Pending,
-        linked: &mut Vec<(i64, DateTime<Utc>)>,
+        linked: &mut Vec<(EventId, DateTime<Utc>)>,
     ) -> diesel::QueryResult<()> {
         let added = (!self.first).then(|| LastChange {
             at: self.now,
@@ -405,7 +406,7 @@ impl Run<'_> {
     }
 }
 
-fn notice_of(event_id: i64, title: &str, slot: &Slot, change: Change) -> Notice {
+fn notice_of(event_id: EventId, title: &str, slot: &Slot, change: Change) -> Notice {
     Notice {
         event_id,
         title: title.to_string(),

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Locale, Utc};
 use chrono_tz::Tz;
 
-use super::model::Change;
+use super::{model::Change, store::EventId};
 use crate::{
     i18n::{Lang, Translated},
     push::{Category, Notification},
@@ -14,7 +14,7 @@ use crate::{
 /// One class's change, as the people concerned see it.
 #[derive(Debug, Clone)]
 pub struct Notice {
-    pub event_id: i64,
+    pub event_id: EventId,
     pub title: String,
     pub changes: Vec<Change>,
     /// When the class was (what people know), and when it is now.
@@ -177,7 +177,7 @@ mod tests {
 
     fn notice(changes: Vec<Change>, hour_now: u32) -> Notice {
         Notice {
-            event_id: 7,
+            event_id: EventId(7),
             title: "Algorithmique".into(),
             changes,
             was: PARIS
@@ -222,7 +222,7 @@ mod tests {
     fn several_changes_make_one_notification() {
         let a = notice(vec![Change::Room], 10);
         let mut b = notice(vec![Change::Cancelled], 10);
-        b.event_id = 8;
+        b.event_id = EventId(8);
         let n = notification(&[&b, &a], PARIS);
         assert_eq!(n.category, Category::Timetable);
         assert_eq!(n.body.fr.lines().count(), 2);
@@ -233,7 +233,7 @@ mod tests {
         assert_eq!(one.tag, "timetable-8");
         let many: Vec<Notice> = (0..5)
             .map(|i| Notice {
-                event_id: i,
+                event_id: EventId(i),
                 ..a.clone()
             })
             .collect();

@@ -19,6 +19,7 @@ use super::{
     changes::{self, Author, Pending},
     feed,
     model::{Change, Kind, Status, sha256_hex},
+    store::EventId,
     store::{self, LastChange, Row, Version},
 };
 use crate::{
@@ -75,7 +76,7 @@ pub struct EventChange {
 
 #[derive(Debug, Object)]
 pub struct TimetableEvent {
-    pub id: i64,
+    pub id: EventId,
     pub course_code: String,
     pub title: String,
     /// `#rrggbb`, readable with white text.
@@ -310,7 +311,7 @@ impl TimetableApi {
         &self,
         state: Data<&AppState>,
         staff: TimetableEditor,
-        id: Path<i64>,
+        id: Path<EventId>,
         body: Json<EventEdit>,
     ) -> ApiResult<Json<TimetableEvent>> {
         let rooms = checked_rooms(body.rooms.as_deref())?;
@@ -379,7 +380,7 @@ impl TimetableApi {
                 pending
                     .tell(conn, settings.tz, settings.notify_days, now)
                     .await?;
-                tracing::info!(event = stored.id, staff = %staff, "timetable event edited");
+                tracing::info!(event = stored.id.0, staff = %staff, "timetable event edited");
                 store::row(conn, stored.id)
                     .await?
                     .map(|r| Json(TimetableEvent::from(r)))

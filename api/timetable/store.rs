@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::model::{Change, Kind, Previous, Slot, Status};
+use crate::db::words::stored_id;
+
+stored_id!(pub EventId(i64): BigInt);
 use crate::db::schema::{
     calendar_feeds as feeds, course_groups, courses, group_memberships as members, people,
     programs, timetable_changes as changes, timetable_event_groups as links,
@@ -31,7 +34,7 @@ pub struct LastChange {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = ev)]
 pub struct StoredEvent {
-    pub id: i64,
+    pub id: EventId,
     pub uid: String,
     pub course_code: String,
     pub kind: Kind,
@@ -150,7 +153,7 @@ pub async fn by_uids(
 
 pub async fn by_id(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: EventId,
 ) -> diesel::QueryResult<Option<StoredEvent>> {
     ev::table
         .find(id)
@@ -213,7 +216,7 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     rows: &[(&str, &Version, Option<serde_json::Value>)],
     now: DateTime<Utc>,
-) -> diesel::QueryResult<Vec<i64>> {
+) -> diesel::QueryResult<Vec<EventId>> {
     let mut ids = Vec::with_capacity(rows.len());
     for chunk in rows.chunks(2_000) {
         let values: Vec<_> = chunk
@@ -231,7 +234,7 @@ pub async fn insert(
             insert_into(ev::table)
                 .values(values)
                 .returning(ev::id)
-                .get_results::<i64>(conn)
+                .get_results::<EventId>(conn)
                 .await?,
         );
     }
@@ -241,7 +244,7 @@ pub async fn insert(
 /// Writes a new version of an event (its last change too, when there is one).
 pub async fn update_event(
     conn: &mut AsyncPgConnection,
-    id: i64,
+    id: EventId,
     v: &Version,
     last_change: Option<&LastChange>,
     now: DateTime<Utc>,
@@ -266,7 +269,7 @@ pub fn to_json(change: &LastChange) -> serde_json::Value {
 /// Appends to the audit history.
 pub async fn record_change(
     conn: &mut AsyncPgConnection,
-    event: i64,
+    event: EventId,
     change: &LastChange,
     actor: Option<Uuid>,
 ) -> diesel::QueryResult<()> {
@@ -290,7 +293,7 @@ pub async fn record_change(
 pub async fn link_group(
     conn: &mut AsyncPgConnection,
     group: &str,
-    events: &[(i64, DateTime<Utc>)],
+    events: &[(EventId, DateTime<Utc>)],
 ) -> diesel::QueryResult<usize> {
     let mut new = 0;
     for chunk in events.chunks(5_000) {
@@ -316,7 +319,7 @@ pub async fn link_group(
 pub async fn unlink_group(
     conn: &mut AsyncPgConnection,
     group: &str,
-    event: i64,
+    event: EventId,
 ) -> diesel::QueryResult<()> {
     delete(
         links::table
@@ -328,7 +331,7 @@ pub async fn unlink_group(
     .map(drop)
 }
 
-pub async fn groups_of(conn: &mut AsyncPgConnection, event: i64) -> diesel::QueryResult<i64> {
+pub async fn groups_of(conn: &mut AsyncPgConnection, event: EventId) -> diesel::QueryResult<i64> {
     links::table
         .filter(links::event_id.eq(event))
         .count()
@@ -339,7 +342,7 @@ pub async fn groups_of(conn: &mut AsyncPgConnection, event: i64) -> diesel::Quer
 /// The copies of `starts_at` follow a move.
 pub async fn move_links(
     conn: &mut AsyncPgConnection,
-    event: i64,
+    event: EventId,
     starts_at: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     update(links::table.filter(links::event_id.eq(event)))
@@ -356,7 +359,7 @@ pub async fn move_links(
 /// The people who teach an event.
 pub async fn teachers_of(
     conn: &mut AsyncPgConnection,
-    event: i64,
+    event: EventId,
 ) -> diesel::QueryResult<Vec<Uuid>> {
     teaching::table
         .filter(teaching::event_id.eq(event))
@@ -367,7 +370,7 @@ pub async fn teachers_of(
 
 pub async fn set_teachers(
     conn: &mut AsyncPgConnection,
-    event: i64,
+    event: EventId,
     starts_at: DateTime<Utc>,
     people: &[Uuid],
 ) -> diesel::QueryResult<()> {
@@ -381,7 +384,7 @@ pub async fn set_teachers(
 /// Links teachers (person, start, event) to events, in few statements.
 pub async fn add_teachers(
     conn: &mut AsyncPgConnection,
-    rows: &[(Uuid, DateTime<Utc>, i64)],
+    rows: &[(Uuid, DateTime<Utc>, EventId)],
 ) -> diesel::QueryResult<()> {
     for chunk in rows.chunks(5_000) {
         let values: Vec<_> = chunk
@@ -404,7 +407,10 @@ pub async fn add_teachers(
 }
 
 /// The students of an event's groups and its teachers.
-pub async fn audience(conn: &mut AsyncPgConnection, event: i64) -> diesel::QueryResult<Vec<Uuid>> {
+pub async fn audience(
+    conn: &mut AsyncPgConnection,
+    event: EventId,
+) -> diesel::QueryResult<Vec<Uuid>> {
     let mut people: Vec<Uuid> = links::table
         .inner_join(members::table.on(members::group_code.eq(links::group_code)))
         .inner_join(people::table.on(people::id.eq(members::person_id)))
@@ -474,7 +480,7 @@ pub async fn set_import(
 /// An event as people read it.
 #[derive(Debug, Clone, Queryable)]
 pub struct Row {
-    pub id: i64,
+    pub id: EventId,
     pub course_code: String,
     pub title: String,
     pub colour: String,
@@ -492,7 +498,7 @@ pub struct Row {
 
 /// The events `ids`, in order, as people read them. Like every query of a person's week, a
 /// prepared statement: planning would cost more than running it.
-async fn rows(conn: &mut AsyncPgConnection, ids: &[i64]) -> diesel::QueryResult<Vec<Row>> {
+async fn rows(conn: &mut AsyncPgConnection, ids: &[EventId]) -> diesel::QueryResult<Vec<Row>> {
     ev::table
         .inner_join(courses::table)
         .filter(ev::id.eq_any(ids))
@@ -538,7 +544,7 @@ pub async fn of_person(
         .filter(teaching::starts_at.ge(from))
         .filter(teaching::starts_at.lt(to))
         .select(teaching::event_id);
-    let ids: Vec<i64> = attended.union(taught).load(conn).await?;
+    let ids: Vec<EventId> = attended.union(taught).load(conn).await?;
     rows(conn, &ids).await
 }
 
@@ -549,7 +555,7 @@ pub async fn of_group_between(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> diesel::QueryResult<Vec<Row>> {
-    let ids: Vec<i64> = links::table
+    let ids: Vec<EventId> = links::table
         .filter(links::group_code.eq(group))
         .filter(links::starts_at.ge(from))
         .filter(links::starts_at.lt(to))
@@ -559,7 +565,7 @@ pub async fn of_group_between(
     rows(conn, &ids).await
 }
 
-pub async fn row(conn: &mut AsyncPgConnection, id: i64) -> diesel::QueryResult<Option<Row>> {
+pub async fn row(conn: &mut AsyncPgConnection, id: EventId) -> diesel::QueryResult<Option<Row>> {
     Ok(rows(conn, &[id]).await?.pop())
 }
 
