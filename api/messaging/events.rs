@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 use super::{
     notify,
-    routes::ChatMessage,
     store::{self, ConversationId},
+    view::ChatMessage,
 };
 use crate::{
     accounts::store::scopes_of,
@@ -168,7 +168,7 @@ async fn missed(state: &AppState, me: Uuid, after: i64) -> ApiResult<Vec<LiveEve
     let mut conn = state.conn().await?;
     let services = scopes_of(&mut conn, me, "messages").await?;
     let rows = store::missed(&mut conn, me, &services, after, MISSED).await?;
-    let messages = super::routes::chat_messages(&mut conn, rows).await?;
+    let messages = super::view::chat_messages(&mut conn, rows).await?;
     Ok(messages
         .iter()
         .map(|m| LiveEvent::of(&message(m, false)))

@@ -8,6 +8,7 @@ pub mod notify;
 pub mod routes;
 pub mod rules;
 pub mod store;
+pub mod view;
 
 use std::collections::HashMap;
 

@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use super::{
     events::{self, LiveEvent},
-    routes::ChatMessage,
     store::{self, Conversation, Member},
+    view::ChatMessage,
 };
 use crate::{
     errors::ApiError,

@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Object, OpenApi,
+    ApiResponse, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
@@ -16,7 +15,11 @@ use uuid::Uuid;
 use super::{
     events, notify,
     rules::{self, Part, Target},
-    store::{self, Conversation, ConversationId, Kind, Message},
+    store::{self, Conversation, ConversationId, Kind},
+    view::{
+        ChatMessage, ConversationPage, ConversationView, MembershipChange, MessagePage,
+        NewConversation, NewMessage, ReadUpTo, Seen, UnreadTotal, chat_messages, view,
+    },
 };
 use crate::{
     accounts::store::scopes_of,
@@ -39,83 +42,6 @@ crate::errors::problem!(
 
 /// Conversations or messages a page.
 const PAGE: i64 = 30;
-
-#[derive(Debug, Object)]
-pub struct ChatMessage {
-    pub id: i64,
-    pub conversation_id: ConversationId,
-    pub author_id: Uuid,
-    pub author: String,
-    /// Shown as text; links may be made clickable.
-    pub body: String,
-    /// The key the sender's device chose (to match its queued copy).
-    pub client_key: String,
-    pub at: DateTime<Utc>,
-}
-
-#[derive(Debug, Object)]
-pub struct ConversationView {
-    pub id: ConversationId,
-    pub kind: Kind,
-    /// The other person, the group, or the service (for its staff: the person who wrote to it;
-    /// `service` says which).
-    pub title: String,
-    pub group_code: Option<String>,
-    pub service: Option<String>,
-    pub muted: bool,
-    pub unread: i64,
-    pub last_message: Option<ChatMessage>,
-    /// The caller answers for the service.
-    pub as_service_staff: bool,
-}
-
-#[derive(Debug, Object)]
-pub struct ConversationPage {
-    pub items: Vec<ConversationView>,
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Object)]
-pub struct MessagePage {
-    /// Newest first with `before`; oldest first with `after`.
-    pub items: Vec<ChatMessage>,
-    /// Give it as `before` for older messages; none at the beginning.
-    pub next_before: Option<i64>,
-}
-
-/// One of `person`, `group`, `service`.
-#[derive(Debug, Object)]
-pub struct NewConversation {
-    pub person: Option<Uuid>,
-    #[oai(validator(max_length = 40))]
-    pub group: Option<String>,
-    #[oai(validator(max_length = 40))]
-    pub service: Option<String>,
-}
-
-#[derive(Debug, Object)]
-pub struct NewMessage {
-    /// 4 000 characters at most by default (`messaging.max_chars`).
-    pub body: String,
-    /// Chosen by the device, one per message: sending again with it changes nothing.
-    #[oai(validator(min_length = 1, max_length = 64))]
-    pub client_key: String,
-}
-
-#[derive(Debug, Object)]
-pub struct ReadUpTo {
-    pub up_to: i64,
-}
-
-#[derive(Debug, Object)]
-pub struct MembershipChange {
-    pub muted: bool,
-}
-
-#[derive(Debug, Object)]
-pub struct UnreadTotal {
-    pub total: i64,
-}
 
 #[derive(ApiResponse)]
 pub enum Started {
@@ -555,26 +481,6 @@ async fn taking_part(
     Ok(conversation)
 }
 
-pub async fn chat_messages(
-    conn: &mut AsyncPgConnection,
-    messages: Vec<Message>,
-) -> ApiResult<Vec<ChatMessage>> {
-    let authors: Vec<Uuid> = messages.iter().map(|m| m.author_id).collect();
-    let names = crate::people::store::names(conn, &authors).await?;
-    Ok(messages
-        .into_iter()
-        .map(|m| ChatMessage {
-            author: names.get(&m.author_id).cloned().unwrap_or_default(),
-            id: m.id,
-            conversation_id: m.conversation_id,
-            author_id: m.author_id,
-            body: m.body,
-            client_key: m.client_key,
-            at: m.created_at,
-        })
-        .collect())
-}
-
 /// Tells the person's devices their unread counts once their place in a conversation changed.
 async fn tell_unread(
     conn: &mut AsyncPgConnection,
@@ -588,30 +494,4 @@ async fn tell_unread(
     let event = events::unread(conversation, unread, total);
     notify::tell(&state.redis, me, &event).await;
     Ok(())
-}
-
-/// What the caller's list knows of their place in a conversation.
-struct Seen {
-    muted: bool,
-    unread: i64,
-    staff: bool,
-}
-
-fn view(
-    c: Conversation,
-    title: String,
-    last_message: Option<ChatMessage>,
-    seen: Seen,
-) -> ConversationView {
-    ConversationView {
-        kind: c.kind,
-        id: c.id,
-        title,
-        group_code: c.group_code,
-        service: c.service,
-        muted: seen.muted,
-        unread: seen.unread,
-        last_message,
-        as_service_staff: seen.staff,
-    }
 }
