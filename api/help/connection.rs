@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::{
     model::RegistrarMatch,
     model::{self, MESSAGE, MESSAGE_MAX, SUBJECT, SUBJECT_MAX},
-    routes::{category, lang_code},
+    model::{category, lang_code},
     store::{self, Contact, Filed, HelpRequestId},
 };
 use crate::{

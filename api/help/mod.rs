@@ -9,6 +9,8 @@ pub mod model;
 pub mod notices;
 pub mod routes;
 pub mod store;
+pub mod view;
+pub mod workflow;
 
 /// The help desk's operations.
 pub type Api = (routes::HelpApi, connection::ConnectionApi);

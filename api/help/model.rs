@@ -3,7 +3,12 @@
 use chrono::{DateTime, Duration, Utc};
 use poem_openapi::Enum;
 
-use crate::{db::words::stored_word, errors::ApiError, i18n::Translated};
+use crate::{
+    config::{Config, HelpCategory},
+    db::words::stored_word,
+    errors::ApiError,
+    i18n::{Lang, Translated},
+};
 
 crate::errors::problem!(
     INVALID_HELP_REQUEST,
@@ -38,6 +43,32 @@ crate::errors::problem!(
 pub const SUBJECT_MAX: usize = 200;
 /// The longest message, in characters.
 pub const MESSAGE_MAX: usize = 10_000;
+
+/// A refusal of what someone typed, with why.
+pub fn invalid(fr: &str, en: &str) -> ApiError {
+    ApiError::new(INVALID_HELP_REQUEST).with_detail(Translated {
+        fr: fr.into(),
+        en: en.into(),
+    })
+}
+
+/// A category of the configuration, or a clear refusal.
+pub fn category<'a>(config: &'a Config, code: &str) -> Result<&'a HelpCategory, ApiError> {
+    config.help.category(code).ok_or_else(|| {
+        invalid(
+            "Catégorie inconnue : choisissez-en une dans la liste.",
+            "Unknown category: choose one from the list.",
+        )
+    })
+}
+
+/// The language of a request, as stored.
+pub fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "fr",
+        Lang::En => "en",
+    }
+}
 
 stored_word! {
     #[derive(Enum)]

@@ -1,28 +1,29 @@
 //! `/api/me/help-requests` (a person's own requests), `/api/help-requests/{id}` (one request, for
 //! its requester and its queue's staff; 404 for anyone else), `/api/help/queues…` (staff).
 
-use chrono::{DateTime, NaiveDate, Utc};
-use diesel_async::{AsyncConnection, AsyncPgConnection};
+use diesel_async::AsyncConnection;
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, Object, OpenApi,
+    ApiResponse, OpenApi,
     param::{Path, Query},
     payload::Json,
 };
-use uuid::Uuid;
 
 use super::{
     model::{
-        self, Entry, INVALID_HELP_REQUEST, MESSAGE, MESSAGE_MAX, MessageKind, RegistrarMatch,
-        SUBJECT, SUBJECT_MAX, Status, Viewer,
+        self, Entry, MESSAGE, MESSAGE_MAX, SUBJECT, SUBJECT_MAX, Status, Viewer, category, invalid,
+        lang_code,
     },
-    notices::{self, Update},
-    store::{self, Change, Filed, HelpRequestId, QueueFilter, Request},
+    store::{self, Filed, HelpRequestId, QueueFilter},
+    view::{
+        Assignee, HelpCategoryInfo, HelpQueue, HelpReply, HelpRequestChange, HelpRequestDetail,
+        HelpRequestPage, NewHelpRequest, StatusCounts, detail, reread, summaries,
+    },
+    workflow::{Action, change, locked, settable, viewer_of},
 };
 use crate::{
-    config::{Config, HelpCategory},
     errors::{ApiError, ApiResult, NOT_FOUND},
-    i18n::{Lang, Translated},
+    i18n::Lang,
     limits::{self, Limit},
     pagination,
     sessions::Caller,
@@ -34,127 +35,6 @@ const PAGE: i64 = 20;
 /// Help requests filed, and replies written, by one person.
 const REQUESTS_PER_PERSON: Limit = Limit::per_hour("help-file", 10);
 const REPLIES_PER_PERSON: Limit = Limit::per_hour("help-reply", 60);
-
-#[derive(Debug, Object)]
-pub struct HelpCategoryInfo {
-    pub code: String,
-    pub label: String,
-}
-
-#[derive(Debug, Object)]
-pub struct NewHelpRequest {
-    #[oai(validator(max_length = 40))]
-    pub category: String,
-    /// 200 characters at most (longer is refused with a message saying so).
-    pub subject: String,
-    /// 10 000 characters at most; shown as text.
-    pub message: String,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpMessage {
-    pub id: i64,
-    pub kind: MessageKind,
-    /// Written or done by the requester (else by staff).
-    pub from_requester: bool,
-    pub author: Option<String>,
-    /// Shown as text, never as HTML.
-    pub body: Option<String>,
-    pub status: Option<Status>,
-    pub at: DateTime<Utc>,
-}
-
-/// What a person who could not log in said about themselves (staff only).
-#[derive(Debug, Object)]
-pub struct ConnectionDetails {
-    pub number: String,
-    pub family_name: String,
-    pub given_name: String,
-    pub birth_date: NaiveDate,
-    /// Confirmed by a code sent to it.
-    pub email: String,
-    /// Whether the details match a registrar record.
-    pub registrar: RegistrarMatch,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpRequestSummary {
-    pub id: HelpRequestId,
-    pub category: String,
-    pub category_label: String,
-    pub subject: String,
-    pub status: Status,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// Staff answered or changed it since the requester last opened it.
-    pub unread: bool,
-    /// Who asked (their names as given, for connection assistance).
-    pub requester: Option<String>,
-    pub assignee: Option<String>,
-    /// The caller handles it.
-    pub assigned_to_me: bool,
-    /// Filed without an account (connection assistance).
-    pub connection: bool,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpRequestDetail {
-    #[oai(flatten)]
-    pub summary: HelpRequestSummary,
-    pub viewer: Viewer,
-    /// The requester may reopen it until then (resolved requests).
-    pub reopen_until: Option<DateTime<Utc>>,
-    pub messages: Vec<HelpMessage>,
-    pub connection_details: Option<ConnectionDetails>,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpRequestPage {
-    pub items: Vec<HelpRequestSummary>,
-    /// Give it as `cursor` for the next page; none at the end.
-    pub next_cursor: Option<String>,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpReply {
-    /// 10 000 characters at most; shown as text.
-    pub body: String,
-    /// A note for the queue's staff only.
-    #[oai(default)]
-    pub internal: bool,
-    /// Staff: the status to set with it (otherwise a new request goes to "in progress").
-    pub status: Option<Status>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename = "HelpAssignee", rename_all = "snake_case")]
-pub enum Assignee {
-    Me,
-    Nobody,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpRequestChange {
-    pub status: Option<Status>,
-    pub assignee: Option<Assignee>,
-}
-
-#[derive(Debug, Object)]
-pub struct StatusCounts {
-    pub new: i64,
-    pub in_progress: i64,
-    pub waiting: i64,
-    pub resolved: i64,
-    pub closed: i64,
-}
-
-#[derive(Debug, Object)]
-pub struct HelpQueue {
-    pub code: String,
-    /// The categories it answers, in the caller's language.
-    pub categories: Vec<String>,
-    pub counts: StatusCounts,
-}
 
 #[derive(ApiResponse)]
 pub enum FiledRequest {
@@ -523,241 +403,9 @@ impl HelpApi {
     }
 }
 
-fn invalid(fr: &str, en: &str) -> ApiError {
-    ApiError::new(INVALID_HELP_REQUEST).with_detail(Translated {
-        fr: fr.into(),
-        en: en.into(),
-    })
-}
-
-/// A category of the configuration, or a clear refusal.
-pub fn category<'a>(config: &'a Config, code: &str) -> Result<&'a HelpCategory, ApiError> {
-    config.help.category(code).ok_or_else(|| {
-        invalid(
-            "Catégorie inconnue : choisissez-en une dans la liste.",
-            "Unknown category: choose one from the list.",
-        )
-    })
-}
-
-/// A status staff may set ("new" is where requests start, not where they go back).
-fn settable(status: Status) -> Result<Status, ApiError> {
-    if status == Status::New {
-        Err(invalid(
-            "Une demande ne peut pas redevenir « nouvelle ».",
-            "A request cannot become “new” again.",
-        ))
-    } else {
-        Ok(status)
-    }
-}
-
-pub fn lang_code(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Fr => "fr",
-        Lang::En => "en",
-    }
-}
-
 fn after(cursor: Option<&str>) -> Result<Option<store::Cursor>, ApiError> {
     Ok(cursor
         .map(pagination::decode)
         .transpose()?
         .map(|(_, at, id)| (at, id)))
-}
-
-/// How this person sees the request: as staff of its queue, as its requester, or not at all.
-async fn viewer_of(
-    conn: &mut AsyncPgConnection,
-    person: Uuid,
-    request: &Request,
-) -> diesel::QueryResult<Option<Viewer>> {
-    if store::queues_of(conn, person)
-        .await?
-        .contains(&request.queue)
-    {
-        Ok(Some(Viewer::Staff))
-    } else if request.requester_id == Some(person) {
-        Ok(Some(Viewer::Requester))
-    } else {
-        Ok(None)
-    }
-}
-
-/// The request locked for a change, if this person may see it.
-async fn locked(
-    conn: &mut AsyncPgConnection,
-    person: Uuid,
-    id: HelpRequestId,
-) -> Result<(Request, Viewer), ApiError> {
-    let request = store::lock(conn, id)
-        .await?
-        .ok_or(ApiError::new(NOT_FOUND))?;
-    let viewer = viewer_of(conn, person, &request)
-        .await?
-        .ok_or(ApiError::new(NOT_FOUND))?;
-    Ok((request, viewer))
-}
-
-/// What someone does to a request: who, seeing it as whom, the status it gets, and the reply
-/// staff wrote with it if any.
-struct Action<'a> {
-    by: Uuid,
-    viewer: Viewer,
-    status: Status,
-    staff_reply: Option<&'a str>,
-}
-
-/// Sets the status (recorded in the thread when it changes) and tells the requester what staff
-/// did: a reply, a status change, or both in one notice.
-async fn change(
-    conn: &mut AsyncPgConnection,
-    config: &Config,
-    request: &Request,
-    Action {
-        by,
-        viewer,
-        status,
-        staff_reply,
-    }: Action<'_>,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let changed = status != request.status;
-    if changed {
-        store::add(conn, request.id, Some(by), Entry::Status(status), now).await?;
-    }
-    let by_staff = viewer == Viewer::Staff && (changed || staff_reply.is_some());
-    let next = Change {
-        status,
-        assignee: request.assignee_id,
-        by_staff,
-    };
-    store::apply(conn, request, &next, now).await?;
-    if by_staff {
-        let update = Update {
-            reply: staff_reply,
-            status: changed.then_some(status),
-        };
-        notices::tell_requester(conn, config, request, &update, now).await?;
-    }
-    Ok(())
-}
-
-/// The request as it is after a change.
-/// Who reads an answer: its language and the caller.
-type Reader = (Lang, Uuid);
-
-async fn reread(
-    conn: &mut AsyncPgConnection,
-    config: &Config,
-    reader: Reader,
-    id: HelpRequestId,
-    viewer: Viewer,
-) -> ApiResult<Json<HelpRequestDetail>> {
-    let request = store::find(conn, id)
-        .await?
-        .ok_or(ApiError::new(NOT_FOUND))?;
-    detail(conn, config, reader, request, viewer)
-        .await
-        .map(Json)
-}
-
-async fn summaries(
-    conn: &mut AsyncPgConnection,
-    config: &Config,
-    (lang, me): Reader,
-    rows: Vec<Request>,
-) -> ApiResult<Vec<HelpRequestSummary>> {
-    let people: Vec<Uuid> = rows
-        .iter()
-        .flat_map(|r| [r.requester_id, r.assignee_id])
-        .flatten()
-        .collect();
-    let names = crate::people::store::names(conn, &people).await?;
-    let ids: Vec<HelpRequestId> = rows
-        .iter()
-        .filter(|r| r.requester_id.is_none())
-        .map(|r| r.id)
-        .collect();
-    let contacts = store::contacts_of(conn, &ids).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let requester = match r.requester_id {
-                Some(p) => names.get(&p).cloned(),
-                None => contacts
-                    .get(&r.id)
-                    .map(|c| format!("{} {}", c.given_name, c.family_name)),
-            };
-            HelpRequestSummary {
-                category_label: config
-                    .help
-                    .category(&r.category)
-                    .map_or(r.category.clone(), |c| c.label(lang).to_string()),
-                unread: r.unread(),
-                status: r.status,
-                assignee: r.assignee_id.and_then(|p| names.get(&p).cloned()),
-                assigned_to_me: r.assignee_id == Some(me),
-                connection: r.requester_id.is_none(),
-                id: r.id,
-                category: r.category,
-                subject: r.subject,
-                created_at: r.created_at,
-                updated_at: r.updated_at,
-                requester,
-            }
-        })
-        .collect())
-}
-
-async fn detail(
-    conn: &mut AsyncPgConnection,
-    config: &Config,
-    reader: Reader,
-    request: Request,
-    viewer: Viewer,
-) -> ApiResult<HelpRequestDetail> {
-    let staff = viewer == Viewer::Staff;
-    let thread = store::thread(conn, request.id, staff).await?;
-    let authors: Vec<Uuid> = thread.iter().filter_map(|m| m.author_id).collect();
-    let names = crate::people::store::names(conn, &authors).await?;
-    let connection_details = match (staff, request.requester_id) {
-        (true, None) => store::contact(conn, request.id)
-            .await?
-            .map(|c| ConnectionDetails {
-                number: c.number,
-                family_name: c.family_name,
-                given_name: c.given_name,
-                birth_date: c.birth_date,
-                email: c.email,
-                registrar: c.registrar,
-            }),
-        _ => None,
-    };
-    let reopen_until =
-        model::reopen_until(request.status, request.resolved_at, config.help.reopen_days);
-    let requester = request.requester_id;
-    let messages = thread
-        .into_iter()
-        .map(|m| HelpMessage {
-            id: m.id,
-            kind: m.kind,
-            from_requester: m.author_id == requester,
-            author: m.author_id.and_then(|a| names.get(&a).cloned()),
-            body: m.body,
-            status: m.status,
-            at: m.created_at,
-        })
-        .collect();
-    let summary = summaries(conn, config, reader, vec![request])
-        .await?
-        .pop()
-        .ok_or(ApiError::new(NOT_FOUND))?;
-    Ok(HelpRequestDetail {
-        summary,
-        viewer,
-        reopen_until,
-        messages,
-        connection_details,
-    })
 }
