@@ -46,6 +46,7 @@ export const CONFIG = {
   time_zone: 'Europe/Paris',
   campuses: [{ code: 'grandmont', name: 'Campus Grandmont', city: 'Tours' }],
   secretariat: [{ name: 'Scolarité centrale', email: 'scolarite@univ-tours.fr', phone: '+33247366600', hours: 'Lun.–ven. 9h–17h' }],
+  message_max_chars: 4000,
 };
 
 export const ME = {
