@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { accounts, type Outcome } from '../api/accounts';
+import { accounts } from '../api/accounts';
+import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 import { Dialog } from '../components/Dialog';
 import { Button, PasswordField, ProblemAlert } from '../components/Form';

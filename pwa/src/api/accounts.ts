@@ -1,10 +1,7 @@
 // The accounts API (issue 3): one function per call, each answering an Outcome so that
 // screens never deal with exceptions. Types follow /api's OpenAPI document.
-import { api } from './client';
+import { api, typed } from './client';
 import type { components } from './schema';
-import { NETWORK_FAILURE, toFailure, type Failure } from './problems';
-
-export type Outcome<T> = { ok: true; data: T } | { ok: false; failure: Failure };
 
 // ---- Types of the accounts API -------------------------------------------------------------
 // Generated from the server's OpenAPI document where it already describes them.
@@ -29,31 +26,6 @@ export type PersonAccount = Schemas['PersonAccount'];
 export type PersonAccountDetail = Schemas['PersonAccountDetail'];
 
 // ---- Calls -----------------------------------------------------------------------------------
-
-interface Answer {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-
-/** Run a call: data on success (undefined for 204), a Failure otherwise, never a throw. */
-export async function run<T>(call: () => Promise<Answer>): Promise<Outcome<T>> {
-  let answer: Answer;
-  try {
-    answer = await call();
-  } catch {
-    return { ok: false, failure: NETWORK_FAILURE };
-  }
-  if (answer.response.ok) return { ok: true, data: answer.data as T };
-  return { ok: false, failure: toFailure(answer.error, answer.response) };
-}
-
-/** The success type of a typed openapi-fetch call (void for 204). */
-type Success<A> = Extract<A, { error?: never }> extends { data?: infer D } ? NonNullable<D> : never;
-type DataOf<A> = [Success<A>] extends [never] ? void : Success<A>;
-
-/** Run a call typed by the generated document. */
-export const typed = <A extends Answer>(call: () => Promise<A>) => run<DataOf<A>>(call);
 
 const person = (person_id: string) => ({ path: { person_id } });
 

@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { getLang } from '../i18n';
-import { PROBLEM_PREFIX } from './problems';
+import { NETWORK_FAILURE, PROBLEM_PREFIX, toFailure, type Failure } from './problems';
 import type { components, paths } from './schema';
 
 // Types come from schema.d.ts, generated from openapi.json by `npm run gen:api`.
@@ -82,3 +82,33 @@ api.use(
     },
   }),
 );
+
+// ---- Calls answer an Outcome -----------------------------------------------------------------
+// Every API module (accounts.ts, news.ts…) wraps its calls so that screens never deal with exceptions.
+
+export type Outcome<T> = { ok: true; data: T } | { ok: false; failure: Failure };
+
+interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/** Run a call: data on success (undefined for 204), a Failure otherwise, never a throw. */
+export async function run<T>(call: () => Promise<Answer>): Promise<Outcome<T>> {
+  let answer: Answer;
+  try {
+    answer = await call();
+  } catch {
+    return { ok: false, failure: NETWORK_FAILURE };
+  }
+  if (answer.response.ok) return { ok: true, data: answer.data as T };
+  return { ok: false, failure: toFailure(answer.error, answer.response) };
+}
+
+/** The success type of a typed openapi-fetch call (void for 204). */
+type Success<A> = Extract<A, { error?: never }> extends { data?: infer D } ? NonNullable<D> : never;
+type DataOf<A> = [Success<A>] extends [never] ? void : Success<A>;
+
+/** Run a call typed by the generated document. */
+export const typed = <A extends Answer>(call: () => Promise<A>) => run<DataOf<A>>(call);

@@ -1,8 +1,7 @@
 // The help requests API (« Assistance »): one function per call, each answering an Outcome (like
 // accounts.ts). A person's own requests, one request's thread (its requester and its queue's
 // staff; 404 for anyone else), the staff's queues, and connection assistance without an account.
-import { typed } from './accounts';
-import { api } from './client';
+import { api, typed } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];

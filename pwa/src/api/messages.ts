@@ -2,8 +2,7 @@
 // accounts.ts). The person's conversations, a conversation's messages (older pages with
 // `before`, what was missed with `after`), sending (idempotent by `client_key`), marking read,
 // muting, leaving a group, blocking a person, and the unread total of the tab's badge.
-import { typed } from './accounts';
-import { api } from './client';
+import { api, typed } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];

@@ -1,7 +1,6 @@
 // The news API (reading side): one function per call, each answering an Outcome (like accounts.ts).
 // Signed in, the caller's feed (with read markers); before login, the public feed.
-import { typed } from './accounts';
-import { api } from './client';
+import { api, typed } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];

@@ -1,6 +1,5 @@
 // The notifications API (issue 4): one function per call, each answering an Outcome.
-import { typed } from './accounts';
-import { api } from './client';
+import { api, typed } from './client';
 import type { components } from './schema';
 
 type Schemas = components['schemas'];

@@ -1,8 +1,7 @@
 // The timetable API: one function per call, each answering an Outcome (like accounts.ts).
 // GET /api/me/timetable is conditional: the stored copy's ETag goes in If-None-Match and a 304
 // means the copy is still right (see src/timetable/weeks.ts, which keeps it offline).
-import { typed, type Outcome } from './accounts';
-import { api } from './client';
+import { api, typed, type Outcome } from './client';
 import { NETWORK_FAILURE, toFailure } from './problems';
 import type { components } from './schema';
 

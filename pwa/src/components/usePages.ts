@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Outcome } from '../api/accounts';
+import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 
 export interface Pages<T> {

@@ -10,6 +10,7 @@ import { PagedList } from '../components/PagedList';
 import { usePages } from '../components/usePages';
 import { useI18n } from '../i18n';
 import { formatShortDateTime } from '../i18n/format';
+import { findConversation, forgetConversation, knownConversation, rememberConversation } from '../messages/conversations';
 import { liveConnected, onLive, setOpenThread } from '../messages/live';
 import { deleteQueued, delivered, flushOutbox, hasPending, onSent, queueMessage, retryLater, transient, useOutbox, type Queued } from '../messages/outbox';
 import { MessageText } from '../messages/text';
@@ -17,15 +18,6 @@ import { refreshUnread } from '../messages/unread';
 import { navigate } from '../router';
 
 export const conversationPath = (id: number) => `/messages/${id}`;
-
-/** The conversations seen in the list, so that a thread opened from it knows its title and kind. */
-const known = new Map<number, Conversation>();
-export function rememberConversation(c: Conversation): void {
-  known.set(c.id, c);
-}
-export function forgetConversations(): void {
-  known.clear();
-}
 
 /** A new key for a message (the server answers the first copy again for a key already used). */
 export function newClientKey(): string {
@@ -314,23 +306,6 @@ export function mergeMessages(list: ChatMessage[], added: ChatMessage[]): ChatMe
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }
 
-/** Find a conversation's view: from the list already seen, else from the list's first pages. */
-async function findConversation(id: number): Promise<Conversation | null> {
-  const seen = known.get(id);
-  if (seen) return seen;
-  let cursor: string | null = null;
-  for (let i = 0; i < 5; i++) {
-    const outcome = await messages.conversations(cursor);
-    if (!outcome.ok) return null;
-    outcome.data.items.forEach(rememberConversation);
-    const found = outcome.data.items.find((c) => c.id === id);
-    if (found) return found;
-    cursor = outcome.data.next_cursor ?? null;
-    if (!cursor) return null;
-  }
-  return null;
-}
-
 function Bubble({ m, own, group }: { m: ChatMessage; own: boolean; group: boolean }) {
   const { t, lang } = useI18n();
   return (
@@ -380,7 +355,7 @@ export function MessageThread({ id }: { id: number }) {
   const { t } = useI18n();
   const auth = useAuth();
   const me = auth.status === 'signed-in' ? auth.me.person_id : null;
-  const [conversation, setConversation] = useState<Conversation | null>(known.get(id) ?? null);
+  const [conversation, setConversation] = useState<Conversation | null>(knownConversation(id));
   const [list, setList] = useState<ChatMessage[]>([]);
   const [before, setBefore] = useState<number | null>(null);
   const [loading, setLoading] = useState(true);
@@ -541,7 +516,7 @@ export function MessageThread({ id }: { id: number }) {
     setActionFailure(null);
     const outcome = await messages.leave(id);
     if (!outcome.ok) return setActionFailure(outcome.failure);
-    known.delete(id);
+    forgetConversation(id);
     void refreshUnread();
     navigate('/messages', { replace: true });
   };

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { accounts, type Outcome, type PersonAccount, type PersonAccountDetail, type SuspensionReason } from '../api/accounts';
+import { accounts, type PersonAccount, type PersonAccountDetail, type SuspensionReason } from '../api/accounts';
+import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 import { withReauth } from '../accounts/reauth';
 import { Dialog } from '../components/Dialog';

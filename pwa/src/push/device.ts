@@ -3,7 +3,7 @@
 // off, forget at sign-out, check at start-up). The browser's push APIs sit behind
 // `PushBrowser` so that the unit tests can replace them.
 import { useEffect, useState } from 'preact/hooks';
-import type { Outcome } from '../api/accounts';
+import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 import { push, type DeviceSubscription } from '../api/push';
 import { getLang, onLangChange } from '../i18n';

@@ -3,7 +3,7 @@
 // was fetched when the server cannot be reached. The neighbouring weeks (last week and the next
 // two) are fetched after the one shown, so that they are there offline too.
 import { useEffect, useState } from 'preact/hooks';
-import type { Outcome } from '../api/accounts';
+import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 import { myTimetable, type Timetable, type TimetableEvent } from '../api/timetable';
 import { useOnline } from '../online';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { parseLive, stopLive } from '../../src/messages/live';
-import { forgetConversations } from '../../src/pages/Messages';
+import { forgetConversations } from '../../src/messages/conversations';
 import { startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, type Handler, type Reply } from './api-mock';
 import { $, $$, flush, mount, unmount, openApp } from './dom';

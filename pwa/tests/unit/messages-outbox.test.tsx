@@ -12,7 +12,7 @@ import { setLang } from '../../src/i18n';
 import { stopLive } from '../../src/messages/live';
 import { forgetOutbox, queued, setOutboxBackend, type Queued } from '../../src/messages/outbox';
 import { memoryRecords, type RecordBackend } from '../../src/offline/records';
-import { forgetConversations } from '../../src/pages/Messages';
+import { forgetConversations } from '../../src/messages/conversations';
 import { startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
 import { $, $$, click, flush, mount, type, unmount, openApp } from './dom';

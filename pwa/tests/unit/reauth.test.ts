@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { Outcome } from '../../src/api/accounts';
+import type { Outcome } from '../../src/api/client';
 import { CANCELLED, withReauth } from '../../src/accounts/reauth';
 
 const needed: Outcome<string> = { ok: false, failure: { slug: 'reauthentication-required', status: 403 } };
