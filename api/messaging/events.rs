@@ -12,18 +12,18 @@ use poem_openapi::{
     OpenApi,
     param::Header,
     payload::EventStream,
-    registry::MetaSchemaRef,
+    registry::{MetaSchemaRef, Registry},
     types::{ToJSON, Type},
 };
 use redis::AsyncCommands;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use super::{
     notify,
     store::{self, ConversationId},
-    view::ChatMessage,
+    view::{ChatMessage, LiveUpdate, MessageEvent, ReadEvent, UnreadEvent},
 };
 use crate::{
     accounts::store::scopes_of,
@@ -38,20 +38,32 @@ const ONLINE_BEATS: u64 = 3;
 /// Missed messages given on reconnection at most (the client re-fetches beyond).
 const MISSED: i64 = 200;
 
-/// A new message; `counted` when it adds one to the receiving person's unread total (not
-/// theirs, conversation not muted). Replayed ones are not: a reconnecting device asks the total.
-pub fn message(m: &ChatMessage, counted: bool) -> Value {
-    json!({"type": "message", "message": m.to_json(), "counted": counted})
+/// A new message (see [`MessageEvent`]).
+pub fn message(message: &ChatMessage, counted: bool) -> Value {
+    encoded(LiveUpdate::Message(MessageEvent {
+        message: message.clone(),
+        counted,
+    }))
 }
 
-/// A person's unread counts after they read, muted or left a conversation (for their other
-/// devices).
-pub fn unread(conversation: ConversationId, unread: i64, total: i64) -> Value {
-    json!({"type": "unread", "conversation_id": conversation, "unread": unread, "total": total})
+pub fn unread(conversation_id: ConversationId, unread: i64, total: i64) -> Value {
+    encoded(LiveUpdate::Unread(UnreadEvent {
+        conversation_id,
+        unread,
+        total,
+    }))
 }
 
-pub fn read(conversation: ConversationId, person: Uuid, up_to: i64) -> Value {
-    json!({"type": "read", "conversation_id": conversation, "person_id": person, "up_to": up_to})
+pub fn read(conversation_id: ConversationId, person_id: Uuid, up_to: i64) -> Value {
+    encoded(LiveUpdate::Read(ReadEvent {
+        conversation_id,
+        person_id,
+        up_to,
+    }))
+}
+
+fn encoded(update: LiveUpdate) -> Value {
+    update.to_json().unwrap_or_default()
 }
 
 /// An event as it travels between instances and to devices: its SSE type and id, and its data
@@ -97,18 +109,22 @@ impl LiveEvent {
     }
 }
 
-/// Documented as its data: any JSON.
+/// Documented as its data: a [`LiveUpdate`].
 impl Type for LiveEvent {
     const IS_REQUIRED: bool = true;
     type RawValueType = Self;
     type RawElementValueType = Self;
 
     fn name() -> Cow<'static, str> {
-        Value::name()
+        LiveUpdate::name()
     }
 
     fn schema_ref() -> MetaSchemaRef {
-        Value::schema_ref()
+        LiveUpdate::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        LiveUpdate::register(registry);
     }
 
     fn as_raw_value(&self) -> Option<&Self> {
@@ -220,7 +236,22 @@ fn heartbeat(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    #[test]
+    fn each_live_event_names_its_type_beside_its_fields() {
+        let person = Uuid::nil();
+        assert_eq!(
+            read(ConversationId(3), person, 41),
+            json!({"type": "read", "conversation_id": 3, "person_id": person, "up_to": 41})
+        );
+        assert_eq!(
+            unread(ConversationId(3), 2, 9),
+            json!({"type": "unread", "conversation_id": 3, "unread": 2, "total": 9})
+        );
+    }
 
     #[test]
     fn an_event_crosses_the_wire_as_its_type_id_and_data() {

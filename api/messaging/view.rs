@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use poem_openapi::Object;
+use poem_openapi::{Object, Union};
 use uuid::Uuid;
 
 use super::store::{Conversation, ConversationId, Kind, Message};
 use crate::errors::ApiResult;
 
-#[derive(Debug, Object)]
+#[derive(Debug, Clone, Object)]
 pub struct ChatMessage {
     pub id: i64,
     pub conversation_id: ConversationId,
@@ -130,4 +130,41 @@ pub fn view(
         last_message,
         as_service_staff: seen.staff,
     }
+}
+
+/// A new message; `counted` when it adds one to the receiving person's unread total (not
+/// theirs, conversation not muted). Replayed ones are not: a reconnecting device asks the total.
+#[derive(Debug, Object)]
+pub struct MessageEvent {
+    pub message: ChatMessage,
+    pub counted: bool,
+}
+
+/// Someone in the conversation read it up to a message.
+#[derive(Debug, Object)]
+pub struct ReadEvent {
+    pub conversation_id: ConversationId,
+    pub person_id: Uuid,
+    pub up_to: i64,
+}
+
+/// A person's unread counts after they read, muted or left a conversation (for their other
+/// devices).
+#[derive(Debug, Object)]
+pub struct UnreadEvent {
+    pub conversation_id: ConversationId,
+    pub unread: i64,
+    pub total: i64,
+}
+
+/// A live event of `GET /api/me/events`, its SSE type in `type`.
+#[derive(Debug, Union)]
+#[oai(discriminator_name = "type")]
+pub enum LiveUpdate {
+    #[oai(mapping = "message")]
+    Message(MessageEvent),
+    #[oai(mapping = "read")]
+    Read(ReadEvent),
+    #[oai(mapping = "unread")]
+    Unread(UnreadEvent),
 }

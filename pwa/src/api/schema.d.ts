@@ -1605,6 +1605,32 @@ export interface components {
         HelpViewer: "requester" | "staff";
         /** @enum {string} */
         Kind: "cm" | "td" | "tp" | "exam" | "other";
+        /** @description A live event of `GET /api/me/events`, its SSE type in `type`. */
+        LiveUpdate: components["schemas"]["LiveUpdate_MessageEvent"] | components["schemas"]["LiveUpdate_ReadEvent"] | components["schemas"]["LiveUpdate_UnreadEvent"];
+        /** @description A live event of `GET /api/me/events`, its SSE type in `type`. */
+        LiveUpdate_MessageEvent: {
+            /**
+             * @example message
+             * @enum {string}
+             */
+            type: "message";
+        } & components["schemas"]["MessageEvent"];
+        /** @description A live event of `GET /api/me/events`, its SSE type in `type`. */
+        LiveUpdate_ReadEvent: {
+            /**
+             * @example read
+             * @enum {string}
+             */
+            type: "read";
+        } & components["schemas"]["ReadEvent"];
+        /** @description A live event of `GET /api/me/events`, its SSE type in `type`. */
+        LiveUpdate_UnreadEvent: {
+            /**
+             * @example unread
+             * @enum {string}
+             */
+            type: "unread";
+        } & components["schemas"]["UnreadEvent"];
         /** LoginOutcome */
         LoginOutcome: {
             status: components["schemas"]["LoginStatus"];
@@ -1667,6 +1693,15 @@ export interface components {
         /** MembershipChange */
         MembershipChange: {
             muted: boolean;
+        };
+        /**
+         * MessageEvent
+         * @description A new message; `counted` when it adds one to the receiving person's unread total (not
+         *     theirs, conversation not muted). Replayed ones are not: a reconnecting device asks the total.
+         */
+        MessageEvent: {
+            message: components["schemas"]["ChatMessage"];
+            counted: boolean;
         };
         /** MessagePage */
         MessagePage: {
@@ -1893,6 +1928,18 @@ export interface components {
             start: string;
             end: string;
         };
+        /**
+         * ReadEvent
+         * @description Someone in the conversation read it up to a message.
+         */
+        ReadEvent: {
+            /** Format: int64 */
+            conversation_id: number;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: int64 */
+            up_to: number;
+        };
         /** ReadUpTo */
         ReadUpTo: {
             /** Format: int64 */
@@ -2072,6 +2119,19 @@ export interface components {
             name: string;
             short_name: string;
             website: string;
+        };
+        /**
+         * UnreadEvent
+         * @description A person's unread counts after they read, muted or left a conversation (for their other
+         *     devices).
+         */
+        UnreadEvent: {
+            /** Format: int64 */
+            conversation_id: number;
+            /** Format: int64 */
+            unread: number;
+            /** Format: int64 */
+            total: number;
         };
         /** UnreadTotal */
         UnreadTotal: {
@@ -4507,7 +4567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown[];
+                    "text/event-stream": components["schemas"]["LiveUpdate"][];
                 };
             };
             /** @description A problem (RFC 9457), with a translated title */

@@ -6,14 +6,12 @@
 // at once), and set from `unread` events (sent after this person read, muted or left a
 // conversation, on any of their devices).
 import type { ChatMessage } from '../api/messages';
+import type { components } from '../api/schema';
 import { addUnread, refreshUnread, setUnread } from './unread';
 
-export type LiveEvent =
-  | { type: 'message'; message: ChatMessage; counted: boolean }
-  | { type: 'read'; conversation_id: number; person_id: string; up_to: number }
-  | { type: 'unread'; conversation_id: number; unread: number; total: number }
-  /** The stream (re)opened: what may have been missed can be asked again. */
-  | { type: 'open' };
+/** What the server sends (its OpenAPI `LiveUpdate`), or the stream (re)opened: what may have
+ * been missed can be asked again. */
+export type LiveEvent = components['schemas']['LiveUpdate'] | { type: 'open' };
 
 const listeners = new Set<(event: LiveEvent) => void>();
 let source: EventSource | null = null;
