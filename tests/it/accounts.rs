@@ -36,9 +36,8 @@ async fn nth_code(app: &TestApp, phone: &str, nth: usize) -> String {
         .to_string()
 }
 
-async fn events(app: &TestApp, who: &Signed) -> Vec<String> {
-    let list =
-        ok_json(call(app, Method::GET, "/api/me/security-events", None, Some(who)).await).await;
+async fn events(who: &Signed) -> Vec<String> {
+    let list = who.get_ok("/api/me/security-events").await;
     list.as_array()
         .unwrap()
         .iter()
@@ -142,10 +141,10 @@ async fn a_student_activates_by_sms_code_then_logs_in() {
 
     // Either the identifier or the institutional e-mail, in any case.
     let by_email = signed_in(&app, "Chloe.Lefevre@ETU.univ-tours.fr", PASSWORD, false).await;
-    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&by_email)).await).await;
+    let me = by_email.get_ok("/api/session").await;
     assert_eq!(me["identifier"], "25000001");
     assert_eq!(me["role"], "student");
-    assert_eq!(events(&app, &by_email).await, ["login", "activation"]);
+    assert_eq!(events(&by_email).await, ["login", "activation"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -438,7 +437,7 @@ async fn wrong_passwords_get_one_generic_answer_then_a_growing_lock() {
 
     app.clock.advance(Duration::seconds(10));
     let signed = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
-    let kinds = events(&app, &signed).await;
+    let kinds = events(&signed).await;
     assert_eq!(
         kinds.iter().filter(|k| *k == "login_failed").count(),
         6,
@@ -468,10 +467,11 @@ async fn sessions_have_safe_cookies_csrf_checks_and_server_side_expiry() {
     let id = cookie.split(';').next().unwrap().split_once('=').unwrap().1;
     assert!(id.len() >= 43, "≥ 256 bits");
     let body = ok_json(resp).await;
-    let teacher = Signed {
-        cookie: format!("ent-session={id}"),
-        csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
-    };
+    let teacher = Signed::of(
+        &app,
+        format!("ent-session={id}"),
+        body["me"]["csrf_token"].as_str().unwrap().to_string(),
+    );
 
     // A state-changing request without the CSRF token is refused.
     let forged = app
@@ -486,30 +486,20 @@ async fn sessions_have_safe_cookies_csrf_checks_and_server_side_expiry() {
     // 29 idle minutes are fine; 30 more end a short session, not a remembered one.
     let remembered = signed_in(&app, "t1001", demo::DEMO_PASSWORD, true).await;
     app.clock.advance(Duration::minutes(29));
-    ok_json(call(&app, Method::GET, "/api/session", None, Some(&teacher)).await).await;
+    teacher.get_ok("/api/session").await;
     app.clock.advance(Duration::minutes(30));
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&teacher)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
-    ok_json(call(&app, Method::GET, "/api/session", None, Some(&remembered)).await).await;
+    problem(teacher.get("/api/session").await, 401, "not-signed-in").await;
+    remembered.get_ok("/api/session").await;
     // No session outlives the absolute limit, however active.
     for _ in 0..4 {
         app.clock.advance(Duration::days(25));
-        call(&app, Method::GET, "/api/session", None, Some(&remembered)).await;
+        remembered.get("/api/session").await;
     }
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&remembered)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    problem(remembered.get("/api/session").await, 401, "not-signed-in").await;
 
     // Logout ends the session on the server.
     let fresh = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
-    let out = call(&app, Method::DELETE, "/api/session", None, Some(&fresh)).await;
+    let out = fresh.delete("/api/session").await;
     assert_eq!(out.status(), 204);
     assert!(
         out.headers()["set-cookie"]
@@ -517,12 +507,7 @@ async fn sessions_have_safe_cookies_csrf_checks_and_server_side_expiry() {
             .unwrap()
             .contains("Max-Age=0")
     );
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&fresh)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    problem(fresh.get("/api/session").await, 401, "not-signed-in").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -545,8 +530,7 @@ async fn devices_are_listed_and_revoked_after_the_password_is_typed_again() {
         .to_string();
     let laptop = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
     app.clock.advance(Duration::minutes(1));
-    let list =
-        ok_json(call(&app, Method::GET, "/api/me/sessions", None, Some(&laptop)).await).await;
+    let list = laptop.get_ok("/api/me/sessions").await;
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(
@@ -596,9 +580,9 @@ async fn devices_are_listed_and_revoked_after_the_password_is_typed_again() {
         .await
         .unwrap();
     problem(revoked, 401, "not-signed-in").await;
-    ok_json(call(&app, Method::GET, "/api/session", None, Some(&laptop)).await).await;
+    laptop.get_ok("/api/session").await;
     assert!(
-        events(&app, &laptop)
+        events(&laptop)
             .await
             .contains(&"session_revoked".to_string())
     );
@@ -625,17 +609,9 @@ async fn confirming_the_password_renews_the_session_id() {
         .unwrap()
         .to_string();
     assert_ne!(cookie, before.cookie);
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&before)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
-    let after = Signed {
-        cookie,
-        csrf: before.csrf.clone(),
-    };
-    ok_json(call(&app, Method::GET, "/api/session", None, Some(&after)).await).await;
+    problem(before.get("/api/session").await, 401, "not-signed-in").await;
+    let after = before.with_cookie(cookie);
+    after.get_ok("/api/session").await;
 }
 
 fn link_token(body: &str) -> String {
@@ -693,12 +669,7 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_sess
     .await;
     problem(again, 410, "link-expired").await;
 
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&old_session)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    problem(old_session.get("/api/session").await, 401, "not-signed-in").await;
     problem(
         login(&app, "25000002", demo::DEMO_PASSWORD, false).await,
         401,
@@ -706,7 +677,7 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_sess
     )
     .await;
     let new = signed_in(&app, "25000002", PASSWORD, false).await;
-    let kinds = events(&app, &new).await;
+    let kinds = events(&new).await;
     assert!(
         kinds.starts_with(&[
             "login".into(),
@@ -851,17 +822,9 @@ async fn changing_the_password_checks_the_current_one_and_can_end_other_sessions
         .next()
         .unwrap()
         .to_string();
-    let laptop = Signed {
-        cookie,
-        csrf: laptop.csrf,
-    };
-    ok_json(call(&app, Method::GET, "/api/session", None, Some(&laptop)).await).await;
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&phone)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    let laptop = laptop.with_cookie(cookie);
+    laptop.get_ok("/api/session").await;
+    problem(phone.get("/api/session").await, 401, "not-signed-in").await;
     signed_in(&app, "isabelle.petit@univ-tours.fr", PASSWORD, false).await;
 }
 
@@ -899,16 +862,15 @@ async fn two_factor_is_enrolled_by_qr_code_and_then_asked_at_login_and_recovery(
         Some(&me),
     )
     .await;
-    let me = Signed {
-        cookie: renewed.headers()["set-cookie"]
+    let me = me.with_cookie(
+        renewed.headers()["set-cookie"]
             .to_str()
             .unwrap()
             .split(';')
             .next()
             .unwrap()
             .into(),
-        csrf: me.csrf,
-    };
+    );
     let enrolment = ok_json(
         call(
             &app,
@@ -1114,9 +1076,9 @@ async fn wrong_second_factors_are_throttled() {
 }
 
 /// The secretariat's invitation to activate, by SMS.
-async fn invite(app: &TestApp, secretary: &Signed, person: &str) -> reqwest::Response {
+async fn invite(secretary: &Signed, person: &str) -> reqwest::Response {
     let path = format!("/api/secretariat/people/{person}/activation-invitation");
-    call(app, Method::POST, &path, None, Some(secretary)).await
+    secretary.send(Method::POST, &path, None).await
 }
 
 async fn person_id(app: &TestApp, secretary: &Signed, number: &str) -> String {
@@ -1215,12 +1177,7 @@ async fn suspension_ends_live_sessions_and_is_explained_after_the_right_password
     )
     .await;
     assert_eq!(resp.status(), 204);
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&student)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    problem(student.get("/api/session").await, 401, "not-signed-in").await;
     // The state is told only to whoever knows the password.
     problem(
         login(&app, "25000002", "Wrong#Password-1", false).await,
@@ -1240,10 +1197,10 @@ async fn suspension_ends_live_sessions_and_is_explained_after_the_right_password
         "{detail}"
     );
 
-    let resp = call(&app, Method::DELETE, &path, None, Some(&secretary)).await;
+    let resp = secretary.delete(&path).await;
     assert_eq!(resp.status(), 204);
     let back = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
-    let kinds = events(&app, &back).await;
+    let kinds = events(&back).await;
     assert!(
         kinds.starts_with(&["login".into(), "account_reinstated".into()]),
         "{kinds:?}"
@@ -1272,12 +1229,7 @@ async fn suspension_ends_live_sessions_and_is_explained_after_the_right_password
     )
     .await;
     assert_eq!(closed.status(), 204);
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&back)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    problem(back.get("/api/session").await, 401, "not-signed-in").await;
     problem(
         login(&app, "25000002", demo::DEMO_PASSWORD, false).await,
         403,
@@ -1309,7 +1261,7 @@ async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions(
     )
     .await;
     assert_eq!(fixed.status(), 204);
-    let invited = invite(&app, &secretary, &pending).await;
+    let invited = invite(&secretary, &pending).await;
     assert_eq!(invited.status(), 204);
     let sms = sms_to(&app, "+33699000077", 1).await;
     assert!(sms[0].contains("/activation"), "{}", sms[0]);
@@ -1326,7 +1278,7 @@ async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions(
     assert_eq!(challenge["masked_phone"], "+33 6 •• •• •• 77");
 
     let active = person_id(&app, &secretary, "T1001").await;
-    let again = invite(&app, &secretary, &active).await;
+    let again = invite(&secretary, &active).await;
     problem(again, 409, "account-already-activated").await;
     let teacher = signed_in(&app, "t1001", demo::DEMO_PASSWORD, false).await;
     let ended = call(
@@ -1338,12 +1290,7 @@ async fn the_secretariat_corrects_a_phone_invites_to_activate_and_ends_sessions(
     )
     .await;
     assert_eq!(ended.status(), 204);
-    problem(
-        call(&app, Method::GET, "/api/session", None, Some(&teacher)).await,
-        401,
-        "not-signed-in",
-    )
-    .await;
+    problem(teacher.get("/api/session").await, 401, "not-signed-in").await;
     let unknown = call(
         &app,
         Method::POST,
@@ -1446,7 +1393,7 @@ async fn a_corrected_phone_is_verified_again_by_its_holder() {
     let app = app().await;
     let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
     let student = signed_in(&app, "25000002", demo::DEMO_PASSWORD, false).await;
-    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&student)).await).await;
+    let me = student.get_ok("/api/session").await;
     assert_eq!(me["phone_verification_required"], false);
     let id = person_id(&app, &secretary, "25000002").await;
     let path = format!("/api/secretariat/people/{id}/phone");
@@ -1459,7 +1406,7 @@ async fn a_corrected_phone_is_verified_again_by_its_holder() {
     )
     .await;
     assert_eq!(fixed.status(), 204);
-    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&student)).await).await;
+    let me = student.get_ok("/api/session").await;
     assert_eq!(me["phone_verification_required"], true);
 
     let challenge = ok_json(
@@ -1516,10 +1463,10 @@ async fn a_corrected_phone_is_verified_again_by_its_holder() {
     )
     .await;
     assert_eq!(ok.status(), 204);
-    let me = ok_json(call(&app, Method::GET, "/api/session", None, Some(&student)).await).await;
+    let me = student.get_ok("/api/session").await;
     assert_eq!(me["phone_verification_required"], false);
     assert!(
-        events(&app, &student)
+        events(&student)
             .await
             .contains(&"phone_verified".to_string())
     );
@@ -1660,7 +1607,7 @@ async fn one_phone_on_many_records_gets_its_share_of_texts_and_no_more() {
     // Staff are told, since nobody is guessing whose phone it is; nothing is queued.
     let secretary = signed_in(&app, "p2001", demo::DEMO_PASSWORD, false).await;
     let pending = person_id(&app, &secretary, &records[0].0).await;
-    let invited = invite(&app, &secretary, &pending).await;
+    let invited = invite(&secretary, &pending).await;
     let retry_after: u64 = invited.headers()["retry-after"]
         .to_str()
         .unwrap()

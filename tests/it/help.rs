@@ -28,18 +28,14 @@ async fn file(app: &TestApp, who: &Signed, category: &str, subject: &str) -> Val
     resp.json().await.unwrap()
 }
 
-async fn get(app: &TestApp, path: &str, who: &Signed) -> Value {
-    ok_json(call(app, Method::GET, path, None, Some(who)).await).await
-}
-
-async fn reply(app: &TestApp, who: &Signed, id: i64, body: Value) -> reqwest::Response {
+async fn reply(who: &Signed, id: i64, body: Value) -> reqwest::Response {
     let path = format!("/api/help-requests/{id}/messages");
-    call(app, Method::POST, &path, Some(body), Some(who)).await
+    who.post(&path, body).await
 }
 
-async fn change(app: &TestApp, who: &Signed, id: i64, body: Value) -> Value {
+async fn change(who: &Signed, id: i64, body: Value) -> Value {
     let path = format!("/api/help-requests/{id}");
-    ok_json(call(app, Method::PATCH, &path, Some(body), Some(who)).await).await
+    who.patch_ok(&path, body).await
 }
 
 fn kinds(detail: &Value) -> Vec<String> {
@@ -63,7 +59,7 @@ async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
     assert_eq!(filed["viewer"], "requester");
     assert_eq!(filed["category_label"], "Inscription et scolarité");
 
-    let queues = get(&app, "/api/help/queues", &staff).await;
+    let queues = staff.get_ok("/api/help/queues").await;
     let scolarite = queues
         .as_array()
         .unwrap()
@@ -71,17 +67,17 @@ async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
         .find(|q| q["code"] == "scolarite")
         .unwrap();
     assert_eq!(scolarite["counts"]["new"], 1);
-    let listed = get(&app, "/api/help/queues/scolarite/requests", &staff).await;
+    let listed = staff.get_ok("/api/help/queues/scolarite/requests").await;
     assert_eq!(listed["items"][0]["id"], id);
     assert_eq!(listed["items"][0]["requester"], "Lucas Martin");
 
-    let taken = change(&app, &staff, id, json!({"assignee": "me"})).await;
+    let taken = change(&staff, id, json!({"assignee": "me"})).await;
     assert_eq!(taken["assignee"], "Nathalie Chevalier");
     assert_eq!(taken["assigned_to_me"], true);
     let note = json!({"body": "Vérifier son contrat pédagogique.", "internal": true});
-    assert_eq!(reply(&app, &staff, id, note).await.status(), 200);
+    assert_eq!(reply(&staff, id, note).await.status(), 200);
     let answer = json!({"body": "Pouvez-vous préciser votre groupe de TD ?", "status": "waiting"});
-    let answered = ok_json(reply(&app, &staff, id, answer).await).await;
+    let answered = ok_json(reply(&staff, id, answer).await).await;
     assert_eq!(answered["status"], "waiting");
     assert_eq!(
         kinds(&answered),
@@ -97,36 +93,36 @@ async fn a_request_is_answered_by_its_queue_and_followed_by_its_requester() {
         pushes[0]["body"],
         "Pouvez-vous préciser votre groupe de TD ?"
     );
-    let mine = get(&app, "/api/me/help-requests", &lucas).await;
+    let mine = lucas.get_ok("/api/me/help-requests").await;
     assert_eq!(mine["items"][0]["unread"], true);
-    let seen = get(&app, &format!("/api/help-requests/{id}"), &lucas).await;
+    let seen = lucas.get_ok(&format!("/api/help-requests/{id}")).await;
     assert_eq!(kinds(&seen), ["reply", "reply", "status"]);
     assert!(!seen.to_string().contains("contrat pédagogique"));
     assert_eq!(seen["messages"][1]["from_requester"], false);
-    let mine = get(&app, "/api/me/help-requests", &lucas).await;
+    let mine = lucas.get_ok("/api/me/help-requests").await;
     assert_eq!(mine["items"][0]["unread"], false);
 
     // Answering what staff asked puts it back in progress; resolving it tells the requester.
-    let answer = ok_json(reply(&app, &lucas, id, json!({"body": "Le TD2."})).await).await;
+    let answer = ok_json(reply(&lucas, id, json!({"body": "Le TD2."})).await).await;
     assert_eq!(answer["status"], "in_progress");
-    let resolved = change(&app, &staff, id, json!({"status": "resolved"})).await;
+    let resolved = change(&staff, id, json!({"status": "resolved"})).await;
     assert_eq!(resolved["status"], "resolved");
     let pushes = pushes_to(&app, "lucas-phone").await;
     assert_eq!(pushes.len(), 2);
     assert_eq!(pushes[1]["body"], "Statut : résolue");
 
     // A resolved request takes no reply until reopened; a closed one takes none at all.
-    let late = reply(&app, &lucas, id, json!({"body": "Encore une question"})).await;
+    let late = reply(&lucas, id, json!({"body": "Encore une question"})).await;
     problem(late, 409, "help-request-resolved").await;
     let reopen = format!("/api/help-requests/{id}/reopen");
-    let reopened = ok_json(call(&app, Method::POST, &reopen, None, Some(&lucas)).await).await;
+    let reopened = ok_json(lucas.send(Method::POST, &reopen, None).await).await;
     assert_eq!(reopened["status"], "in_progress");
-    change(&app, &staff, id, json!({"status": "closed"})).await;
-    let closed = reply(&app, &lucas, id, json!({"body": "Encore une question"})).await;
+    change(&staff, id, json!({"status": "closed"})).await;
+    let closed = reply(&lucas, id, json!({"body": "Encore une question"})).await;
     problem(closed, 409, "help-request-closed").await;
-    let staff_too = reply(&app, &staff, id, json!({"body": "Une dernière chose"})).await;
+    let staff_too = reply(&staff, id, json!({"body": "Une dernière chose"})).await;
     problem(staff_too, 409, "help-request-closed").await;
-    let again = call(&app, Method::POST, &reopen, None, Some(&lucas)).await;
+    let again = lucas.send(Method::POST, &reopen, None).await;
     problem(again, 409, "help-request-closed").await;
 }
 
@@ -142,18 +138,18 @@ async fn a_resolved_request_reopens_within_the_window_only() {
         .as_i64()
         .unwrap();
     for id in [first, second] {
-        change(&app, &staff, id, json!({"status": "resolved"})).await;
+        change(&staff, id, json!({"status": "resolved"})).await;
     }
-    let detail = get(&app, &format!("/api/help-requests/{first}"), &lucas).await;
+    let detail = lucas.get_ok(&format!("/api/help-requests/{first}")).await;
     let until = detail["reopen_until"].as_str().unwrap();
     app.clock.advance(Duration::days(13));
     let reopen = |id: i64| format!("/api/help-requests/{id}/reopen");
     let lucas = app.sign_in("25000002").await;
-    let ok = call(&app, Method::POST, &reopen(first), None, Some(&lucas)).await;
+    let ok = lucas.send(Method::POST, &reopen(first), None).await;
     assert_eq!(ok_json(ok).await["status"], "in_progress");
     app.clock.advance(Duration::days(1) + Duration::minutes(1));
     let lucas = app.sign_in("25000002").await;
-    let late = call(&app, Method::POST, &reopen(second), None, Some(&lucas)).await;
+    let late = lucas.send(Method::POST, &reopen(second), None).await;
     problem(late, 409, "help-request-reopen-expired").await;
     assert!(until.starts_with("2026-12-14"), "{until}");
 }
@@ -178,14 +174,9 @@ async fn only_the_requester_and_the_queue_s_staff_see_a_request() {
     }
     let teacher = app.sign_in("t1001").await;
     let path = format!("/api/help-requests/{id}");
-    problem(
-        call(&app, Method::GET, &path, None, Some(&teacher)).await,
-        404,
-        "not-found",
-    )
-    .await;
+    problem(teacher.get(&path).await, 404, "not-found").await;
     let body = json!({"body": "Je regarde."});
-    problem(reply(&app, &teacher, id, body).await, 404, "not-found").await;
+    problem(reply(&teacher, id, body).await, 404, "not-found").await;
     let patch = call(
         &app,
         Method::PATCH,
@@ -195,21 +186,16 @@ async fn only_the_requester_and_the_queue_s_staff_see_a_request() {
     );
     problem(patch.await, 404, "not-found").await;
     let other_queue = "/api/help/queues/scolarite/requests";
-    let listed = call(&app, Method::GET, other_queue, None, Some(&teacher)).await;
+    let listed = teacher.get(other_queue).await;
     problem(listed, 404, "not-found").await;
-    let queues = get(&app, "/api/help/queues", &teacher).await;
+    let queues = teacher.get_ok("/api/help/queues").await;
     assert_eq!(queues.as_array().unwrap().len(), 1);
     assert_eq!(queues[0]["code"], "numerique");
-    let theirs = get(&app, "/api/me/help-requests", &teacher).await;
+    let theirs = teacher.get_ok("/api/me/help-requests").await;
     assert!(theirs["items"].as_array().unwrap().is_empty());
     // The requester may not act as staff; someone else's request does not exist.
     let note = json!({"body": "note", "internal": true});
-    problem(
-        reply(&app, &lucas, id, note).await,
-        400,
-        "invalid-help-request",
-    )
-    .await;
+    problem(reply(&lucas, id, note).await, 400, "invalid-help-request").await;
     let patch = call(
         &app,
         Method::PATCH,
@@ -241,7 +227,7 @@ async fn a_requester_without_push_is_told_by_e_mail_and_the_queue_searches() {
         .unwrap();
     file(&app, &lucas, "vie-etudiante", "Carte culture").await;
     let answer = json!({"body": "Le dossier est à déposer avant vendredi."});
-    ok_json(reply(&app, &staff, id, answer).await).await;
+    ok_json(reply(&staff, id, answer).await).await;
     let mails = queued(&app, "lucas.martin@example.org", 1).await;
     assert!(mails[0].0.contains(&format!("n° {id}")), "{}", mails[0].0);
     assert!(
@@ -261,28 +247,25 @@ async fn a_requester_without_push_is_told_by_e_mail_and_the_queue_searches() {
             .collect()
     };
     assert_eq!(
-        subjects(&get(&app, &search("crous"), &staff).await),
+        subjects(&staff.get_ok(&search("crous")).await),
         ["Logement CROUS"]
     );
     assert_eq!(
-        subjects(&get(&app, &search("vendredi"), &staff).await),
+        subjects(&staff.get_ok(&search("vendredi")).await),
         ["Logement CROUS"]
     );
     // Oldest first; "mine" keeps the requests assigned to the caller.
-    let both = get(&app, &search("martin"), &staff).await;
+    let both = staff.get_ok(&search("martin")).await;
     assert_eq!(subjects(&both), ["Logement CROUS", "Carte culture"]);
     let mine = "/api/help/queues/vie-etudiante/requests?mine=true";
     assert!(
-        get(&app, mine, &staff).await["items"]
+        staff.get_ok(mine).await["items"]
             .as_array()
             .unwrap()
             .is_empty()
     );
     let by_status = "/api/help/queues/vie-etudiante/requests?status=new";
-    assert_eq!(
-        subjects(&get(&app, by_status, &staff).await),
-        ["Carte culture"]
-    );
+    assert_eq!(subjects(&staff.get_ok(by_status).await), ["Carte culture"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,9 +298,9 @@ async fn bad_input_gets_a_clear_message_and_text_is_kept_as_written() {
     let script = "<script>alert('ENT')</script> & <b>gras</b>";
     let filed = file(&app, &lucas, "autre", "Test").await;
     let id = filed["id"].as_i64().unwrap();
-    let kept = ok_json(reply(&app, &lucas, id, json!({"body": script})).await).await;
+    let kept = ok_json(reply(&lucas, id, json!({"body": script})).await).await;
     assert_eq!(kept["messages"][1]["body"], script);
-    let blank = reply(&app, &lucas, id, json!({"body": "\n\n"})).await;
+    let blank = reply(&lucas, id, json!({"body": "\n\n"})).await;
     problem(blank, 400, "invalid-help-request").await;
 }
 
@@ -398,22 +381,22 @@ async fn someone_who_cannot_log_in_files_a_request_confirmed_by_e_mail() {
     let unknown = confirmed(&app, connection("29999999", "2006-06-05", "x@example.org")).await;
     let partial = confirmed(&app, connection("25000001", "2001-01-01", "y@example.org")).await;
     let detail = |id: i64| format!("/api/help-requests/{id}");
-    let seen = get(&app, &detail(reference), &staff).await;
+    let seen = staff.get_ok(&detail(reference)).await;
     assert_eq!(seen["connection"], true);
     assert_eq!(seen["requester"], "chloe LEFEVRE");
     assert_eq!(seen["category"], "connexion");
     assert_eq!(seen["connection_details"]["registrar"], "matched");
     assert_eq!(seen["connection_details"]["email"], "chloe@example.org");
     for (id, registrar) in [(unknown, "none"), (partial, "partial")] {
-        let seen = get(&app, &detail(id), &staff).await;
+        let seen = staff.get_ok(&detail(id)).await;
         assert_eq!(seen["connection_details"]["registrar"], registrar);
     }
-    let queue = get(&app, "/api/help/queues/comptes/requests", &staff).await;
+    let queue = staff.get_ok("/api/help/queues/comptes/requests").await;
     assert_eq!(queue["items"].as_array().unwrap().len(), 3);
 
     // The answer goes to the confirmed address.
     let answer = json!({"body": "Votre numéro est mis à jour : réessayez l’activation."});
-    ok_json(reply(&app, &staff, reference, answer).await).await;
+    ok_json(reply(&staff, reference, answer).await).await;
     let mails = queued(&app, "chloe@example.org", 3).await;
     assert!(
         mails[2].1.contains("réessayez l’activation"),

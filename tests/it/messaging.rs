@@ -62,14 +62,10 @@ async fn started(app: &TestApp, who: &Signed, target: Value) -> i64 {
         .unwrap()
 }
 
-async fn send(app: &TestApp, who: &Signed, id: i64, body: &str, key: &str) -> reqwest::Response {
+async fn send(who: &Signed, id: i64, body: &str, key: &str) -> reqwest::Response {
     let path = format!("/api/conversations/{id}/messages");
     let body = json!({"body": body, "client_key": key});
-    call(app, Method::POST, &path, Some(body), Some(who)).await
-}
-
-async fn get(app: &TestApp, path: &str, who: &Signed) -> Value {
-    ok_json(call(app, Method::GET, path, None, Some(who)).await).await
+    who.post(&path, body).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -131,12 +127,12 @@ async fn each_role_starts_the_conversations_the_rules_allow() {
     );
     // The group's students are in its conversation.
     assert_eq!(
-        send(&app, &teacher, group, "Cours déplacé en B206", "k1")
+        send(&teacher, group, "Cours déplacé en B206", "k1")
             .await
             .status(),
         201
     );
-    let list = get(&app, "/api/me/conversations", &lucas).await;
+    let list = lucas.get_ok("/api/me/conversations").await;
     let line = list["items"]
         .as_array()
         .unwrap()
@@ -150,11 +146,11 @@ async fn each_role_starts_the_conversations_the_rules_allow() {
 }
 
 /// The names in a list of correspondents (`people`, `groups` or `services`).
-async fn offered(app: &TestApp, who: &Signed, q: &str, list: &str) -> (Vec<String>, Value) {
+async fn offered(who: &Signed, q: &str, list: &str) -> (Vec<String>, Value) {
     let url = reqwest::Url::parse_with_params("http://x/api/me/correspondents", [("q", q)]);
     let url = url.unwrap();
     let path = format!("{}?{}", url.path(), url.query().unwrap_or_default());
-    let answer = get(app, &path, who).await;
+    let answer = who.get_ok(&path).await;
     let names = answer[list]
         .as_array()
         .unwrap()
@@ -171,7 +167,7 @@ async fn each_role_is_offered_whom_it_may_write_to() {
     let teacher = app.sign_in("t1001").await;
     let staff = app.sign_in("p2001").await;
     // A student: their teachers and the services, no group, nobody found by name.
-    let (people, all) = offered(&app, &lucas, "", "people").await;
+    let (people, all) = offered(&lucas, "", "people").await;
     assert!(people.contains(&"Isabelle Petit".to_string()), "{all}");
     assert!(
         all["people"]
@@ -183,13 +179,13 @@ async fn each_role_is_offered_whom_it_may_write_to() {
     assert_eq!(all["groups"], json!([]));
     assert_eq!(all["searchable"], false);
     assert_eq!(all["services"].as_array().unwrap().len(), 3);
-    let (services, narrowed) = offered(&app, &lucas, "SCOLA", "services").await;
+    let (services, narrowed) = offered(&lucas, "SCOLA", "services").await;
     assert_eq!(services, ["Scolarité"]);
     assert_eq!(narrowed["people"], json!([]));
-    let (people, _) = offered(&app, &lucas, "roussel", "people").await;
+    let (people, _) = offered(&lucas, "roussel", "people").await;
     assert!(people.is_empty(), "not a teacher of his: {people:?}");
     // A teacher: their groups and students listed, colleagues found by name, accents aside.
-    let (groups, all) = offered(&app, &teacher, "", "groups").await;
+    let (groups, all) = offered(&teacher, "", "groups").await;
     assert!(
         groups.contains(&"L1 Informatique — TD 2".to_string()),
         "{all}"
@@ -207,14 +203,14 @@ async fn each_role_is_offered_whom_it_may_write_to() {
     );
     assert_eq!(all["searchable"], true);
     assert_eq!(
-        offered(&app, &teacher, "helene", "people").await.0,
+        offered(&teacher, "helene", "people").await.0,
         ["Hélène Nicolas"]
     );
     assert_eq!(
-        offered(&app, &teacher, "vincent", "people").await.0,
+        offered(&teacher, "vincent", "people").await.0,
         Vec::<String>::new()
     );
-    let (short, _) = offered(&app, &teacher, "h", "people").await;
+    let (short, _) = offered(&teacher, "h", "people").await;
     assert!(
         short.contains(&"Hugo Dubois".to_string()),
         "her students narrowed: {short:?}"
@@ -224,20 +220,17 @@ async fn each_role_is_offered_whom_it_may_write_to() {
         "colleagues from 2 letters"
     );
     // Staff: anyone, groups and people found by name.
+    assert_eq!(offered(&staff, "", "groups").await.0, Vec::<String>::new());
     assert_eq!(
-        offered(&app, &staff, "", "groups").await.0,
-        Vec::<String>::new()
-    );
-    assert_eq!(
-        offered(&app, &staff, "histoire — g", "groups").await.0,
+        offered(&staff, "histoire — g", "groups").await.0,
         ["M1 Histoire — groupe 1"]
     );
     assert_eq!(
-        offered(&app, &staff, "VINCENT", "people").await.0,
+        offered(&staff, "VINCENT", "people").await.0,
         ["Sarah Vincent"]
     );
     // What is offered can be started.
-    let hugo = offered(&app, &teacher, "dubois", "people").await.1["people"][0]["id"].clone();
+    let hugo = offered(&teacher, "dubois", "people").await.1["people"][0]["id"].clone();
     assert_eq!(
         start(&app, &teacher, json!({"person": hugo}))
             .await
@@ -257,25 +250,11 @@ async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
         json!({"person": person_id(&app, "T1001").await}),
     )
     .await;
-    let first = send(
-        &app,
-        &lucas,
-        id,
-        "  Bonjour <script>alert(1)</script>  ",
-        "m-1",
-    )
-    .await;
+    let first = send(&lucas, id, "  Bonjour <script>alert(1)</script>  ", "m-1").await;
     assert_eq!(first.status(), 201);
     let first: Value = first.json().await.unwrap();
     assert_eq!(first["body"], "Bonjour <script>alert(1)</script>");
-    let retried = send(
-        &app,
-        &lucas,
-        id,
-        "  Bonjour <script>alert(1)</script>  ",
-        "m-1",
-    )
-    .await;
+    let retried = send(&lucas, id, "  Bonjour <script>alert(1)</script>  ", "m-1").await;
     assert_eq!(retried.status(), 200);
     assert_eq!(retried.json::<Value>().await.unwrap()["id"], first["id"]);
     let mut conn = app.db.conn().await;
@@ -288,58 +267,32 @@ async fn a_message_is_stored_once_read_state_moves_and_strangers_see_nothing() {
     assert_eq!(stored, 1);
 
     let p = problem(
-        send(&app, &lucas, id, " \n ", "m-2").await,
+        send(&lucas, id, " \n ", "m-2").await,
         400,
         "invalid-message",
     )
     .await;
     assert!(p["detail"].as_str().unwrap().contains("vide"), "{p}");
     let long = "a".repeat(4001);
-    let p = problem(
-        send(&app, &lucas, id, &long, "m-3").await,
-        400,
-        "invalid-message",
-    )
-    .await;
+    let p = problem(send(&lucas, id, &long, "m-3").await, 400, "invalid-message").await;
     assert!(p["detail"].as_str().unwrap().contains("4001"), "{p}");
 
-    let unread = get(&app, "/api/me/messages/unread", &teacher).await;
+    let unread = teacher.get_ok("/api/me/messages/unread").await;
     assert_eq!(unread["total"], 1);
     let read = format!("/api/conversations/{id}/read");
     let body = json!({"up_to": first["id"]});
-    let resp = call(&app, Method::POST, &read, Some(body), Some(&teacher)).await;
+    let resp = teacher.post(&read, body).await;
     assert_eq!(resp.status(), 204);
-    assert_eq!(
-        get(&app, "/api/me/messages/unread", &teacher).await["total"],
-        0
-    );
-    assert_eq!(
-        get(&app, "/api/me/messages/unread", &lucas).await["total"],
-        0
-    );
+    assert_eq!(teacher.get_ok("/api/me/messages/unread").await["total"], 0);
+    assert_eq!(lucas.get_ok("/api/me/messages/unread").await["total"], 0);
 
     // Someone not in it: as if it did not exist.
     let staff = app.sign_in("p2001").await;
     let path = format!("/api/conversations/{id}/messages");
-    problem(
-        call(&app, Method::GET, &path, None, Some(&staff)).await,
-        404,
-        "not-found",
-    )
-    .await;
-    problem(
-        send(&app, &staff, id, "Intrusion", "x-1").await,
-        404,
-        "not-found",
-    )
-    .await;
+    problem(staff.get(&path).await, 404, "not-found").await;
+    problem(send(&staff, id, "Intrusion", "x-1").await, 404, "not-found").await;
     let body = json!({"up_to": 1});
-    problem(
-        call(&app, Method::POST, &read, Some(body), Some(&staff)).await,
-        404,
-        "not-found",
-    )
-    .await;
+    problem(staff.post(&read, body).await, 404, "not-found").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -349,16 +302,15 @@ async fn pages_go_back_in_time_and_resume_after_the_last_seen_message() {
     let id = started(&app, &lucas, json!({"service": "bibliotheque"})).await;
     let mut ids = Vec::new();
     for n in 0..35 {
-        let sent =
-            ok_json(send(&app, &lucas, id, &format!("message {n}"), &format!("k{n}")).await).await;
+        let sent = ok_json(send(&lucas, id, &format!("message {n}"), &format!("k{n}")).await).await;
         ids.push(sent["id"].as_i64().unwrap());
     }
     let path = format!("/api/conversations/{id}/messages");
-    let newest = get(&app, &path, &lucas).await;
+    let newest = lucas.get_ok(&path).await;
     assert_eq!(newest["items"].as_array().unwrap().len(), 30);
     assert_eq!(newest["items"][0]["body"], "message 34");
     let before = newest["next_before"].as_i64().unwrap();
-    let older = get(&app, &format!("{path}?before={before}"), &lucas).await;
+    let older = lucas.get_ok(&format!("{path}?before={before}")).await;
     let bodies: Vec<&str> = older["items"]
         .as_array()
         .unwrap()
@@ -376,7 +328,7 @@ async fn pages_go_back_in_time_and_resume_after_the_last_seen_message() {
         ]
     );
     assert!(older["next_before"].is_null());
-    let missed = get(&app, &format!("{path}?after={}", ids[32]), &lucas).await;
+    let missed = lucas.get_ok(&format!("{path}?after={}", ids[32])).await;
     let bodies: Vec<&str> = missed["items"]
         .as_array()
         .unwrap()
@@ -393,20 +345,20 @@ async fn services_are_answered_by_their_staff_and_people_away_get_a_push() {
     let staff = app.sign_in("p2001").await;
     subscribe(&app, &lucas, "lucas-phone").await;
     let id = started(&app, &lucas, json!({"service": "scolarite"})).await;
-    ok_json(send(&app, &lucas, id, "Mon attestation de scolarité ?", "s-1").await).await;
-    let theirs = get(&app, "/api/me/conversations", &staff).await;
+    ok_json(send(&lucas, id, "Mon attestation de scolarité ?", "s-1").await).await;
+    let theirs = staff.get_ok("/api/me/conversations").await;
     assert_eq!(theirs["items"][0]["id"], id);
     assert_eq!(theirs["items"][0]["title"], "Lucas Martin");
     assert_eq!(theirs["items"][0]["as_service_staff"], true);
     assert_eq!(theirs["items"][0]["unread"], 1);
     let answer = "Elle est dans votre espace : https://ent.univ-tours.fr/attestations";
-    ok_json(send(&app, &staff, id, answer, "s-2").await).await;
+    ok_json(send(&staff, id, answer, "s-2").await).await;
     let pushes = pushes_to(&app, "lucas-phone").await;
     assert_eq!(pushes.len(), 1);
     assert_eq!(pushes[0]["category"], "messages");
     assert_eq!(pushes[0]["title"], "Nathalie Chevalier");
     assert_eq!(pushes[0]["url"], format!("/messages/{id}"));
-    let mine = get(&app, "/api/me/conversations", &lucas).await;
+    let mine = lucas.get_ok("/api/me/conversations").await;
     assert_eq!(mine["items"][0]["title"], "Scolarité");
     assert_eq!(mine["items"][0]["unread"], 1);
 
@@ -421,14 +373,11 @@ async fn services_are_answered_by_their_staff_and_people_away_get_a_push() {
     )
     .await;
     assert_eq!(mute.status(), 204);
-    ok_json(send(&app, &staff, id, "Autre chose ?", "s-3").await).await;
+    ok_json(send(&staff, id, "Autre chose ?", "s-3").await).await;
     assert_eq!(pushes_to(&app, "lucas-phone").await.len(), 1);
-    assert_eq!(
-        get(&app, "/api/me/messages/unread", &lucas).await["total"],
-        0
-    );
+    assert_eq!(lucas.get_ok("/api/me/messages/unread").await["total"], 0);
     // Only group conversations can be left.
-    let leave = call(&app, Method::DELETE, &membership, None, Some(&lucas)).await;
+    let leave = lucas.delete(&membership).await;
     problem(leave, 400, "invalid-message").await;
 }
 
@@ -451,10 +400,7 @@ async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
         person_id(&app, "25000004").await,
     );
     let direct = started(&app, &hugo, json!({"person": lucas_id})).await;
-    assert_eq!(
-        send(&app, &hugo, direct, "Salut", "h-1").await.status(),
-        201
-    );
+    assert_eq!(send(&hugo, direct, "Salut", "h-1").await.status(), 201);
     let block = format!("/api/me/blocks/{hugo_id}");
     assert_eq!(
         call(&app, Method::PUT, &block, None, Some(&lucas))
@@ -463,13 +409,13 @@ async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
         204
     );
     problem(
-        send(&app, &hugo, direct, "Salut ?", "h-2").await,
+        send(&hugo, direct, "Salut ?", "h-2").await,
         403,
         "messaging-blocked",
     )
     .await;
     problem(
-        send(&app, &lucas, direct, "Non", "l-1").await,
+        send(&lucas, direct, "Non", "l-1").await,
         403,
         "messaging-blocked",
     )
@@ -482,17 +428,14 @@ async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
             .status(),
         204
     );
-    assert_eq!(
-        send(&app, &hugo, direct, "Salut ?", "h-2").await.status(),
-        201
-    );
+    assert_eq!(send(&hugo, direct, "Salut ?", "h-2").await.status(), 201);
     let teacher_id = person_id(&app, "T1001").await;
     let path = format!("/api/me/blocks/{teacher_id}");
-    let not_a_student = call(&app, Method::PUT, &path, None, Some(&lucas)).await;
+    let not_a_student = lucas.send(Method::PUT, &path, None).await;
     problem(not_a_student, 400, "invalid-message").await;
 
     let group = started(&app, &teacher, json!({"group": "L1-INFO-TD2"})).await;
-    ok_json(send(&app, &hugo, group, "Bonjour à tous", "h-3").await).await;
+    ok_json(send(&hugo, group, "Bonjour à tous", "h-3").await).await;
     let membership = format!("/api/conversations/{group}/membership");
     assert_eq!(
         call(&app, Method::DELETE, &membership, None, Some(&lucas))
@@ -501,13 +444,8 @@ async fn a_blocked_student_can_no_longer_write_and_group_members_may_leave() {
         204
     );
     let gone = format!("/api/conversations/{group}/messages");
-    problem(
-        call(&app, Method::GET, &gone, None, Some(&lucas)).await,
-        404,
-        "not-found",
-    )
-    .await;
-    let list = get(&app, "/api/me/conversations", &lucas).await;
+    problem(lucas.get(&gone).await, 404, "not-found").await;
+    let list = lucas.get_ok("/api/me/conversations").await;
     assert!(
         list["items"]
             .as_array()
@@ -524,13 +462,11 @@ async fn sending_is_rate_limited_per_person() {
     let id = started(&app, &lucas, json!({"service": "scolarite"})).await;
     for n in 0..3 {
         assert_eq!(
-            send(&app, &lucas, id, "Bonjour", &format!("r{n}"))
-                .await
-                .status(),
+            send(&lucas, id, "Bonjour", &format!("r{n}")).await.status(),
             201
         );
     }
-    let fourth = send(&app, &lucas, id, "Bonjour", "r3").await;
+    let fourth = send(&lucas, id, "Bonjour", "r3").await;
     problem(fourth, 429, "too-many-requests").await;
 }
 
@@ -598,7 +534,7 @@ async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
         json!({"person": person_id(&app, "25000002").await}),
     )
     .await;
-    let first = ok_json(send(&app, &teacher, id, "Premier message", "e-1").await).await;
+    let first = ok_json(send(&teacher, id, "Premier message", "e-1").await).await;
     assert_eq!(
         pushes_to(&app, "lucas-phone").await.len(),
         1,
@@ -612,7 +548,7 @@ async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
     while !online(&app, lucas_id).await {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    let second = ok_json(send(&app, &teacher, id, "Le TP commence à 10 h", "e-2").await).await;
+    let second = ok_json(send(&teacher, id, "Le TP commence à 10 h", "e-2").await).await;
     let seen = read_until(&mut stream, "Le TP commence à 10 h").await;
     assert!(seen.contains("\"type\":\"message\""), "{seen}");
     assert!(seen.contains(&format!("id: {}", second["id"])), "{seen}");
@@ -646,7 +582,7 @@ async fn a_message_posted_on_one_instance_reaches_a_stream_held_by_another() {
         counts.contains("\"total\":0") && counts.contains("\"unread\":0"),
         "{counts}"
     );
-    ok_json(send(&app, &teacher, id, "À tout à l’heure", "e-3").await).await;
+    ok_json(send(&teacher, id, "À tout à l’heure", "e-3").await).await;
     let own = read_until(&mut theirs, "À tout à l’heure").await;
     assert!(own.contains("\"counted\":false"), "{own}");
     drop(stream);
@@ -696,12 +632,12 @@ async fn the_streams_of_one_instance_share_one_redis_subscription() {
         1,
         "two devices, one subscription"
     );
-    ok_json(send(&app, &teacher, id, "Pour les deux", "s-1").await).await;
+    ok_json(send(&teacher, id, "Pour les deux", "s-1").await).await;
     read_until(&mut phone, "Pour les deux").await;
     read_until(&mut laptop, "Pour les deux").await;
     drop(phone);
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
-    ok_json(send(&app, &teacher, id, "Pour celui qui reste", "s-2").await).await;
+    ok_json(send(&teacher, id, "Pour celui qui reste", "s-2").await).await;
     read_until(&mut laptop, "Pour celui qui reste").await;
     assert_eq!(
         subscribers(&app, &lucas_id).await,
@@ -773,7 +709,7 @@ async fn streams_end_when_the_redis_subscriber_is_lost_and_the_next_one_listens_
     )
     .await;
     let mut before = events(&app, &app.base, &lucas, None).await;
-    ok_json(send(&app, &teacher, id, "Avant la coupure", "c-1").await).await;
+    ok_json(send(&teacher, id, "Avant la coupure", "c-1").await).await;
     read_until(&mut before, "Avant la coupure").await;
 
     let client = redis::Client::open(redis.url.as_str()).unwrap();
@@ -792,6 +728,6 @@ async fn streams_end_when_the_redis_subscriber_is_lost_and_the_next_one_listens_
     assert!(ended.is_ok(), "the stream went on without its subscriber");
     // …and the next stream listens on a new connection.
     let mut after = events(&app, &app.base, &lucas, None).await;
-    ok_json(send(&app, &teacher, id, "Après la coupure", "c-2").await).await;
+    ok_json(send(&teacher, id, "Après la coupure", "c-2").await).await;
     read_until(&mut after, "Après la coupure").await;
 }

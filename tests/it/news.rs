@@ -14,12 +14,12 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 /// Publishes an item for `audience` (`extra` fields added); returns its id.
-async fn publish(app: &TestApp, staff: &Signed, title: &str, audience: Value, extra: Value) -> i64 {
+async fn publish(staff: &Signed, title: &str, audience: Value, extra: Value) -> i64 {
     let mut body = json!({"title": title, "body": "Texte **important**.", "audience": audience});
     body.as_object_mut()
         .unwrap()
         .extend(extra.as_object().unwrap().clone());
-    let item = ok_json(call(app, Method::POST, "/api/news", Some(body), Some(staff)).await).await;
+    let item = staff.post_ok("/api/news", body).await;
     item["id"].as_i64().unwrap()
 }
 
@@ -75,7 +75,7 @@ async fn each_person_sees_the_items_of_their_audience_in_their_time() {
         ),
     ];
     for (title, audience, extra) in items {
-        publish(&app, &staff, title, audience, extra).await;
+        publish(&staff, title, audience, extra).await;
     }
 
     let lucas = app.sign_in("25000002").await;
@@ -129,7 +129,6 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
     for i in 0..25 {
         let at = start - Duration::minutes(100 - i);
         publish(
-            &app,
             &staff,
             &format!("Item {i}"),
             everyone(),
@@ -138,11 +137,11 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
         .await;
     }
     let lucas = app.sign_in("25000002").await;
-    let first = ok_json(call(&app, Method::GET, "/api/me/news", None, Some(&lucas)).await).await;
+    let first = lucas.get_ok("/api/me/news").await;
     assert_eq!(first["items"].as_array().unwrap().len(), 20);
     assert_eq!(first["items"][0]["title"], "Item 24");
     for i in 0..3 {
-        publish(&app, &staff, &format!("Nouveau {i}"), everyone(), json!({})).await;
+        publish(&staff, &format!("Nouveau {i}"), everyone(), json!({})).await;
     }
     let cursor = first["next_cursor"].as_str().unwrap();
     let path = format!("/api/me/news?cursor={cursor}");
@@ -175,7 +174,7 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
     )
     .await;
     assert_eq!(read.status(), 204);
-    let again = ok_json(call(&app, Method::GET, "/api/me/news", None, Some(&lucas)).await).await;
+    let again = lucas.get_ok("/api/me/news").await;
     let item = again["items"]
         .as_array()
         .unwrap()
@@ -184,7 +183,7 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
         .unwrap();
     assert_eq!(item["read"], true);
     let one = format!("/api/me/news/{id}");
-    let alone = ok_json(call(&app, Method::GET, &one, None, Some(&lucas)).await).await;
+    let alone = lucas.get_ok(&one).await;
     assert_eq!(
         (alone["id"].as_i64(), &alone["read"]),
         (Some(id), &json!(true))
@@ -192,7 +191,6 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
 
     // Someone else's item: as if it did not exist.
     let theirs = publish(
-        &app,
         &staff,
         "Tanneurs",
         json!({"everyone": false, "campuses": ["tanneurs"]}),
@@ -209,18 +207,12 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
     .await;
     problem(resp, 404, "not-found").await;
     let path = format!("/api/me/news/{theirs}");
-    problem(
-        call(&app, Method::GET, &path, None, Some(&lucas)).await,
-        404,
-        "not-found",
-    )
-    .await;
+    problem(lucas.get(&path).await, 404, "not-found").await;
 
     // Edited: the same item, rewritten.
     let edit = json!({"title": "Item 24 (corrigé)", "body": "x", "audience": {"everyone": true}, "publish_at": start - Duration::minutes(76)});
     let path = format!("/api/news/{id}");
-    let edited =
-        ok_json(call(&app, Method::PUT, &path, Some(edit.clone()), Some(&staff)).await).await;
+    let edited = ok_json(staff.send(Method::PUT, &path, Some(edit.clone())).await).await;
     assert_eq!(
         (edited["id"].as_i64(), edited["state"].as_str()),
         (Some(id), Some("published"))
@@ -246,8 +238,8 @@ async fn pages_stay_put_while_items_arrive_and_reads_are_marked() {
         !public.iter().any(|t| t.starts_with("Item 24")),
         "{public:?}"
     );
-    let managed = ok_json(call(&app, Method::GET, "/api/news", None, Some(&staff)).await).await;
-    let resp = call(&app, Method::PUT, &path, Some(edit), Some(&staff)).await;
+    let managed = staff.get_ok("/api/news").await;
+    let resp = staff.send(Method::PUT, &path, Some(edit)).await;
     problem(resp, 404, "not-found").await;
     let states: Vec<&str> = managed["items"]
         .as_array()
@@ -277,12 +269,7 @@ async fn only_publishers_write_and_bad_items_are_refused() {
             "not-found",
         )
         .await;
-        problem(
-            call(&app, Method::GET, "/api/news", None, Some(who)).await,
-            404,
-            "not-found",
-        )
-        .await;
+        problem(who.get("/api/news").await, 404, "not-found").await;
     }
     let staff = app.sign_in("p2001").await;
     let now = app.clock.now();
@@ -294,15 +281,10 @@ async fn only_publishers_write_and_bad_items_are_refused() {
         json!({"title": "Dates", "body": "x", "audience": {"everyone": true}, "publish_at": now, "expires_at": now - Duration::hours(1)}),
     ];
     for body in bad {
-        problem(
-            call(&app, Method::POST, "/api/news", Some(body), Some(&staff)).await,
-            400,
-            "invalid-news",
-        )
-        .await;
+        problem(staff.post("/api/news", body).await, 400, "invalid-news").await;
     }
     let script = "<script>alert(1)</script>";
-    publish(&app, &staff, script, everyone(), json!({})).await;
+    publish(&staff, script, everyone(), json!({})).await;
     // Stored as given (the PWA shows it as text).
     assert_eq!(titles(&app, "/api/news/public", None).await, [script]);
 }
@@ -318,7 +300,6 @@ async fn urgent_items_are_pushed_to_their_audience_once_when_published() {
     let now = app.clock.now();
     let students = json!({"everyone": false, "roles": ["student"]});
     let closed = publish(
-        &app,
         &staff,
         "Campus fermé",
         students.clone(),
@@ -338,7 +319,7 @@ async fn urgent_items_are_pushed_to_their_audience_once_when_published() {
     );
 
     let later = json!({"urgent": true, "publish_at": now + Duration::hours(1)});
-    publish(&app, &staff, "Examen déplacé", students, later).await;
+    publish(&staff, "Examen déplacé", students, later).await;
     let mut conn = app.db.conn().await;
     let tz = app.db.config.university.time_zone.tz();
     assert_eq!(

@@ -203,10 +203,11 @@ async fn sign_in_as(app: &TestApp, who: &str, agent: &str) -> Signed {
         .unwrap()
         .to_string();
     let body = ok_json(resp).await;
-    Signed {
+    Signed::of(
+        app,
         cookie,
-        csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
-    }
+        body["me"]["csrf_token"].as_str().unwrap().to_string(),
+    )
 }
 
 const PHONE: &str = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36";
@@ -323,7 +324,7 @@ async fn only_known_push_services_and_well_formed_keys_are_accepted() {
     )
     .await;
     assert_eq!(mine, json!({"subscribed": true, "security_muted": false}));
-    let devices = ok_json(call(&app, Method::GET, "/api/me/sessions", None, Some(&me)).await).await;
+    let devices = me.get_ok("/api/me/sessions").await;
     assert_eq!(devices[0]["push"], true);
     // Logging out forgets the device's subscription.
     assert_eq!(
@@ -396,7 +397,7 @@ async fn preferences_turn_categories_off_and_quiet_hours_hold_all_but_security()
             .contains(&json!({"category": "security", "enabled": true, "can_disable": false}))
     );
 
-    let person = person_id(&app, &me).await;
+    let person = person_id(&me).await;
     let tz = app.db.config.university.time_zone.tz();
     let mut conn = app.db.conn().await;
     let now = app.clock.now();
@@ -452,15 +453,15 @@ async fn preferences_turn_categories_off_and_quiet_hours_hold_all_but_security()
             .unwrap(),
         0
     );
-    let test = call(&app, Method::POST, "/api/me/push-test", None, Some(&me)).await;
+    let test = me.send(Method::POST, "/api/me/push-test", None).await;
     assert_eq!(test.status(), 202);
     pusher(&app).drain_once().await.unwrap();
     let last = service.received(&device).await.pop().unwrap();
     assert_eq!(last["title"], "Notification de test");
 }
 
-async fn person_id(app: &TestApp, who: &Signed) -> uuid::Uuid {
-    let me = ok_json(call(app, Method::GET, "/api/session", None, Some(who)).await).await;
+async fn person_id(who: &Signed) -> uuid::Uuid {
+    let me = who.get_ok("/api/session").await;
     me["person_id"].as_str().unwrap().parse().unwrap()
 }
 
@@ -694,7 +695,7 @@ async fn the_vapid_audience_keeps_a_push_service_port_that_is_not_the_default() 
         &format!("{origin}/ok"),
     )
     .await;
-    let person = person_id(&app, &me).await;
+    let person = person_id(&me).await;
     let mut conn = app.db.conn().await;
     diesel::delete(push_outbox::table)
         .execute(&mut conn)
@@ -721,7 +722,7 @@ async fn a_worker_killed_mid_batch_loses_nothing_and_two_workers_send_each_push_
     let app = app().await;
     let service = PushService::start().await;
     let (me, device) = subscribed_device(&app, &service, "25000002", PHONE).await;
-    let person = person_id(&app, &me).await;
+    let person = person_id(&me).await;
     let tz = app.db.config.university.time_zone.tz();
     let mut conn = app.db.conn().await;
     let now = app.clock.now();

@@ -119,9 +119,9 @@ fn changed_td2(app: &TestApp) -> String {
     })
 }
 
-async fn week(app: &TestApp, who: &Signed, from: &str, to: &str) -> Value {
+async fn week(who: &Signed, from: &str, to: &str) -> Value {
     let path = format!("/api/me/timetable?from={from}&to={to}");
-    ok_json(call(app, Method::GET, &path, None, Some(who)).await).await
+    who.get_ok(&path).await
 }
 
 fn event<'a>(week: &'a Value, starts_at: &str) -> &'a Value {
@@ -151,7 +151,7 @@ async fn a_re_export_with_new_stamps_changes_nothing_and_tells_no_one() {
         }
     );
     assert_eq!(pushes_to(&app, "lucas").await, Vec::<Value>::new());
-    let this_week = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let this_week = week(&lucas, "2026-11-30", "2026-12-06").await;
     let events = this_week["events"].as_array().unwrap();
     // Three lectures of L1-INFO and two classes of TD2; nothing is marked as changed.
     assert_eq!(events.len(), 5, "{this_week}");
@@ -202,7 +202,7 @@ async fn changes_are_found_by_uid_and_each_person_is_told_once() {
     assert_eq!(petit_pushes.len(), 1);
     assert_eq!(petit_pushes[0]["body"].as_str().unwrap().lines().count(), 2);
 
-    let this_week = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let this_week = week(&lucas, "2026-11-30", "2026-12-06").await;
     assert_eq!(this_week["events"].as_array().unwrap().len(), 5);
     let tuesday = event(&this_week, "2026-12-01T09:15");
     assert_eq!(tuesday["rooms"], json!(["A110"]));
@@ -217,7 +217,7 @@ async fn changes_are_found_by_uid_and_each_person_is_told_once() {
     assert_eq!(thursday["teachers"], json!(["DURAND Marc"]));
 
     // Cancelled classes stay, once each, marked.
-    let next_week = week(&app, &lucas, "2026-12-07", "2026-12-13").await;
+    let next_week = week(&lucas, "2026-12-07", "2026-12-13").await;
     assert_eq!(next_week["events"].as_array().unwrap().len(), 5);
     for start in ["2026-12-08T09:15", "2026-12-10T08:00"] {
         let class = event(&next_week, start);
@@ -234,7 +234,7 @@ async fn changes_are_found_by_uid_and_each_person_is_told_once() {
     // The original export brings the classes back.
     let restored = import(&app, TD2, &demo_export(&app, TD2)).await.unwrap();
     assert_eq!((restored.changed, restored.added), (5, 0), "{restored}");
-    let next_week = week(&app, &lucas, "2026-12-07", "2026-12-13").await;
+    let next_week = week(&lucas, "2026-12-07", "2026-12-13").await;
     for start in ["2026-12-08T09:15", "2026-12-10T08:00"] {
         let class = event(&next_week, start);
         assert_eq!(class["status"], "scheduled");
@@ -246,7 +246,7 @@ async fn changes_are_found_by_uid_and_each_person_is_told_once() {
 async fn the_week_answers_304_until_it_changes_and_refuses_odd_periods() {
     let app = app().await;
     let lucas = app.sign_in("25000002").await;
-    let first = call(&app, Method::GET, "/api/me/timetable", None, Some(&lucas)).await;
+    let first = lucas.get("/api/me/timetable").await;
     assert_eq!(first.status(), 200);
     let etag = first.headers()["etag"].to_str().unwrap().to_string();
     let body: Value = first.json().await.unwrap();
@@ -301,7 +301,7 @@ async fn the_week_answers_304_until_it_changes_and_refuses_odd_periods() {
     assert_eq!(resp.status(), 401);
     // A teacher's week is what they teach: Isabelle Petit has 2 lectures, 2 TD.
     let petit = app.sign_in("t1001").await;
-    let hers = week(&app, &petit, "2026-11-30", "2026-12-06").await;
+    let hers = week(&petit, "2026-11-30", "2026-12-06").await;
     let titles: Vec<&str> = hers["events"]
         .as_array()
         .unwrap()
@@ -325,7 +325,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
     let lucas = app.sign_in("25000002").await;
     subscribe(&app, &lucas, "lucas").await;
     let staff = app.sign_in("p2001").await;
-    let this_week = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let this_week = week(&lucas, "2026-11-30", "2026-12-06").await;
     let id = event(&this_week, "2026-12-01T09:15")["id"]
         .as_i64()
         .unwrap();
@@ -342,7 +342,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
         )
         .await;
         problem(resp, 404, "not-found").await;
-        let resp = call(&app, Method::GET, "/api/timetable/groups", None, Some(who)).await;
+        let resp = who.get("/api/timetable/groups").await;
         problem(resp, 404, "not-found").await;
     }
     let bad = [
@@ -355,12 +355,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
         ),
     ];
     for (body, slug) in bad {
-        problem(
-            call(&app, Method::PATCH, &path, Some(body), Some(&staff)).await,
-            400,
-            slug,
-        )
-        .await;
+        problem(staff.patch(&path, body).await, 400, slug).await;
     }
     let resp = call(
         &app,
@@ -392,7 +387,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
         pushes[0]["body"],
         "Mar. 1 déc. 10:15 — Algorithmique : déplacé à 14:00, salle B206 → A110"
     );
-    let seen = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let seen = week(&lucas, "2026-11-30", "2026-12-06").await;
     assert_eq!(
         event(&seen, "2026-12-01T13:00")["change"]["reason"],
         "Salle B206 inondée"
@@ -403,7 +398,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
         .await
         .unwrap();
     assert_eq!(report.unchanged, report.events);
-    let seen = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let seen = week(&lucas, "2026-11-30", "2026-12-06").await;
     assert_eq!(event(&seen, "2026-12-01T13:00")["rooms"], json!(["A110"]));
 
     let cancelled = ok_json(
@@ -457,7 +452,7 @@ async fn staff_move_change_rooms_and_cancel_and_an_unchanged_export_keeps_their_
 async fn bad_files_are_refused_whole_and_the_timetable_stays_as_it_was() {
     let app = app().await;
     let lucas = app.sign_in("25000002").await;
-    let before = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let before = week(&lucas, "2026-11-30", "2026-12-06").await;
     let good = changed_td2(&app);
     let truncated = &good[..good.len() / 2];
     let backwards = edit_event(&good, THURSDAY_TP, |e| {
@@ -489,7 +484,7 @@ async fn bad_files_are_refused_whole_and_the_timetable_stays_as_it_was() {
             .to_string()
             .contains("allowed")
     );
-    assert_eq!(week(&app, &lucas, "2026-11-30", "2026-12-06").await, before);
+    assert_eq!(week(&lucas, "2026-11-30", "2026-12-06").await, before);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -508,7 +503,7 @@ async fn the_calendar_feed_is_a_secret_url_that_calendars_can_read() {
     )
     .await;
     assert!(none["url"].is_null());
-    let made = renew_feed(&app, &lucas).await;
+    let made = renew_feed(&lucas).await;
     let url = made["url"].as_str().unwrap();
     assert!(
         made["webcal_url"]
@@ -570,7 +565,7 @@ async fn the_calendar_feed_is_a_secret_url_that_calendars_can_read() {
     assert!(moved.get_start().is_some() && moved.get_end().is_some());
 
     // A new URL revokes the old one; forged ones lead nowhere.
-    let renewed = renew_feed(&app, &lucas).await;
+    let renewed = renew_feed(&lucas).await;
     assert_ne!(renewed["url"], made["url"]);
     assert_eq!(app.get(path).await.status(), 404);
     let forged = path.replace(&path[path.len() - 8..path.len() - 4], "0000");
@@ -617,7 +612,7 @@ async fn configured_exports_are_pulled_once_per_period_by_one_instance() {
     status.store(500, Ordering::SeqCst);
     assert_eq!(one.pull_once().await.unwrap(), 1);
     let lucas = app.sign_in("25000002").await;
-    let unchanged = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let unchanged = week(&lucas, "2026-11-30", "2026-12-06").await;
     assert!(event(&unchanged, "2026-12-01T09:15")["change"].is_null());
     assert_eq!(
         last_pull_error(&app).await.as_deref(),
@@ -631,7 +626,7 @@ async fn configured_exports_are_pulled_once_per_period_by_one_instance() {
     assert_eq!(one.pull_once().await.unwrap(), 0);
     assert_eq!(last_pull_error(&app).await, None);
     let lucas = app.sign_in("25000002").await;
-    let pulled = week(&app, &lucas, "2026-11-30", "2026-12-06").await;
+    let pulled = week(&lucas, "2026-11-30", "2026-12-06").await;
     assert_eq!(event(&pulled, "2026-12-01T09:15")["rooms"], json!(["A110"]));
 }
 
@@ -648,6 +643,6 @@ async fn last_pull_error(app: &TestApp) -> Option<String> {
         .unwrap()
 }
 
-async fn renew_feed(app: &TestApp, who: &Signed) -> Value {
-    ok_json(call(app, Method::POST, "/api/me/calendar-feed", None, Some(who)).await).await
+async fn renew_feed(who: &Signed) -> Value {
+    ok_json(who.send(Method::POST, "/api/me/calendar-feed", None).await).await
 }

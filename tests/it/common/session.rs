@@ -7,11 +7,73 @@ use serde_json::{Value, json};
 
 use super::TestApp;
 
-/// A signed-in client: its cookie and CSRF token.
+/// A signed-in person's browser: their session cookie and CSRF token, on one server.
 #[derive(Clone)]
 pub struct Signed {
     pub cookie: String,
     pub csrf: String,
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Signed {
+    pub fn of(app: &TestApp, cookie: String, csrf: String) -> Signed {
+        Signed {
+            cookie,
+            csrf,
+            http: app.http.clone(),
+            base: app.base.clone(),
+        }
+    }
+
+    /// The same browser with another session cookie (renewed, or another device's).
+    pub fn with_cookie(&self, cookie: String) -> Signed {
+        Signed {
+            cookie,
+            ..self.clone()
+        }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.send(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.send(Method::DELETE, path, None).await
+    }
+
+    /// The JSON answer of a call that must succeed.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        ok_json(self.get(path).await).await
+    }
+
+    pub async fn post_ok(&self, path: &str, body: Value) -> Value {
+        ok_json(self.post(path, body).await).await
+    }
+
+    pub async fn patch_ok(&self, path: &str, body: Value) -> Value {
+        ok_json(self.patch(path, body).await).await
+    }
 }
 
 pub async fn app() -> TestApp {
@@ -35,6 +97,7 @@ pub async fn app_with(adjust: impl FnOnce(&mut ent::config::Config)) -> TestApp 
     app
 }
 
+/// A call as a signed-out browser (`who` none) or as `who`.
 pub async fn call(
     app: &TestApp,
     method: Method,
@@ -42,14 +105,12 @@ pub async fn call(
     body: Option<Value>,
     who: Option<&Signed>,
 ) -> Response {
+    if let Some(who) = who {
+        return who.send(method, path, body).await;
+    }
     let mut req = app.http.request(method, app.url(path));
     if let Some(body) = body {
         req = req.json(&body);
-    }
-    if let Some(s) = who {
-        req = req
-            .header("cookie", &s.cookie)
-            .header("x-csrf-token", &s.csrf);
     }
     req.send().await.expect("request")
 }
@@ -78,10 +139,11 @@ pub async fn signed_in(app: &TestApp, identifier: &str, password: &str, remember
     let resp = login(app, identifier, password, remember).await;
     let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
     let body = ok_json(resp).await;
-    Signed {
-        cookie: cookie.split(';').next().unwrap().to_string(),
-        csrf: body["me"]["csrf_token"].as_str().unwrap().to_string(),
-    }
+    Signed::of(
+        app,
+        cookie.split(';').next().unwrap().to_string(),
+        body["me"]["csrf_token"].as_str().unwrap().to_string(),
+    )
 }
 
 impl TestApp {
