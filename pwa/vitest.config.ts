@@ -7,5 +7,7 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['tests/unit/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    // Catalogues and lazily loaded screens at hand (see the file).
+    setupFiles: ['tests/unit/setup.ts'],
   },
 });

@@ -3,6 +3,7 @@ import { ReauthDialog } from './accounts/reauth';
 import { rememberNext, useAuth, type AuthState } from './auth';
 import { BottomNav } from './components/BottomNav';
 import { OfflineBanner } from './components/OfflineBanner';
+import { PhoneBanner } from './components/PhoneBanner';
 import { sameOriginPath, useConfig } from './config';
 import { useI18n } from './i18n';
 import { syncPush } from './push/device';
@@ -10,7 +11,6 @@ import { forgetConversations } from './messages/conversations';
 import { onLive, startLive, stopLive } from './messages/live';
 import { delivered, flushOutbox, loadOutbox } from './messages/outbox';
 import { refreshUnread, resetUnread } from './messages/unread';
-import { PhoneBanner } from './pages/Security';
 import { matchRoute, navigate, usePath } from './router';
 import { isPublic as isPublicScreen, matchScreen, view } from './screens';
 

@@ -1,24 +1,59 @@
 import type { VNode } from 'preact';
 import { isHelpStaff } from './api/help';
-import { Activation } from './pages/Activation';
-import { ConnectionHelp } from './pages/ConnectionHelp';
-import { Contacts } from './pages/Contacts';
-import { HelpHome, HelpNew, HelpRequest } from './pages/Help';
-import { HelpQueues } from './pages/HelpQueues';
-import { Home } from './pages/Home';
-import { Login } from './pages/Login';
-import { MessagesHome, MessagesNew, MessageThread } from './pages/Messages';
-import { More } from './pages/More';
-import { News, NewsDetail } from './pages/News';
-import { NewsPublish } from './pages/NewsPublish';
-import { Notifications } from './pages/Notifications';
-import { RecoveryLink, RecoveryRequest } from './pages/Recovery';
-import { SecretariatPerson, SecretariatSearch } from './pages/Secretariat';
-import { Activity, ChangePassword, Devices, PhoneVerification, SecurityHome, TwoFactor } from './pages/Security';
+import { lazy, type Loadable } from './lazy';
 import { NotFound } from './pages/Soon';
-import { Timetable } from './pages/Timetable';
-import { TimetableGroups } from './pages/TimetableGroups';
 import { normalisePath } from './router';
+
+// Each screen's code is its own chunk, fetched when the screen is first shown (the one opened
+// first is fetched before the app is drawn: preloadScreen), so that nobody downloads the screens
+// they do not open — the staff's above all. The service worker precaches every chunk.
+const activation = () => import('./pages/Activation');
+const connectionHelp = () => import('./pages/ConnectionHelp');
+const contacts = () => import('./pages/Contacts');
+const help = () => import('./pages/Help');
+const helpQueues = () => import('./pages/HelpQueues');
+const home = () => import('./pages/Home');
+const login = () => import('./pages/Login');
+const messages = () => import('./pages/Messages');
+const more = () => import('./pages/More');
+const news = () => import('./pages/News');
+const newsPublish = () => import('./pages/NewsPublish');
+const notifications = () => import('./pages/Notifications');
+const recovery = () => import('./pages/Recovery');
+const secretariat = () => import('./pages/Secretariat');
+const security = () => import('./pages/Security');
+const timetable = () => import('./pages/Timetable');
+const timetableGroups = () => import('./pages/TimetableGroups');
+
+const Activation = lazy(activation, 'Activation');
+const ConnectionHelp = lazy(connectionHelp, 'ConnectionHelp');
+const Contacts = lazy(contacts, 'Contacts');
+const HelpHome = lazy(help, 'HelpHome');
+const HelpNew = lazy(help, 'HelpNew');
+const HelpRequest = lazy(help, 'HelpRequest');
+const HelpQueues = lazy(helpQueues, 'HelpQueues');
+const Home = lazy(home, 'Home');
+const Login = lazy(login, 'Login');
+const MessagesHome = lazy(messages, 'MessagesHome');
+const MessagesNew = lazy(messages, 'MessagesNew');
+const MessageThread = lazy(messages, 'MessageThread');
+const More = lazy(more, 'More');
+const News = lazy(news, 'News');
+const NewsDetail = lazy(news, 'NewsDetail');
+const NewsPublish = lazy(newsPublish, 'NewsPublish');
+const Notifications = lazy(notifications, 'Notifications');
+const RecoveryRequest = lazy(recovery, 'RecoveryRequest');
+const RecoveryLink = lazy(recovery, 'RecoveryLink');
+const SecretariatSearch = lazy(secretariat, 'SecretariatSearch');
+const SecretariatPerson = lazy(secretariat, 'SecretariatPerson');
+const SecurityHome = lazy(security, 'SecurityHome');
+const ChangePassword = lazy(security, 'ChangePassword');
+const Devices = lazy(security, 'Devices');
+const Activity = lazy(security, 'Activity');
+const TwoFactor = lazy(security, 'TwoFactor');
+const PhoneVerification = lazy(security, 'PhoneVerification');
+const Timetable = lazy(timetable, 'Timetable');
+const TimetableGroups = lazy(timetableGroups, 'TimetableGroups');
 
 /** A screen's parameters, from the named groups of its path's pattern. */
 export type Params = Record<string, string>;
@@ -114,4 +149,11 @@ export function view(pathname: string, permissions: readonly string[] | null): V
   const { route, params } = find(pathname);
   if (route.permission && !(permissions && route.permission(permissions))) return <NotFound />;
   return route.view(params);
+}
+
+/** Fetch the code of the screen a pathname shows (at start, so that the first frame has it). */
+export function preloadScreen(pathname: string): Promise<unknown> {
+  const { route, params } = find(pathname);
+  const screen = route.view(params).type as Partial<Loadable>;
+  return screen.load?.() ?? Promise.resolve();
 }

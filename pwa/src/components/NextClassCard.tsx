@@ -1,9 +1,8 @@
 import type { AuthState } from '../auth';
 import { useI18n } from '../i18n';
 import { formatDay, formatTime, TIME_ZONE } from '../i18n/format';
-import { timetablePath } from '../pages/Timetable';
 import { addDays, localDay, today } from '../timetable/dates';
-import { inProgress, nextClass, thisMonday, useNow, useWeek } from '../timetable/weeks';
+import { inProgress, nextClass, thisMonday, timetablePath, useNow, useWeek } from '../timetable/weeks';
 import { useCampusName } from './ClassCard';
 import { ChevronIcon } from './Icons';
 

@@ -28,6 +28,7 @@ export const en: Messages = {
   'page.more': 'More',
   'page.notFound': 'Page not found',
   'page.notFoundText': 'This address does not match any page.',
+  'page.loadFailed': 'This page could not be loaded. Check your connection and try again.',
   'page.backHome': 'Back to home',
   'more.language': 'Language',
   'more.languageHint': 'Choose the language of the app.',

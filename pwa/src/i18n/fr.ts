@@ -27,6 +27,7 @@ export const fr = {
   'page.more': 'Plus',
   'page.notFound': 'Page introuvable',
   'page.notFoundText': 'Cette adresse ne correspond à aucune page.',
+  'page.loadFailed': 'Cette page n’a pas pu être chargée. Vérifiez votre connexion et réessayez.',
   'page.backHome': 'Retour à l’accueil',
   'more.language': 'Langue',
   'more.languageHint': 'Choisissez la langue de l’application.',

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { en } from './en';
-import { fr } from './fr';
+import type { fr } from './fr';
 
 export type MessageKey = keyof typeof fr;
 /** Every catalogue has exactly the keys of the French one. */
@@ -11,7 +10,30 @@ export type Lang = (typeof LANGUAGES)[number];
 export const DEFAULT_LANG: Lang = 'fr';
 export const STORAGE_KEY = 'ent.lang';
 
-export const catalogues: Record<Lang, Messages> = { fr, en };
+/** The catalogues fetched so far: the one in use at start, the others when chosen. */
+export const catalogues: Partial<Record<Lang, Messages>> = {};
+
+const loaders: Record<Lang, () => Promise<Messages>> = {
+  fr: () => import('./fr').then((m) => m.fr),
+  en: () => import('./en').then((m) => m.en),
+};
+
+const loading: Partial<Record<Lang, Promise<void>>> = {};
+
+/** Fetch a language's catalogue (its own chunk) if it is not there yet. */
+export function loadCatalogue(lang: Lang): Promise<void> {
+  if (catalogues[lang]) return Promise.resolve();
+  return (loading[lang] ??= loaders[lang]().then(
+    (messages) => {
+      catalogues[lang] = messages;
+      delete loading[lang];
+    },
+    (error: unknown) => {
+      delete loading[lang]; // asked again at the next choice
+      throw error;
+    },
+  ));
+}
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -47,7 +69,8 @@ export function getLang(): Lang {
 
 /** Translate a key, replacing `{name}` placeholders with params. */
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string>): string {
-  let text = catalogues[lang][key];
+  // Before its catalogue arrives, a language shows the one in use (or the key, at start only).
+  let text = catalogues[lang]?.[key] ?? catalogues[current]?.[key] ?? key;
   if (params) {
     for (const [name, value] of Object.entries(params)) text = text.split(`{${name}}`).join(value);
   }
@@ -56,7 +79,8 @@ export function translate(lang: Lang, key: MessageKey, params?: Record<string, s
 
 /** Whether `key` is in the catalogues (for keys built from values the server sends). */
 export function isMessageKey(key: string): key is MessageKey {
-  return Object.prototype.hasOwnProperty.call(catalogues.fr, key);
+  // Every catalogue has the same keys: the one in use answers for all.
+  return Object.prototype.hasOwnProperty.call(catalogues[current] ?? {}, key);
 }
 
 export function t(key: MessageKey, params?: Record<string, string>): string {
@@ -69,8 +93,22 @@ function applyToDocument(lang: Lang): void {
   document.title = translate(lang, 'app.title');
 }
 
-/** Change the language, remember it and tell every subscriber. */
+let wanted: Lang | null = null;
+
+/** Change the language (once its catalogue is here), remember it and tell every subscriber. */
 export function setLang(lang: Lang): void {
+  wanted = lang;
+  if (catalogues[lang]) switchTo(lang);
+  // A later choice made while this catalogue was on its way wins; one that cannot be fetched
+  // (offline before the worker had it) leaves the language as it was.
+  else
+    loadCatalogue(lang).then(
+      () => wanted === lang && switchTo(lang),
+      () => undefined,
+    );
+}
+
+function switchTo(lang: Lang): void {
   current = lang;
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);

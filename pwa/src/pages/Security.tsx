@@ -438,21 +438,6 @@ export function TwoFactor() {
   );
 }
 
-/** Shown to a signed-in person whose phone the secretariat changed, until they confirm it. */
-export function PhoneBanner() {
-  const { t } = useI18n();
-  const me = useMe();
-  if (!me?.phone_verification_required) return null;
-  return (
-    <div class="alert alert-info" data-testid="phone-banner">
-      <p>{t('phone.banner')}</p>
-      <a class="button button-secondary" href="/more/security/phone">
-        {t('phone.bannerLink')}
-      </a>
-    </div>
-  );
-}
-
 /** Prove one holds the phone on record again: a code by SMS, as at activation. */
 export function PhoneVerification() {
   const { t } = useI18n();

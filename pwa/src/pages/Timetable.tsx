@@ -10,12 +10,7 @@ import { formatDay, formatDayMonth, formatTime, TIME_ZONE } from '../i18n/format
 import { navigate, useSearch } from '../router';
 import { addDays, isDay, mondayOf, today as todayIn, weekDays } from '../timetable/dates';
 import { useSwipe } from '../timetable/swipe';
-import { eventsOn, refreshWeek, useNow, useWeek, type Week, type WeekState } from '../timetable/weeks';
-
-export type View = 'day' | 'week';
-
-/** The address of a day (and view) of the timetable. */
-export const timetablePath = (day: string, view: View = 'day') => `/timetable?day=${day}${view === 'week' ? '&view=week' : ''}`;
+import { eventsOn, refreshWeek, timetablePath, useNow, useWeek, type View, type Week, type WeekState } from '../timetable/weeks';
 
 /** « Hors ligne — mis à jour le 2 décembre à 08:15 », when the stored copy is shown. */
 export function Freshness({ week }: { week: Week }) {

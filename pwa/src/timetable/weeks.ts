@@ -186,5 +186,10 @@ export function nextClass(events: readonly TimetableEvent[], now: number): Timet
   return upcoming[0] ?? null;
 }
 
+export type View = 'day' | 'week';
+
+/** The address of a day (and view) of the timetable (here, not in its screen: the home card links to it). */
+export const timetablePath = (day: string, view: View = 'day') => `/timetable?day=${day}${view === 'week' ? '&view=week' : ''}`;
+
 /** This week's Monday in the university's time zone. */
 export const thisMonday = (now: number = Date.now()): string => mondayOf(today(TIME_ZONE, now));

@@ -3,6 +3,7 @@ import { en } from '../../src/i18n/en';
 import { fr } from '../../src/i18n/fr';
 import {
   catalogues,
+  loadCatalogue,
   getLang,
   initialLang,
   LANGUAGES,
@@ -16,7 +17,7 @@ import {
 describe('catalogues', () => {
   it('have the same keys in every language', () => {
     const keys = Object.keys(fr).sort();
-    for (const lang of LANGUAGES) expect(Object.keys(catalogues[lang]).sort()).toEqual(keys);
+    for (const lang of LANGUAGES) expect(Object.keys(catalogues[lang] ?? {}).sort()).toEqual(keys);
     expect(Object.keys(en).sort()).toEqual(keys);
   });
 
@@ -81,5 +82,15 @@ describe('language choice', () => {
     Object.defineProperty(navigator, 'languages', { value: ['fr-FR'], configurable: true });
     expect(resetLangFromEnvironment()).toBe('fr');
     expect(document.documentElement.lang).toBe('fr');
+  });
+
+  it('fetches a catalogue not yet here before switching to it', async () => {
+    setLang('fr');
+    delete catalogues.en;
+    setLang('en');
+    expect(getLang()).toBe('fr'); // still French while English is on its way
+    await loadCatalogue('en');
+    expect(getLang()).toBe('en');
+    expect(translate('en', 'nav.home')).toBe('Home');
   });
 });

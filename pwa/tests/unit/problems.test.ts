@@ -39,8 +39,8 @@ describe('problem documents', () => {
 
   it('has a French and an English text for every documented slug', () => {
     for (const key of Object.values(PROBLEM_MESSAGES)) {
-      expect(catalogues.fr[key]).toBeTruthy();
-      expect(catalogues.en[key]).toBeTruthy();
+      expect(catalogues.fr?.[key]).toBeTruthy();
+      expect(catalogues.en?.[key]).toBeTruthy();
     }
     for (const slug of [
       'login-failed',

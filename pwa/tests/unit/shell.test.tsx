@@ -95,6 +95,7 @@ describe('App shell, signed in', () => {
     await flush();
     expect($('[data-testid="day-view"]')).not.toBeNull();
     await act(() => $<HTMLAnchorElement>('a[data-tab="messages"]')!.click());
+    await flush(); // its code, fetched the first time it is shown
     expect($('[data-testid="conv-new"]')).not.toBeNull();
     await act(() => $<HTMLAnchorElement>('a[data-tab="more"]')!.click());
     await flush();
