@@ -120,7 +120,7 @@ async fn main() -> anyhow::Result<()> {
     let queued = notify(
         &mut conn,
         config.university.time_zone.tz(),
-        person,
+        ent::people::model::PersonId(person),
         &alert,
         SystemClock.now(),
     )

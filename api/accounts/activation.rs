@@ -21,6 +21,7 @@ use crate::{
     http::client::Client,
     i18n::Lang,
     limits::{self, Limit},
+    people::model::PersonId,
     people::model::{Enrolment, Role},
     phone, secrets,
     security_log::{self, Event, EventKind},
@@ -144,7 +145,7 @@ impl ActivationApi {
             &state.redis,
             secret,
             Purpose::Activation,
-            person,
+            person.map(|p| p.0),
             &subject,
             now,
         )
@@ -204,7 +205,7 @@ impl ActivationApi {
         let phone = match challenge.person {
             Some(id) => {
                 let mut conn = state.conn().await?;
-                let person = store::by_id(&mut conn, id).await?;
+                let person = store::by_id(&mut conn, PersonId(id)).await?;
                 person
                     .and_then(|(p, _)| p.mobile_phone)
                     .ok_or(ApiError::new(NO_PHONE))?
@@ -214,7 +215,7 @@ impl ActivationApi {
         let text = challenge.person.map(|person| Text {
             message: messages::activation_code(&state.config, lang, &phone, &challenge.code),
             flow: Flow::Resend,
-            person: Some(person),
+            person: Some(PersonId(person)),
         });
         texts::send_later(&state, text, &client);
         Ok(Json(answer(&challenge, &phone, now)))
@@ -249,7 +250,7 @@ impl ActivationApi {
                 let ticket = codes::issue_ticket(
                     &state.redis,
                     Purpose::Activation,
-                    person,
+                    PersonId(person),
                     TICKET_LIFETIME,
                     now,
                 )

@@ -9,6 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use redis::AsyncCommands;
 use uuid::Uuid;
 
+use crate::people::model::PersonId;
 use crate::{errors::ApiError, i18n::Translated, limits::Limit, redis::Redis, secrets};
 
 /// What a code or ticket is for.
@@ -70,6 +71,7 @@ pub struct Challenge {
     pub token: String,
     /// To send; never stored.
     pub code: String,
+    /// Whom it names: a person's id, or (connection assistance) the draft it confirms.
     pub person: Option<Uuid>,
     /// What the person typed to start (their number): SMS limits count by it, so that they
     /// apply to strangers and to real people alike.
@@ -270,7 +272,7 @@ fn ticket_key(redis: &Redis, purpose: Purpose, token: &str) -> String {
 pub async fn issue_ticket(
     redis: &Redis,
     purpose: Purpose,
-    person: Uuid,
+    person: PersonId,
     lifetime: Duration,
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
@@ -284,7 +286,7 @@ pub async fn issue_ticket(
     Ok(token)
 }
 
-fn read_ticket(value: Option<String>, now: DateTime<Utc>) -> Option<Uuid> {
+fn read_ticket(value: Option<String>, now: DateTime<Utc>) -> Option<PersonId> {
     let value = value?;
     let (person, expires) = value.split_once(' ')?;
     let expires: i64 = expires.parse().ok()?;
@@ -297,7 +299,7 @@ pub async fn peek_ticket(
     purpose: Purpose,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<PersonId>, ApiError> {
     let key = ticket_key(redis, purpose, token);
     let value: Option<String> = redis.run(|mut c| async move { c.get(&key).await }).await?;
     Ok(read_ticket(value, now))
@@ -309,7 +311,7 @@ pub async fn take_ticket(
     purpose: Purpose,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<Uuid>, ApiError> {
+) -> Result<Option<PersonId>, ApiError> {
     let key = ticket_key(redis, purpose, token);
     let value: Option<String> = redis
         .run(|mut c| async move { c.get_del(&key).await })

@@ -4,12 +4,12 @@
 
 use chrono::{DateTime, Locale, Utc};
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 use super::{
     messages::{self, Circumstances, ProtectionChange},
     store,
 };
+use crate::people::model::PersonId;
 use crate::{config::Config, couriers, http::client::Client, i18n::Lang, security_log};
 
 /// Queues the e-mail; call it in the transaction of the change.
@@ -17,7 +17,7 @@ pub async fn protection_changed(
     conn: &mut AsyncPgConnection,
     config: &Config,
     lang: Lang,
-    person: Uuid,
+    person: PersonId,
     change: ProtectionChange,
     client: &Client,
     now: DateTime<Utc>,

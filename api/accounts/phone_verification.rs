@@ -58,7 +58,7 @@ impl PhoneVerificationApi {
             &state.redis,
             secret,
             purpose,
-            Some(person.id),
+            Some(person.id.0),
             &subject,
             now,
         )
@@ -97,7 +97,7 @@ impl PhoneVerificationApi {
             now,
         );
         match check.await? {
-            CodeCheck::Accepted(person) if person == caller.person_id => {}
+            CodeCheck::Accepted(person) if person == caller.person_id.0 => {}
             CodeCheck::Accepted(_) | CodeCheck::Gone => return Err(ApiError::new(CODE_EXPIRED)),
             CodeCheck::Wrong { tries_left } => return Err(wrong_code(tries_left)),
         }

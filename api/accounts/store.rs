@@ -8,13 +8,13 @@ use diesel::{
     update,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::{
     db::{
         schema::{accounts, people, permissions},
         words::stored_word,
     },
+    people::model::PersonId,
     people::model::{Enrolment, Role},
 };
 
@@ -45,7 +45,7 @@ stored_word! {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = people)]
 pub struct Person {
-    pub id: Uuid,
+    pub id: PersonId,
     pub number: String,
     pub role: Role,
     pub family_name: String,
@@ -95,7 +95,10 @@ macro_rules! holders {
     };
 }
 
-pub async fn by_id(conn: &mut AsyncPgConnection, id: Uuid) -> diesel::QueryResult<Option<Holder>> {
+pub async fn by_id(
+    conn: &mut AsyncPgConnection,
+    id: PersonId,
+) -> diesel::QueryResult<Option<Holder>> {
     holders!()
         .filter(people::id.eq(id))
         .first(conn)
@@ -169,7 +172,7 @@ pub async fn by_email(
 /// The personal then the institutional address on record for `person` (either may be missing).
 pub async fn addresses(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Vec<String>> {
     let (personal, institutional): (Option<String>, Option<String>) = people::table
         .find(person)
@@ -183,7 +186,7 @@ pub async fn addresses(
 
 pub async fn permissions_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Vec<String>> {
     permissions::table
         .filter(permissions::person_id.eq(person))
@@ -197,7 +200,7 @@ pub async fn permissions_of(
 /// help queues they answer.
 pub async fn scopes_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     kind: &str,
 ) -> diesel::QueryResult<Vec<String>> {
     let prefix = format!("{kind}:");
@@ -212,7 +215,7 @@ pub async fn scopes_of(
 pub async fn holders_of(
     conn: &mut AsyncPgConnection,
     permission: &str,
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     permissions::table
         .filter(permissions::permission.eq(permission))
         .select(permissions::person_id)
@@ -264,7 +267,7 @@ pub async fn create(
 
 pub async fn set_password(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
@@ -281,7 +284,7 @@ pub async fn set_password(
 /// Gives `person` a permission (idempotent).
 pub async fn grant(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     permission: &str,
 ) -> diesel::QueryResult<()> {
     insert_into(permissions::table)
@@ -297,7 +300,7 @@ pub async fn grant(
 
 pub async fn phone_verified(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     update(people::table.find(person))

@@ -6,13 +6,13 @@
 //! `sms_withheld_total` in `/metrics` say so.
 
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 use crate::{
     couriers::{self, Message},
     errors::ApiError,
     http::client::Client,
     limits::{self, Limit, Verdict},
+    people::model::PersonId,
     phone,
     security_log::{self, Event, EventKind},
     state::AppState,
@@ -42,7 +42,7 @@ impl Flow {
 pub struct Text {
     pub message: Message,
     pub flow: Flow,
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
 }
 
 /// Counts one more text to `phone` in both windows; refused beyond either limit.

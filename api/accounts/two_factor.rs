@@ -14,7 +14,6 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 use redis::AsyncCommands;
 use totp_rs::{Builder, Secret, Totp};
-use uuid::Uuid;
 
 use super::{codes::CODE_INCORRECT, messages::ProtectionChange, notices, store::Account};
 use crate::{
@@ -22,6 +21,7 @@ use crate::{
     errors::{ApiError, ApiResult, BAD_REQUEST},
     http::client::Client,
     i18n::Lang,
+    people::model::PersonId,
     secrets,
     security_log::{self, Event, EventKind},
     sessions::{Caller, caller::NOT_SIGNED_IN, lockout},
@@ -189,7 +189,7 @@ impl TwoFactorApi {
 /// code. Wrong codes lock the second factor progressively, like passwords.
 pub async fn require_code(
     state: &AppState,
-    person: Uuid,
+    person: PersonId,
     account: &Account,
     code: Option<&str>,
     client: &Client,
@@ -223,7 +223,7 @@ pub async fn require_code(
 /// requests race.
 async fn claim_step(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     step: i64,
 ) -> Result<bool, ApiError> {
     let claimed = diesel::sql_query(
@@ -239,7 +239,7 @@ async fn claim_step(
 
 async fn use_recovery_code(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     hash: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
@@ -257,7 +257,7 @@ async fn use_recovery_code(
 
 async fn replace_recovery_codes(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     hashes: &[String],
 ) -> diesel::QueryResult<()> {
     diesel::delete(recovery::table.filter(recovery::person_id.eq(person)))
@@ -291,7 +291,7 @@ fn recovery_hash(state: &AppState, code: &str) -> String {
     )
 }
 
-async fn account_of(state: &AppState, person: Uuid) -> Result<(String, Account), ApiError> {
+async fn account_of(state: &AppState, person: PersonId) -> Result<(String, Account), ApiError> {
     let mut conn = state.conn().await?;
     let (_, account) = super::store::by_id(&mut conn, person)
         .await?
@@ -309,7 +309,7 @@ fn totp(state: &AppState, secret: &[u8], identifier: &str) -> Result<Totp, ApiEr
         .map_err(ApiError::internal)
 }
 
-fn pending_key(state: &AppState, person: Uuid) -> String {
+fn pending_key(state: &AppState, person: PersonId) -> String {
     state.redis.key(&format!("two-factor-pending:{person}"))
 }
 

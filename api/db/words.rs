@@ -118,6 +118,14 @@ macro_rules! stored_id {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = <$inner as std::str::FromStr>::Err;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+
         impl diesel::serialize::ToSql<diesel::sql_types::$sql, diesel::pg::Pg> for $name {
             fn to_sql<'b>(
                 &'b self,

@@ -29,6 +29,7 @@ use crate::{
     http::client::Client,
     i18n::{Lang, Translated},
     limits::{self, Limit},
+    people::model::PersonId,
     state::AppState,
     text::fold,
 };
@@ -283,7 +284,7 @@ async fn file(state: &AppState, draft: &Draft) -> ApiResult<HelpRequestId> {
 async fn registrar_match(
     conn: &mut diesel_async::AsyncPgConnection,
     draft: &Draft,
-) -> ApiResult<(RegistrarMatch, Option<Uuid>)> {
+) -> ApiResult<(RegistrarMatch, Option<PersonId>)> {
     let holder = accounts::store::by_number(conn, &draft.number.to_uppercase()).await?;
     let holder = match holder {
         Some(h) => Some(h),

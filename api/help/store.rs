@@ -10,13 +10,13 @@ use diesel::{
     insert_into, update,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use super::model::{Entry, MessageKind, RegistrarMatch, Status};
 use crate::db::schema::{
     help_contacts as contacts, help_messages as messages, help_requests as requests, people,
 };
 use crate::db::words::stored_id;
+use crate::people::model::PersonId;
 
 stored_id!(pub HelpRequestId(i64): BigInt);
 
@@ -26,10 +26,10 @@ pub struct Request {
     pub id: HelpRequestId,
     pub category: String,
     pub queue: String,
-    pub requester_id: Option<Uuid>,
+    pub requester_id: Option<PersonId>,
     pub subject: String,
     pub status: Status,
-    pub assignee_id: Option<Uuid>,
+    pub assignee_id: Option<PersonId>,
     pub lang: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -55,7 +55,7 @@ impl Request {
 pub struct Filed<'a> {
     pub category: &'a str,
     pub queue: &'a str,
-    pub requester_id: Option<Uuid>,
+    pub requester_id: Option<PersonId>,
     pub subject: &'a str,
     pub lang: &'a str,
 }
@@ -71,7 +71,7 @@ pub struct Contact {
     pub birth_date: NaiveDate,
     pub email: String,
     pub registrar: RegistrarMatch,
-    pub person_id: Option<Uuid>,
+    pub person_id: Option<PersonId>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -79,7 +79,7 @@ pub struct Contact {
 pub struct Message {
     pub id: i64,
     pub kind: MessageKind,
-    pub author_id: Option<Uuid>,
+    pub author_id: Option<PersonId>,
     pub body: Option<String>,
     pub status: Option<Status>,
     pub created_at: DateTime<Utc>,
@@ -127,7 +127,7 @@ pub async fn add_contact(
 pub async fn add(
     conn: &mut AsyncPgConnection,
     request: HelpRequestId,
-    author: Option<Uuid>,
+    author: Option<PersonId>,
     entry: Entry<'_>,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
@@ -179,7 +179,7 @@ pub async fn lock(
 /// What a change sets: the status (and when it was resolved), the assignee, whether staff acted.
 pub struct Change {
     pub status: Status,
-    pub assignee: Option<Uuid>,
+    pub assignee: Option<PersonId>,
     pub by_staff: bool,
 }
 
@@ -270,7 +270,7 @@ pub type Cursor = (DateTime<Utc>, i64);
 /// The requester's requests, latest activity first.
 pub async fn of_requester(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     after: Option<Cursor>,
     limit: i64,
 ) -> diesel::QueryResult<Vec<Request>> {
@@ -294,7 +294,7 @@ pub struct QueueFilter<'a> {
     pub queue: &'a str,
     pub statuses: Vec<Status>,
     /// Only the requests assigned to this person.
-    pub assignee: Option<Uuid>,
+    pub assignee: Option<PersonId>,
     /// Words in the subject, a message, or the requester's names or number.
     pub search: Option<&'a str>,
 }
@@ -373,7 +373,7 @@ pub async fn counts(
 /// The queues whose staff this person is (`help:<queue>` permissions).
 pub async fn queues_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Vec<String>> {
     crate::accounts::store::scopes_of(conn, person, "help").await
 }
@@ -382,7 +382,7 @@ pub async fn queues_of(
 /// their institutional one.
 pub async fn email_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Option<String>> {
     let addresses = crate::accounts::store::addresses(conn, person).await?;
     Ok(addresses.into_iter().next())

@@ -4,7 +4,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
 use poem_openapi::{Enum, Object, payload::Json};
-use uuid::Uuid;
 
 use super::{
     model::{self, MessageKind, RegistrarMatch, Status, Viewer},
@@ -14,6 +13,7 @@ use crate::{
     config::Config,
     errors::{ApiError, ApiResult, NOT_FOUND},
     i18n::Lang,
+    people::model::PersonId,
 };
 
 #[derive(Debug, Object)]
@@ -138,7 +138,7 @@ pub struct HelpQueue {
 }
 
 /// Who reads an answer: its language and the caller.
-pub type Reader = (Lang, Uuid);
+pub type Reader = (Lang, PersonId);
 
 /// The request as it is after a change.
 pub async fn reread(
@@ -162,7 +162,7 @@ pub async fn summaries(
     (lang, me): Reader,
     rows: Vec<Request>,
 ) -> ApiResult<Vec<HelpRequestSummary>> {
-    let people: Vec<Uuid> = rows
+    let people: Vec<PersonId> = rows
         .iter()
         .flat_map(|r| [r.requester_id, r.assignee_id])
         .flatten()
@@ -213,7 +213,7 @@ pub async fn detail(
 ) -> ApiResult<HelpRequestDetail> {
     let staff = viewer == Viewer::Staff;
     let thread = store::thread(conn, request.id, staff).await?;
-    let authors: Vec<Uuid> = thread.iter().filter_map(|m| m.author_id).collect();
+    let authors: Vec<PersonId> = thread.iter().filter_map(|m| m.author_id).collect();
     let names = crate::people::store::names(conn, &authors).await?;
     let connection_details = match (staff, request.requester_id) {
         (true, None) => store::contact(conn, request.id)

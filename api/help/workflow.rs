@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 use super::{
     model::{Entry, Status, Viewer, invalid},
@@ -13,6 +12,7 @@ use super::{
 use crate::{
     config::Config,
     errors::{ApiError, NOT_FOUND},
+    people::model::PersonId,
 };
 
 /// A status staff may set ("new" is where requests start, not where they go back).
@@ -30,7 +30,7 @@ pub fn settable(status: Status) -> Result<Status, ApiError> {
 /// How this person sees the request: as staff of its queue, as its requester, or not at all.
 pub async fn viewer_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     request: &Request,
 ) -> diesel::QueryResult<Option<Viewer>> {
     if store::queues_of(conn, person)
@@ -48,7 +48,7 @@ pub async fn viewer_of(
 /// The request locked for a change, if this person may see it.
 pub async fn locked(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     id: HelpRequestId,
 ) -> Result<(Request, Viewer), ApiError> {
     let request = store::lock(conn, id)
@@ -63,7 +63,7 @@ pub async fn locked(
 /// What someone does to a request: who, seeing it as whom, the status it gets, and the reply
 /// staff wrote with it if any.
 pub struct Action<'a> {
-    pub by: Uuid,
+    pub by: PersonId,
     pub viewer: Viewer,
     pub status: Status,
     pub staff_reply: Option<&'a str>,

@@ -4,13 +4,13 @@
 
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
-use uuid::Uuid;
 
 use super::{rules, store};
 use crate::{
     config::Correspondents as Rule,
     errors::{ApiError, ApiResult, NOT_FOUND},
     i18n::Lang,
+    people::model::PersonId,
     people::model::Role,
     sessions::Caller,
     state::AppState,
@@ -35,7 +35,7 @@ pub struct GroupChoice {
 
 #[derive(Debug, Object)]
 pub struct PersonChoice {
-    pub id: Uuid,
+    pub id: PersonId,
     /// "Given Family".
     pub name: String,
     pub role: Role,

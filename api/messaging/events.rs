@@ -18,7 +18,6 @@ use poem_openapi::{
 use redis::AsyncCommands;
 use serde_json::Value;
 use tokio::task::JoinHandle;
-use uuid::Uuid;
 
 use super::{
     notify,
@@ -28,6 +27,7 @@ use super::{
 use crate::{
     accounts::store::scopes_of,
     errors::ApiResult,
+    people::model::PersonId,
     redis::Redis,
     sessions::{Caller, store::SessionKey},
     state::AppState,
@@ -54,7 +54,7 @@ pub fn unread(conversation_id: ConversationId, unread: i64, total: i64) -> Value
     }))
 }
 
-pub fn read(conversation_id: ConversationId, person_id: Uuid, up_to: i64) -> Value {
+pub fn read(conversation_id: ConversationId, person_id: PersonId, up_to: i64) -> Value {
     encoded(LiveUpdate::Read(ReadEvent {
         conversation_id,
         person_id,
@@ -180,7 +180,7 @@ impl EventsApi {
 }
 
 /// The messages of the person's conversations after `after`, as events.
-async fn missed(state: &AppState, me: Uuid, after: i64) -> ApiResult<Vec<LiveEvent>> {
+async fn missed(state: &AppState, me: PersonId, after: i64) -> ApiResult<Vec<LiveEvent>> {
     let mut conn = state.conn().await?;
     let services = scopes_of(&mut conn, me, "messages").await?;
     let rows = store::missed(&mut conn, me, &services, after, MISSED).await?;
@@ -204,7 +204,7 @@ impl Drop for Heart {
 /// it no longer does.
 fn heartbeat(
     redis: Redis,
-    me: Uuid,
+    me: PersonId,
     session: SessionKey,
     beat: u64,
 ) -> (tokio::sync::oneshot::Receiver<()>, Heart) {
@@ -242,7 +242,7 @@ mod tests {
 
     #[test]
     fn each_live_event_names_its_type_beside_its_fields() {
-        let person = Uuid::nil();
+        let person = PersonId(uuid::Uuid::nil());
         assert_eq!(
             read(ConversationId(3), person, 41),
             json!({"type": "read", "conversation_id": 3, "person_id": person, "up_to": 41})

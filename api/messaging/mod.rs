@@ -14,8 +14,8 @@ use std::collections::HashMap;
 
 use diesel::{ExpressionMethods, QueryDsl};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
+use crate::people::model::PersonId;
 use crate::{config::Messaging, db::schema::course_groups, i18n::Lang};
 use store::Conversation;
 
@@ -33,7 +33,7 @@ pub async fn titles(
     conn: &mut AsyncPgConnection,
     rules: &Messaging,
     lang: Lang,
-    me: Uuid,
+    me: PersonId,
     conversations: &[(&Conversation, bool)],
 ) -> diesel::QueryResult<Vec<String>> {
     let groups: Vec<&String> = conversations
@@ -57,7 +57,7 @@ pub async fn titles(
         .map(|(c, _)| c.id)
         .collect();
     let counterparts = store::counterparts(conn, &named_after_a_person, me).await?;
-    let people: Vec<Uuid> = counterparts.values().copied().collect();
+    let people: Vec<PersonId> = counterparts.values().copied().collect();
     let names = crate::people::store::names(conn, &people).await?;
     Ok(conversations
         .iter()

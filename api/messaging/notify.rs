@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel_async::AsyncPgConnection;
 use redis::AsyncCommands;
-use uuid::Uuid;
 
 use super::{
     events::{self, LiveEvent},
@@ -17,17 +16,18 @@ use super::{
 use crate::{
     errors::ApiError,
     i18n::Translated,
+    people::model::PersonId,
     push::{self, Category, Notification},
     redis::Redis,
 };
 
 /// The channel of a person's live events.
-pub fn channel(redis: &Redis, person: Uuid) -> String {
+pub fn channel(redis: &Redis, person: PersonId) -> String {
     redis.key(&format!("events:{person}"))
 }
 
 /// The key that says a person has a stream open (refreshed by the stream while it lives).
-pub fn online_key(redis: &Redis, person: Uuid) -> String {
+pub fn online_key(redis: &Redis, person: PersonId) -> String {
     redis.key(&format!("online:{person}"))
 }
 
@@ -42,7 +42,7 @@ pub async fn away(
     members: &[Member],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let recipients: Vec<Uuid> = members
+    let recipients: Vec<PersonId> = members
         .iter()
         .filter(|m| m.person_id != message.author_id && !m.muted)
         .map(|m| m.person_id)
@@ -66,7 +66,7 @@ pub async fn away(
         url: format!("/messages/{}", conversation.id),
         tag: format!("conversation-{}", conversation.id),
     };
-    let away: Vec<(Uuid, &Notification)> = recipients
+    let away: Vec<(PersonId, &Notification)> = recipients
         .iter()
         .zip(online)
         .filter(|(_, online)| online.is_none())
@@ -116,12 +116,12 @@ pub async fn publish(
 }
 
 /// Publishes an event to one person's live streams.
-pub async fn tell(redis: &Redis, person: Uuid, event: &serde_json::Value) {
+pub async fn tell(redis: &Redis, person: PersonId, event: &serde_json::Value) {
     send(redis, [(person, &LiveEvent::of(event).encode())]).await;
 }
 
 /// Best effort: a stream that misses an event fetches what it missed when it reconnects.
-async fn send<'a>(redis: &Redis, payloads: impl IntoIterator<Item = (Uuid, &'a String)>) {
+async fn send<'a>(redis: &Redis, payloads: impl IntoIterator<Item = (PersonId, &'a String)>) {
     let mut pipe = redis::pipe();
     for (person, payload) in payloads {
         pipe.publish(channel(redis, person), payload.as_str())
@@ -141,13 +141,13 @@ async fn audience(
     conn: &mut AsyncPgConnection,
     conversation: &Conversation,
     members: Option<Vec<Member>>,
-) -> Option<Vec<(Uuid, bool)>> {
+) -> Option<Vec<(PersonId, bool)>> {
     let found = async {
         let members = match members {
             Some(members) => members,
             None => store::present(conn, conversation.id).await?,
         };
-        let mut people: Vec<(Uuid, bool)> = members
+        let mut people: Vec<(PersonId, bool)> = members
             .into_iter()
             .map(|m| (m.person_id, m.muted))
             .collect();

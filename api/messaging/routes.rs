@@ -10,7 +10,6 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use uuid::Uuid;
 
 use super::{
     events, notify,
@@ -27,6 +26,7 @@ use crate::{
     i18n::{Lang, Translated},
     limits::{self, Limit},
     pagination,
+    people::model::PersonId,
     people::model::Role,
     sessions::Caller,
     state::AppState,
@@ -395,7 +395,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        person: Path<Uuid>,
+        person: Path<PersonId>,
     ) -> ApiResult<Done> {
         let mut conn = state.conn().await?;
         match store::role_of(&mut conn, *person).await? {
@@ -422,7 +422,7 @@ impl MessagingApi {
         &self,
         state: Data<&AppState>,
         caller: Caller,
-        person: Path<Uuid>,
+        person: Path<PersonId>,
     ) -> ApiResult<Done> {
         let mut conn = state.conn().await?;
         store::unblock(&mut conn, caller.person_id, *person).await?;
@@ -456,7 +456,7 @@ fn checked(body: &str, max: usize) -> Result<String, ApiError> {
 /// The conversation, if the person takes part in it; otherwise 404.
 async fn access(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     id: ConversationId,
 ) -> Result<(Conversation, Part), ApiError> {
     let conversation = store::find(conn, id)
@@ -471,7 +471,7 @@ async fn access(
 /// (their read marker, their mute).
 async fn taking_part(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     id: ConversationId,
 ) -> Result<Conversation, ApiError> {
     let (conversation, part) = access(conn, person, id).await?;
@@ -485,7 +485,7 @@ async fn taking_part(
 async fn tell_unread(
     conn: &mut AsyncPgConnection,
     state: &AppState,
-    me: Uuid,
+    me: PersonId,
     conversation: ConversationId,
 ) -> ApiResult<()> {
     let services = scopes_of(conn, me, "messages").await?;

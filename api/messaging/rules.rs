@@ -2,12 +2,12 @@
 //! one.
 
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 use super::store::{self, Conversation};
 use crate::{
     config::{Correspondents, Messaging},
     errors::{ApiError, NOT_FOUND},
+    people::model::PersonId,
     people::model::Role,
 };
 
@@ -29,13 +29,13 @@ crate::errors::problem!(
 /// Whom a conversation is started with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    Person(Uuid),
+    Person(PersonId),
     Group(String),
     Service(String),
 }
 
 /// The one conversation for this target (a pair of people is one conversation, whoever starts).
-pub fn unique_key(me: Uuid, target: &Target) -> String {
+pub fn unique_key(me: PersonId, target: &Target) -> String {
     match target {
         Target::Person(other) => {
             let (a, b) = if me < *other {
@@ -63,7 +63,7 @@ pub fn correspondents(rules: &Messaging, role: Role) -> &[Correspondents] {
 pub async fn may_start(
     conn: &mut AsyncPgConnection,
     rules: &Messaging,
-    me: Uuid,
+    me: PersonId,
     role: Role,
     target: &Target,
 ) -> Result<(), ApiError> {
@@ -103,8 +103,8 @@ pub async fn may_start(
 async fn person_allowed(
     conn: &mut AsyncPgConnection,
     allowed: &[Correspondents],
-    me: Uuid,
-    other: Uuid,
+    me: PersonId,
+    other: PersonId,
     their_role: Role,
 ) -> diesel::QueryResult<bool> {
     for rule in allowed {
@@ -129,8 +129,8 @@ async fn person_allowed(
 /// Both are in a group (as its students, or teaching its classes).
 async fn share_a_group(
     conn: &mut AsyncPgConnection,
-    a: Uuid,
-    b: Uuid,
+    a: PersonId,
+    b: PersonId,
 ) -> diesel::QueryResult<bool> {
     let mine = store::groups_of(conn, a).await?;
     let theirs = store::groups_of(conn, b).await?;
@@ -148,7 +148,7 @@ pub enum Part {
 pub async fn part_in(
     conn: &mut AsyncPgConnection,
     conversation: &Conversation,
-    person: Uuid,
+    person: PersonId,
     services: &[String],
 ) -> Result<Part, ApiError> {
     if conversation
@@ -170,7 +170,10 @@ mod tests {
 
     #[test]
     fn a_pair_of_people_has_one_conversation_whoever_starts_it() {
-        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let (a, b) = (
+            PersonId(uuid::Uuid::new_v4()),
+            PersonId(uuid::Uuid::new_v4()),
+        );
         assert_eq!(
             unique_key(a, &Target::Person(b)),
             unique_key(b, &Target::Person(a))

@@ -1,6 +1,7 @@
 //! Conversations, their members and messages, and blocks, in PostgreSQL.
 
 use crate::db::words::{stored_id, stored_word};
+use crate::people::model::PersonId;
 use crate::people::model::{Enrolment, Role};
 use chrono::{DateTime, Utc};
 use diesel::{
@@ -13,7 +14,6 @@ use diesel::{
     update,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::db::{
     folded,
@@ -54,7 +54,7 @@ pub struct Conversation {
 pub struct Message {
     pub id: i64,
     pub conversation_id: ConversationId,
-    pub author_id: Uuid,
+    pub author_id: PersonId,
     pub body: String,
     pub client_key: String,
     pub created_at: DateTime<Utc>,
@@ -63,7 +63,7 @@ pub struct Message {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = members)]
 pub struct Member {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub staff_side: bool,
     pub muted: bool,
     pub left_at: Option<DateTime<Utc>>,
@@ -108,7 +108,7 @@ pub async fn open(
 pub async fn join(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    people: &[Uuid],
+    people: &[PersonId],
     staff_side: bool,
 ) -> diesel::QueryResult<()> {
     let rows: Vec<_> = people
@@ -145,7 +145,7 @@ pub async fn find(
 pub async fn member(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Option<Member>> {
     members::table
         .find((conversation, person))
@@ -173,7 +173,7 @@ pub async fn present(
 pub async fn post(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    author: Uuid,
+    author: PersonId,
     body: &str,
     client_key: &str,
     now: DateTime<Utc>,
@@ -217,7 +217,7 @@ pub async fn post(
 pub async fn read(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    person: Uuid,
+    person: PersonId,
     up_to: i64,
 ) -> diesel::QueryResult<()> {
     update(members::table.find((conversation, person)))
@@ -231,7 +231,7 @@ pub async fn read(
 pub async fn set_muted(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    person: Uuid,
+    person: PersonId,
     muted: bool,
 ) -> diesel::QueryResult<()> {
     update(members::table.find((conversation, person)))
@@ -244,7 +244,7 @@ pub async fn set_muted(
 pub async fn leave(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    person: Uuid,
+    person: PersonId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     update(members::table.find((conversation, person)))
@@ -302,7 +302,7 @@ macro_rules! takes_part {
 /// what a stream that reconnects missed.
 pub async fn missed(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     services: &[String],
     after: i64,
     limit: i64,
@@ -337,7 +337,7 @@ pub struct Listed {
 /// first, after the cursor (time, id); each with its unread count.
 pub async fn list(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     services: &[String],
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
@@ -368,7 +368,7 @@ pub async fn list(
 pub async fn unread_in(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<i64> {
     let read_up_to = members::table
         .find((conversation, person))
@@ -386,7 +386,7 @@ pub async fn unread_in(
 /// Unread messages in the conversations the person has not muted or left.
 pub async fn unread_total(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     services: &[String],
 ) -> diesel::QueryResult<i64> {
     #[derive(QueryableByName)]
@@ -412,8 +412,8 @@ pub async fn unread_total(
 pub async fn group_people(
     conn: &mut AsyncPgConnection,
     group: &str,
-) -> diesel::QueryResult<Vec<Uuid>> {
-    let mut people: Vec<Uuid> = group_memberships::table
+) -> diesel::QueryResult<Vec<PersonId>> {
+    let mut people: Vec<PersonId> = group_memberships::table
         .filter(group_memberships::group_code.eq(group))
         .select(group_memberships::person_id)
         .load(conn)
@@ -428,7 +428,7 @@ pub async fn group_people(
 pub async fn teachers_of(
     conn: &mut AsyncPgConnection,
     groups: &[String],
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     event_teachers::table
         .inner_join(
             event_groups::table.on(event_groups::event_id
@@ -445,7 +445,7 @@ pub async fn teachers_of(
 /// The groups a person is in, and those whose classes they teach.
 pub async fn groups_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Vec<String>> {
     let mut groups: Vec<String> = group_memberships::table
         .filter(group_memberships::person_id.eq(person))
@@ -472,7 +472,7 @@ pub async fn groups_of(
 /// A person's role, if they are enrolled.
 pub async fn role_of(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Option<Role>> {
     people::table
         .find(person)
@@ -484,7 +484,11 @@ pub async fn role_of(
 }
 
 /// Whether either person blocked the other.
-pub async fn blocked(conn: &mut AsyncPgConnection, a: Uuid, b: Uuid) -> diesel::QueryResult<bool> {
+pub async fn blocked(
+    conn: &mut AsyncPgConnection,
+    a: PersonId,
+    b: PersonId,
+) -> diesel::QueryResult<bool> {
     diesel::select(exists(
         blocks::table.filter(
             blocks::person_id
@@ -499,8 +503,8 @@ pub async fn blocked(conn: &mut AsyncPgConnection, a: Uuid, b: Uuid) -> diesel::
 
 pub async fn block(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
-    blocked: Uuid,
+    person: PersonId,
+    blocked: PersonId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
     insert_into(blocks::table)
@@ -517,8 +521,8 @@ pub async fn block(
 
 pub async fn unblock(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
-    blocked: Uuid,
+    person: PersonId,
+    blocked: PersonId,
 ) -> diesel::QueryResult<()> {
     diesel::delete(blocks::table.find((person, blocked)))
         .execute(conn)
@@ -530,8 +534,8 @@ pub async fn unblock(
 pub async fn other_member(
     conn: &mut AsyncPgConnection,
     conversation: ConversationId,
-    person: Uuid,
-) -> diesel::QueryResult<Option<Uuid>> {
+    person: PersonId,
+) -> diesel::QueryResult<Option<PersonId>> {
     members::table
         .filter(members::conversation_id.eq(conversation))
         .filter(members::person_id.ne(person))
@@ -546,12 +550,12 @@ pub async fn other_member(
 pub async fn counterparts(
     conn: &mut AsyncPgConnection,
     conversations: &[ConversationId],
-    person: Uuid,
-) -> diesel::QueryResult<std::collections::HashMap<ConversationId, Uuid>> {
+    person: PersonId,
+) -> diesel::QueryResult<std::collections::HashMap<ConversationId, PersonId>> {
     if conversations.is_empty() {
         return Ok(Default::default());
     }
-    let rows: Vec<(ConversationId, Uuid)> = members::table
+    let rows: Vec<(ConversationId, PersonId)> = members::table
         .filter(members::conversation_id.eq_any(conversations))
         .filter(members::staff_side.eq(false))
         .filter(members::person_id.ne(person))
@@ -579,12 +583,12 @@ pub async fn messages_by_id(
 /// most.
 pub async fn people_among(
     conn: &mut AsyncPgConnection,
-    me: Uuid,
-    listed: &[Uuid],
+    me: PersonId,
+    listed: &[PersonId],
     roles: Option<&[Role]>,
     query: Option<&str>,
     limit: i64,
-) -> diesel::QueryResult<Vec<(Uuid, String, String, Role)>> {
+) -> diesel::QueryResult<Vec<(PersonId, String, String, Role)>> {
     let mut chosen = people::table
         .filter(people::enrolment.eq(Enrolment::Enrolled))
         .filter(people::id.ne(me))
@@ -650,7 +654,7 @@ pub async fn groups_among(
 pub async fn students_of(
     conn: &mut AsyncPgConnection,
     groups: &[String],
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     group_memberships::table
         .filter(group_memberships::group_code.eq_any(groups))
         .select(group_memberships::person_id)

@@ -4,16 +4,16 @@
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncPgConnection;
 use poem_openapi::{Object, Union};
-use uuid::Uuid;
 
 use super::store::{Conversation, ConversationId, Kind, Message};
 use crate::errors::ApiResult;
+use crate::people::model::PersonId;
 
 #[derive(Debug, Clone, Object)]
 pub struct ChatMessage {
     pub id: i64,
     pub conversation_id: ConversationId,
-    pub author_id: Uuid,
+    pub author_id: PersonId,
     pub author: String,
     /// Shown as text; links may be made clickable.
     pub body: String,
@@ -55,7 +55,7 @@ pub struct MessagePage {
 /// One of `person`, `group`, `service`.
 #[derive(Debug, Object)]
 pub struct NewConversation {
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     #[oai(validator(max_length = 40))]
     pub group: Option<String>,
     #[oai(validator(max_length = 40))]
@@ -90,7 +90,7 @@ pub async fn chat_messages(
     conn: &mut AsyncPgConnection,
     messages: Vec<Message>,
 ) -> ApiResult<Vec<ChatMessage>> {
-    let authors: Vec<Uuid> = messages.iter().map(|m| m.author_id).collect();
+    let authors: Vec<PersonId> = messages.iter().map(|m| m.author_id).collect();
     let names = crate::people::store::names(conn, &authors).await?;
     Ok(messages
         .into_iter()
@@ -144,7 +144,7 @@ pub struct MessageEvent {
 #[derive(Debug, Object)]
 pub struct ReadEvent {
     pub conversation_id: ConversationId,
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub up_to: i64,
 }
 

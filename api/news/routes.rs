@@ -9,7 +9,6 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use uuid::Uuid;
 
 use super::{
     announce::announce_due,
@@ -18,6 +17,7 @@ use super::{
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
     pagination,
+    people::model::PersonId,
     people::model::Role,
     sessions::Caller,
     state::AppState,
@@ -131,7 +131,7 @@ pub enum Done {
 }
 
 /// A member of staff with the `publishing` permission.
-pub struct Publisher(Uuid);
+pub struct Publisher(PersonId);
 
 impl<'a> FromRequest<'a> for Publisher {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
@@ -279,7 +279,7 @@ impl NewsApi {
 
 /// A new item by this member of staff, or the item with this id.
 enum Save {
-    New(Uuid),
+    New(PersonId),
     Existing(NewsId),
 }
 

@@ -8,13 +8,13 @@ use diesel::{
     update,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::{
     db::{
         schema::{news_items as news, news_reads as reads},
         words::stored_id,
     },
+    people::model::PersonId,
     people::model::Role,
 };
 
@@ -55,7 +55,7 @@ pub struct Item {
 pub async fn create(
     conn: &mut AsyncPgConnection,
     draft: &Draft,
-    author: Uuid,
+    author: PersonId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<Item> {
     insert_into(news::table)
@@ -122,7 +122,7 @@ pub async fn all(
 /// Who reads: their role, campus, program and groups (no role: someone signed out).
 #[derive(Debug, Clone, Default)]
 pub struct Reader {
-    pub person: Option<Uuid>,
+    pub person: Option<PersonId>,
     pub role: Option<Role>,
     pub campus: Option<String>,
     pub program: Option<String>,
@@ -179,7 +179,7 @@ pub async fn feed(
 
 pub async fn mark_read(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     item: NewsId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
@@ -218,11 +218,11 @@ pub async fn claim_unannounced(
 pub async fn audience_with_devices(
     conn: &mut AsyncPgConnection,
     item: &Item,
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     #[derive(QueryableByName)]
     struct Person {
         #[diesel(sql_type = SqlUuid)]
-        id: Uuid,
+        id: PersonId,
     }
     let people: Vec<Person> = diesel::sql_query(
         "SELECT DISTINCT p.id FROM (SELECT $1::jsonb AS a) q, people p \
@@ -237,7 +237,7 @@ pub async fn audience_with_devices(
 }
 
 /// A reader's role, campus, program and groups.
-pub async fn reader(conn: &mut AsyncPgConnection, person: Uuid) -> diesel::QueryResult<Reader> {
+pub async fn reader(conn: &mut AsyncPgConnection, person: PersonId) -> diesel::QueryResult<Reader> {
     use crate::db::schema::{group_memberships as members, people};
     let (role, campus, program): (Role, Option<String>, Option<String>) = people::table
         .find(person)

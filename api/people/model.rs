@@ -7,6 +7,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::phone::MobilePhone;
 
+// A person's id: every UUID the service stores names a person.
+crate::db::words::stored_id!(pub PersonId(uuid::Uuid): Uuid);
+
 crate::db::words::stored_word! {
     // A person's role, as stored and in the API document.
     #[derive(poem_openapi::Enum, serde::Serialize, serde::Deserialize)]

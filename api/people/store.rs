@@ -217,11 +217,11 @@ pub async fn email_owners(
 /// "Given Family" of each person.
 pub async fn names(
     conn: &mut AsyncPgConnection,
-    ids: &[uuid::Uuid],
-) -> diesel::QueryResult<std::collections::HashMap<uuid::Uuid, String>> {
+    ids: &[super::model::PersonId],
+) -> diesel::QueryResult<std::collections::HashMap<super::model::PersonId, String>> {
     use crate::db::schema::people;
     use diesel::{ExpressionMethods, QueryDsl};
-    let rows: Vec<(uuid::Uuid, String, String)> = people::table
+    let rows: Vec<(super::model::PersonId, String, String)> = people::table
         .filter(people::id.eq_any(ids))
         .select((people::id, people::given_name, people::family_name))
         .load(conn)

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 use super::{
     model::{Category, Notification},
     store::{self, Preferences, Queued, Subscription},
 };
 use crate::i18n::Lang;
+use crate::people::model::PersonId;
 
 /// Queues `notification` for each of the person's devices (in the transaction of the event that
 /// causes it); returns how many pushes were queued. Quiet hours are read in `tz`, the
@@ -21,7 +21,7 @@ use crate::i18n::Lang;
 pub async fn notify(
     conn: &mut AsyncPgConnection,
     tz: Tz,
-    person: Uuid,
+    person: PersonId,
     notification: &Notification,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<usize> {
@@ -32,12 +32,12 @@ pub async fn notify(
 pub async fn notify_each(
     conn: &mut AsyncPgConnection,
     tz: Tz,
-    notifications: &[(Uuid, &Notification)],
+    notifications: &[(PersonId, &Notification)],
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<usize> {
-    let people: Vec<Uuid> = notifications.iter().map(|(p, _)| *p).collect();
+    let people: Vec<PersonId> = notifications.iter().map(|(p, _)| *p).collect();
     let prefs = store::preferences_of(conn, &people).await?;
-    let mut devices: HashMap<Uuid, Vec<Subscription>> = HashMap::new();
+    let mut devices: HashMap<PersonId, Vec<Subscription>> = HashMap::new();
     for sub in store::of_people(conn, &people).await? {
         devices.entry(sub.person_id).or_default().push(sub);
     }

@@ -1,5 +1,6 @@
 //! Subscriptions, preferences and the push outbox in PostgreSQL.
 
+use crate::people::model::PersonId;
 use chrono::{DateTime, NaiveTime, Utc};
 use diesel::{
     ExpressionMethods, OptionalExtension, QueryDsl, Queryable, QueryableByName, Selectable,
@@ -9,7 +10,6 @@ use diesel::{
     upsert::excluded,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use super::model::Category;
 use crate::db::schema::{
@@ -20,7 +20,7 @@ use crate::db::schema::{
 #[diesel(table_name = subs)]
 pub struct Subscription {
     pub id: i64,
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub session_key: String,
     pub endpoint: String,
     pub p256dh: String,
@@ -30,7 +30,7 @@ pub struct Subscription {
 }
 
 pub struct NewSubscription<'a> {
-    pub person: Uuid,
+    pub person: PersonId,
     pub session_key: &'a str,
     pub endpoint: &'a str,
     pub p256dh: &'a str,
@@ -116,14 +116,14 @@ pub async fn mute_security(
 
 pub async fn of_person(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Vec<Subscription>> {
     of_people(conn, &[person]).await
 }
 
 pub async fn of_people(
     conn: &mut AsyncPgConnection,
-    people: &[Uuid],
+    people: &[PersonId],
 ) -> diesel::QueryResult<Vec<Subscription>> {
     subs::table
         .filter(subs::person_id.eq_any(people))
@@ -155,7 +155,7 @@ pub struct Preferences {
 
 pub async fn preferences(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Preferences> {
     Ok(preferences_of(conn, &[person])
         .await?
@@ -166,9 +166,9 @@ pub async fn preferences(
 /// The choices of those of `people` who made some.
 pub async fn preferences_of(
     conn: &mut AsyncPgConnection,
-    people: &[Uuid],
-) -> diesel::QueryResult<std::collections::HashMap<Uuid, Preferences>> {
-    let rows: Vec<(Uuid, Preferences)> = prefs::table
+    people: &[PersonId],
+) -> diesel::QueryResult<std::collections::HashMap<PersonId, Preferences>> {
+    let rows: Vec<(PersonId, Preferences)> = prefs::table
         .filter(prefs::person_id.eq_any(people))
         .select((
             prefs::person_id,
@@ -185,7 +185,7 @@ pub async fn preferences_of(
 
 pub async fn set_preferences(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     p: &Preferences,
 ) -> diesel::QueryResult<()> {
     insert_into(prefs::table)

@@ -2,7 +2,6 @@
 //! is written to the security log with the member of staff who took it.
 
 use diesel_async::AsyncConnection;
-use uuid::Uuid;
 
 use super::store;
 use crate::{
@@ -16,6 +15,7 @@ use crate::{
     http::client::Client,
     i18n::{Lang, Translated},
     limits::Verdict,
+    people::model::PersonId,
     phone::{self, MobilePhone},
     security_log::{self, Event, EventKind},
     sessions,
@@ -67,13 +67,13 @@ pub enum Action {
 
 /// Who acts: a member of staff (none from the command line) and from where.
 pub struct Actor<'a> {
-    pub staff: Option<Uuid>,
+    pub staff: Option<PersonId>,
     pub client: &'a Client,
 }
 
 pub async fn apply(
     state: &AppState,
-    person: Uuid,
+    person: PersonId,
     action: Action,
     actor: &Actor<'_>,
 ) -> Result<(), ApiError> {

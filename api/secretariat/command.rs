@@ -7,7 +7,7 @@ use super::actions::{self, Action, Actor};
 use crate::accounts::store::SuspensionReason;
 use crate::{
     accounts::store as accounts, errors::ApiError, http::client::Client, i18n::Lang,
-    state::AppState,
+    people::model::PersonId, state::AppState,
 };
 
 #[derive(Subcommand)]
@@ -108,7 +108,7 @@ pub async fn run(state: &AppState, command: AccountCommand) -> anyhow::Result<()
     Ok(())
 }
 
-async fn person_id(state: &AppState, number: &str) -> anyhow::Result<uuid::Uuid> {
+async fn person_id(state: &AppState, number: &str) -> anyhow::Result<PersonId> {
     let mut conn = state.db.get().await.map_err(crate::db::unreachable)?;
     accounts::by_number(&mut conn, number)
         .await?

@@ -3,7 +3,6 @@
 
 use poem::{FromRequest, Request, RequestBody, web::Data};
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, param::Path, param::Query, payload::Json};
-use uuid::Uuid;
 
 use super::{
     actions::{self, Action, Actor},
@@ -14,6 +13,7 @@ use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
     http::client::Client,
     i18n::Lang,
+    people::model::PersonId,
     people::model::{Enrolment, Role},
     security_log::{self, SecurityEvent},
     sessions::{Caller, store as sessions},
@@ -21,7 +21,7 @@ use crate::{
 };
 
 /// A member of staff with the `accounts` permission.
-pub struct Secretary(Uuid);
+pub struct Secretary(PersonId);
 
 impl<'a> FromRequest<'a> for Secretary {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
@@ -42,7 +42,7 @@ pub enum AccountState {
 
 #[derive(Debug, Object)]
 pub struct PersonAccount {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub number: String,
     pub family_name: String,
     pub given_name: String,
@@ -141,7 +141,7 @@ impl SecretariatApi {
         &self,
         state: Data<&AppState>,
         _staff: Secretary,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
     ) -> ApiResult<Json<PersonAccountDetail>> {
         let mut conn = state.conn().await?;
         let holder = accounts::by_id(&mut conn, *person_id)
@@ -167,7 +167,7 @@ impl SecretariatApi {
         state: Data<&AppState>,
         staff: Secretary,
         client: Client,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
         body: Json<Suspension>,
     ) -> ApiResult<Done> {
         let action = Action::Suspend {
@@ -188,7 +188,7 @@ impl SecretariatApi {
         state: Data<&AppState>,
         staff: Secretary,
         client: Client,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
     ) -> ApiResult<Done> {
         act(&state, &staff, &client, *person_id, Action::Reinstate).await
     }
@@ -204,7 +204,7 @@ impl SecretariatApi {
         state: Data<&AppState>,
         staff: Secretary,
         client: Client,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
     ) -> ApiResult<Done> {
         act(&state, &staff, &client, *person_id, Action::Close).await
     }
@@ -221,7 +221,7 @@ impl SecretariatApi {
         staff: Secretary,
         client: Client,
         lang: Lang,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
     ) -> ApiResult<Done> {
         act(
             &state,
@@ -244,7 +244,7 @@ impl SecretariatApi {
         state: Data<&AppState>,
         staff: Secretary,
         client: Client,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
         body: Json<PhoneCorrection>,
     ) -> ApiResult<Done> {
         let phone = actions::read_phone(&state, &body.phone)?;
@@ -262,7 +262,7 @@ impl SecretariatApi {
         state: Data<&AppState>,
         staff: Secretary,
         client: Client,
-        person_id: Path<Uuid>,
+        person_id: Path<PersonId>,
     ) -> ApiResult<Done> {
         act(&state, &staff, &client, *person_id, Action::EndSessions).await
     }
@@ -272,7 +272,7 @@ async fn act(
     state: &AppState,
     staff: &Secretary,
     client: &Client,
-    person: Uuid,
+    person: PersonId,
     action: Action,
 ) -> ApiResult<Done> {
     let actor = Actor {

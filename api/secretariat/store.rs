@@ -6,12 +6,12 @@ use diesel::{
     update,
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use crate::{
     accounts::store::{Account, Holder, Person, State, SuspensionReason},
     db::schema::{accounts, people},
     people::model::Enrolment,
+    people::model::PersonId,
 };
 
 /// People whose number starts with, or whose names or addresses contain, `query`.
@@ -42,7 +42,7 @@ pub async fn search(
 /// Sets the state of an existing account; false when there is none.
 pub async fn set_state(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     state: State,
     reason: Option<SuspensionReason>,
     note: Option<&str>,
@@ -63,7 +63,7 @@ pub async fn set_state(
 /// A corrected phone number, to be verified again.
 pub async fn set_phone(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     phone: &str,
 ) -> diesel::QueryResult<()> {
     update(people::table.find(person))
@@ -80,7 +80,7 @@ pub async fn set_phone(
 pub async fn close_former(
     conn: &mut AsyncPgConnection,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     let former = people::table
         .filter(people::enrolment.eq(Enrolment::Former))
         .select(people::id);

@@ -7,12 +7,12 @@ use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, QueryDsl, insert_into};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use poem_openapi::{Enum, Object};
-use uuid::Uuid;
 
 use crate::{
     db::{schema::security_events as ev, words::stored_word},
     http::client::Client,
     i18n::Translated,
+    people::model::PersonId,
     push::{self, Category, Notification},
 };
 
@@ -44,22 +44,22 @@ stored_word! {
 
 /// One event about `person` (when known), caused from `client`.
 pub struct Event<'a> {
-    pub person_id: Option<Uuid>,
+    pub person_id: Option<PersonId>,
     pub kind: EventKind,
     pub success: bool,
     pub client: &'a Client,
     /// The member of staff who acted, for secretariat actions.
-    pub actor_id: Option<Uuid>,
+    pub actor_id: Option<PersonId>,
     pub detail: Option<String>,
 }
 
 impl<'a> Event<'a> {
-    pub fn of(person_id: Uuid, kind: EventKind, client: &'a Client) -> Self {
+    pub fn of(person_id: PersonId, kind: EventKind, client: &'a Client) -> Self {
         Self::about(Some(person_id), kind, client)
     }
 
     /// An event about a person who may not be known (someone typed a number).
-    pub fn about(person_id: Option<Uuid>, kind: EventKind, client: &'a Client) -> Self {
+    pub fn about(person_id: Option<PersonId>, kind: EventKind, client: &'a Client) -> Self {
         Event {
             person_id,
             kind,
@@ -75,7 +75,7 @@ impl<'a> Event<'a> {
         self
     }
 
-    pub fn by(mut self, actor: Uuid) -> Self {
+    pub fn by(mut self, actor: PersonId) -> Self {
         self.actor_id = Some(actor);
         self
     }
@@ -127,7 +127,7 @@ pub async fn record(
 /// Whether no earlier login of the person came from this device.
 async fn new_device(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     device: &str,
 ) -> diesel::QueryResult<bool> {
     let earlier: i64 = ev::table
@@ -227,7 +227,7 @@ pub struct SecurityEvent {
 /// The person's latest events, newest first.
 pub async fn recent(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     limit: i64,
 ) -> diesel::QueryResult<Vec<SecurityEvent>> {
     let rows: Vec<(DateTime<Utc>, EventKind, bool, String, String)> = ev::table

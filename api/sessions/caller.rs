@@ -3,9 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use poem::{FromRequest, Request, RequestBody, http::header};
-use uuid::Uuid;
 
 use super::store::{self, Expiry, Session, SessionKey};
+use crate::people::model::PersonId;
 use crate::{config::Config, errors::ApiError, http::client::app_state, secrets};
 
 crate::errors::problem!(
@@ -32,7 +32,7 @@ crate::errors::problem!(
 
 /// A signed-in person, from a valid session.
 pub struct Caller {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub key: SessionKey,
     pub session: Session,
 }

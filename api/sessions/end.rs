@@ -1,11 +1,10 @@
 //! Ending sessions: in Redis, and the push subscriptions of their devices with them.
 
-use uuid::Uuid;
-
 use super::store::{self, SessionKey};
+use crate::people::model::PersonId;
 use crate::{errors::ApiError, push, state::AppState};
 
-pub async fn end(state: &AppState, person: Uuid, keys: &[SessionKey]) -> Result<(), ApiError> {
+pub async fn end(state: &AppState, person: PersonId, keys: &[SessionKey]) -> Result<(), ApiError> {
     store::remove(&state.redis, person, keys).await?;
     forget_devices(state, keys).await
 }
@@ -13,7 +12,7 @@ pub async fn end(state: &AppState, person: Uuid, keys: &[SessionKey]) -> Result<
 /// Ends every session of `person` but `keep`; returns how many ended.
 pub async fn end_all(
     state: &AppState,
-    person: Uuid,
+    person: PersonId,
     keep: Option<&str>,
 ) -> Result<usize, ApiError> {
     let ending: Vec<SessionKey> = store::list(&state.redis, person)

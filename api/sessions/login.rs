@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json};
-use uuid::Uuid;
 
 use super::{
     Caller,
@@ -23,6 +22,7 @@ use crate::{
     http::client::Client,
     i18n::Translated,
     limits::{self, Limit},
+    people::model::PersonId,
     people::model::Role,
     secrets,
     security_log::{self, Event, EventKind},
@@ -80,7 +80,7 @@ pub struct Credentials {
 /// The signed-in person.
 #[derive(Debug, Object)]
 pub struct Me {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub identifier: String,
     pub given_name: String,
     pub family_name: String,
@@ -379,7 +379,7 @@ pub async fn renew(state: &AppState, caller: Caller) -> Result<String, ApiError>
 /// A new session for `person`: a fresh id (never one the client chose) and CSRF token.
 pub async fn open(
     state: &AppState,
-    person: Uuid,
+    person: PersonId,
     remembered: bool,
     client: &Client,
     now: DateTime<Utc>,

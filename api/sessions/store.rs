@@ -6,13 +6,13 @@
 use chrono::{DateTime, Utc};
 use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
+use crate::people::model::PersonId;
 use crate::{errors::ApiError, redis::Redis, secrets};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
-    pub person_id: Uuid,
+    pub person_id: PersonId,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     /// Last time the person typed their password (sensitive settings need it recent).
@@ -37,7 +37,7 @@ fn session_key(redis: &Redis, key: &str) -> String {
     redis.key(&format!("session:{key}"))
 }
 
-fn person_key(redis: &Redis, person: Uuid) -> String {
+fn person_key(redis: &Redis, person: PersonId) -> String {
     redis.key(&format!("person-sessions:{person}"))
 }
 
@@ -99,7 +99,7 @@ pub async fn save(
 }
 
 /// The person's sessions that still exist; forgotten ones are dropped from their set.
-pub async fn list(redis: &Redis, person: Uuid) -> Result<Vec<(SessionKey, Session)>, ApiError> {
+pub async fn list(redis: &Redis, person: PersonId) -> Result<Vec<(SessionKey, Session)>, ApiError> {
     let pkey = person_key(redis, person);
     let keys: Vec<String> = redis
         .run(|mut c| {
@@ -139,7 +139,7 @@ pub async fn exists(redis: &Redis, key: &SessionKey) -> Result<bool, ApiError> {
 }
 
 /// Ends the given sessions of `person`.
-pub async fn remove(redis: &Redis, person: Uuid, keys: &[SessionKey]) -> Result<(), ApiError> {
+pub async fn remove(redis: &Redis, person: PersonId, keys: &[SessionKey]) -> Result<(), ApiError> {
     if keys.is_empty() {
         return Ok(());
     }

@@ -5,8 +5,8 @@
 //! was committed, or at its moment), and entries expire anyway.
 
 use chrono::NaiveDate;
-use uuid::Uuid;
 
+use crate::people::model::PersonId;
 use crate::redis::Redis;
 
 /// How long an entry may stay if nothing changes, and the bound on staleness should a
@@ -23,15 +23,15 @@ fn generation_key(redis: &Redis) -> String {
     redis.key("timetable:generation")
 }
 
-fn week_key(redis: &Redis, person: Uuid, from: NaiveDate, to: NaiveDate) -> String {
-    redis.key(&format!("timetable:week:{}:{from}:{to}", person.simple()))
+fn week_key(redis: &Redis, person: PersonId, from: NaiveDate, to: NaiveDate) -> String {
+    redis.key(&format!("timetable:week:{}:{from}:{to}", person.0.simple()))
 }
 
 /// The current generation, and the entry for this week if it was made under it. Redis being
 /// unavailable is a miss.
 pub async fn get(
     redis: &Redis,
-    person: Uuid,
+    person: PersonId,
     from: NaiveDate,
     to: NaiveDate,
 ) -> (i64, Option<Week>) {
@@ -63,7 +63,7 @@ pub async fn get(
 /// Keeps the week read under `generation` (nothing when Redis was unavailable).
 pub async fn put(
     redis: &Redis,
-    person: Uuid,
+    person: PersonId,
     from: NaiveDate,
     to: NaiveDate,
     generation: i64,

@@ -7,21 +7,21 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use diesel_async::AsyncPgConnection;
-use uuid::Uuid;
 
 use super::{
     model::diff,
     notice::{self, Notice},
     store::{self, LastChange, StoredEvent, Version},
 };
+use crate::people::model::PersonId;
 use crate::push;
 
 /// Changes waiting to be told, each with who is concerned.
 #[derive(Default)]
-pub struct Pending(Vec<(Vec<Uuid>, Notice)>);
+pub struct Pending(Vec<(Vec<PersonId>, Notice)>);
 
 impl Pending {
-    pub fn add(&mut self, people: Vec<Uuid>, notice: Notice) {
+    pub fn add(&mut self, people: Vec<PersonId>, notice: Notice) {
         self.0.push((people, notice));
     }
 
@@ -36,7 +36,7 @@ impl Pending {
     ) -> diesel::QueryResult<usize> {
         let horizon = now + Duration::days(days.into());
         let soon = |t: DateTime<Utc>| t >= now && t <= horizon;
-        let mut by_person: HashMap<Uuid, Vec<&Notice>> = HashMap::new();
+        let mut by_person: HashMap<PersonId, Vec<&Notice>> = HashMap::new();
         for (people, notice) in self
             .0
             .iter()
@@ -49,11 +49,11 @@ impl Pending {
                 }
             }
         }
-        let notifications: Vec<(Uuid, push::Notification)> = by_person
+        let notifications: Vec<(PersonId, push::Notification)> = by_person
             .into_iter()
             .map(|(person, notices)| (person, notice::notification(&notices, tz)))
             .collect();
-        let refs: Vec<(Uuid, &push::Notification)> =
+        let refs: Vec<(PersonId, &push::Notification)> =
             notifications.iter().map(|(p, n)| (*p, n)).collect();
         push::notify::notify_each(conn, tz, &refs, now).await?;
         Ok(notifications.len())
@@ -62,7 +62,7 @@ impl Pending {
 
 /// Who changes a class, and why.
 pub struct Author {
-    pub actor: Option<Uuid>,
+    pub actor: Option<PersonId>,
     pub reason: Option<String>,
 }
 
@@ -72,11 +72,11 @@ pub async fn apply(
     conn: &mut AsyncPgConnection,
     stored: &StoredEvent,
     next: &Version,
-    teachers: Option<&[Uuid]>,
+    teachers: Option<&[PersonId]>,
     title: &str,
     author: Author,
     now: DateTime<Utc>,
-) -> diesel::QueryResult<Option<(Vec<Uuid>, Notice)>> {
+) -> diesel::QueryResult<Option<(Vec<PersonId>, Notice)>> {
     let before = stored.slot();
     let (changes, previous) = diff(&before, &next.slot);
     let mut concerned = if changes.is_empty() {

@@ -13,19 +13,20 @@ use super::{
 };
 use crate::{
     i18n::Lang,
+    people::model::PersonId,
     secrets::{keyed_hash, same},
 };
 
 /// The part of the URL after `/api/calendar/`: `<person>-<generation>-<mac>.ics`.
-pub fn token(key: &str, person: Uuid, generation: i32) -> String {
+pub fn token(key: &str, person: PersonId, generation: i32) -> String {
     format!(
         "{}-{generation}-{}.ics",
-        person.simple(),
+        person.0.simple(),
         mac(key, person, generation)
     )
 }
 
-fn mac(key: &str, person: Uuid, generation: i32) -> String {
+fn mac(key: &str, person: PersonId, generation: i32) -> String {
     let full = keyed_hash(
         key,
         &[
@@ -38,10 +39,10 @@ fn mac(key: &str, person: Uuid, generation: i32) -> String {
 }
 
 /// The person and generation a token names, if its MAC is right.
-pub fn verify(key: &str, token: &str) -> Option<(Uuid, i32)> {
+pub fn verify(key: &str, token: &str) -> Option<(PersonId, i32)> {
     let token = token.strip_suffix(".ics").unwrap_or(token);
     let mut parts = token.splitn(3, '-');
-    let person = Uuid::try_parse(parts.next()?).ok()?;
+    let person = PersonId(Uuid::try_parse(parts.next()?).ok()?);
     let generation: i32 = parts.next()?.parse().ok()?;
     let given = parts.next()?;
     same(given, &mac(key, person, generation)).then_some((person, generation))
@@ -109,7 +110,7 @@ mod tests {
 
     #[test]
     fn tokens_verify_only_with_their_key_and_generation() {
-        let person = Uuid::new_v4();
+        let person = PersonId(Uuid::new_v4());
         let t = token("k".repeat(32).as_str(), person, 3);
         assert_eq!(verify(&"k".repeat(32), &t), Some((person, 3)));
         assert_eq!(verify(&"x".repeat(32), &t), None);

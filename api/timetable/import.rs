@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
-use uuid::Uuid;
 
 use super::cache;
 use super::{
@@ -22,6 +21,7 @@ use super::{
     store::EventId,
     store::{self, LastChange, StoredEvent, Version},
 };
+use crate::people::model::PersonId;
 use crate::{config::Config, redis::Redis, text::fold};
 
 /// What an import needs from the configuration.
@@ -144,7 +144,7 @@ fn export_fingerprint(events: &[SourceEvent]) -> String {
 /// Group names and teachers' names, to read descriptions.
 struct Directory {
     groups: HashMap<String, String>,
-    teachers: HashMap<String, Uuid>,
+    teachers: HashMap<String, PersonId>,
 }
 
 /// `L1 INFO TD1`, `l1-info-td1` → `l1 info td1`.
@@ -172,7 +172,7 @@ impl Directory {
     }
 
     /// A description's lines: the groups it names, the teachers (names, and people when known).
-    fn read(&self, lines: &[String]) -> (Vec<String>, Vec<String>, Vec<Uuid>) {
+    fn read(&self, lines: &[String]) -> (Vec<String>, Vec<String>, Vec<PersonId>) {
         let mut groups = Vec::new();
         let mut names = Vec::new();
         let mut people = Vec::new();
@@ -202,7 +202,7 @@ struct Run<'a> {
     /// The group's first import: nothing in it is news.
     first: bool,
     /// The group's students, told of its changes (none at the first import).
-    students: Vec<Uuid>,
+    students: Vec<PersonId>,
     now: DateTime<Utc>,
 }
 
@@ -210,7 +210,7 @@ struct Run<'a> {
 struct Ready<'a> {
     source: &'a SourceEvent,
     version: Version,
-    teachers: Vec<Uuid>,
+    teachers: Vec<PersonId>,
 }
 
 impl Run<'_> {
@@ -426,7 +426,7 @@ mod tests {
 
     #[test]
     fn descriptions_name_groups_and_teachers() {
-        let id = Uuid::new_v4();
+        let id = PersonId(uuid::Uuid::new_v4());
         let directory = Directory {
             groups: HashMap::from([(words("L1-INFO-TD1"), "L1 Info TD1".to_string())]),
             teachers: HashMap::from([(words("Petit Isabelle"), id)]),

@@ -12,7 +12,6 @@ use poem_openapi::{
     payload::{Json, PlainText},
     types::ToJSON,
 };
-use uuid::Uuid;
 
 use super::{
     cache,
@@ -26,6 +25,7 @@ use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
     http::raw_json::RawJson,
     i18n::Lang,
+    people::model::PersonId,
     sessions::Caller,
     state::AppState,
 };
@@ -186,7 +186,7 @@ pub enum CalendarFile {
 }
 
 /// A member of staff with the `timetable` permission.
-pub struct TimetableEditor(Uuid);
+pub struct TimetableEditor(PersonId);
 
 impl<'a> FromRequest<'a> for TimetableEditor {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
@@ -480,7 +480,11 @@ fn etag(from: NaiveDate, to: NaiveDate, rows: &[Row]) -> String {
     format!("\"{}\"", &sha256_hex(text.as_bytes())[..32])
 }
 
-fn feed_urls(state: &AppState, person: Uuid, feed: Option<(i32, DateTime<Utc>)>) -> CalendarFeed {
+fn feed_urls(
+    state: &AppState,
+    person: PersonId,
+    feed: Option<(i32, DateTime<Utc>)>,
+) -> CalendarFeed {
     let Some((generation, created_at)) = feed else {
         return CalendarFeed {
             url: None,

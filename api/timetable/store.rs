@@ -1,5 +1,6 @@
 //! Courses, events and who attends them, in PostgreSQL.
 
+use crate::people::model::PersonId;
 use crate::people::model::Role;
 use chrono::{DateTime, Utc};
 use diesel::{
@@ -9,7 +10,6 @@ use diesel::{
 };
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 use super::model::{Change, Kind, Previous, Slot, Status};
 use crate::db::words::stored_id;
@@ -97,7 +97,7 @@ pub async fn groups(conn: &mut AsyncPgConnection) -> diesel::QueryResult<Vec<(St
 /// Every teacher's id and names (to link them by name).
 pub async fn teachers(
     conn: &mut AsyncPgConnection,
-) -> diesel::QueryResult<Vec<(Uuid, String, String)>> {
+) -> diesel::QueryResult<Vec<(PersonId, String, String)>> {
     people::table
         .filter(people::role.eq(Role::Teacher))
         .select((people::id, people::family_name, people::given_name))
@@ -271,7 +271,7 @@ pub async fn record_change(
     conn: &mut AsyncPgConnection,
     event: EventId,
     change: &LastChange,
-    actor: Option<Uuid>,
+    actor: Option<PersonId>,
 ) -> diesel::QueryResult<()> {
     let kinds: Vec<&str> = change.changes.iter().map(|c| c.as_str()).collect();
     insert_into(changes::table)
@@ -360,7 +360,7 @@ pub async fn move_links(
 pub async fn teachers_of(
     conn: &mut AsyncPgConnection,
     event: EventId,
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     teaching::table
         .filter(teaching::event_id.eq(event))
         .select(teaching::person_id)
@@ -372,7 +372,7 @@ pub async fn set_teachers(
     conn: &mut AsyncPgConnection,
     event: EventId,
     starts_at: DateTime<Utc>,
-    people: &[Uuid],
+    people: &[PersonId],
 ) -> diesel::QueryResult<()> {
     delete(teaching::table.filter(teaching::event_id.eq(event)))
         .execute(conn)
@@ -384,7 +384,7 @@ pub async fn set_teachers(
 /// Links teachers (person, start, event) to events, in few statements.
 pub async fn add_teachers(
     conn: &mut AsyncPgConnection,
-    rows: &[(Uuid, DateTime<Utc>, EventId)],
+    rows: &[(PersonId, DateTime<Utc>, EventId)],
 ) -> diesel::QueryResult<()> {
     for chunk in rows.chunks(5_000) {
         let values: Vec<_> = chunk
@@ -410,8 +410,8 @@ pub async fn add_teachers(
 pub async fn audience(
     conn: &mut AsyncPgConnection,
     event: EventId,
-) -> diesel::QueryResult<Vec<Uuid>> {
-    let mut people: Vec<Uuid> = links::table
+) -> diesel::QueryResult<Vec<PersonId>> {
+    let mut people: Vec<PersonId> = links::table
         .inner_join(members::table.on(members::group_code.eq(links::group_code)))
         .inner_join(people::table.on(people::id.eq(members::person_id)))
         .filter(links::event_id.eq(event))
@@ -428,7 +428,7 @@ pub async fn audience(
 pub async fn students_of(
     conn: &mut AsyncPgConnection,
     group: &str,
-) -> diesel::QueryResult<Vec<Uuid>> {
+) -> diesel::QueryResult<Vec<PersonId>> {
     members::table
         .inner_join(people::table.on(people::id.eq(members::person_id)))
         .filter(members::group_code.eq(group))
@@ -527,7 +527,7 @@ async fn rows(conn: &mut AsyncPgConnection, ids: &[EventId]) -> diesel::QueryRes
 /// through what they teach. Index ranges only, whatever the size of the year.
 pub async fn of_person(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> diesel::QueryResult<Vec<Row>> {
@@ -572,7 +572,7 @@ pub async fn row(conn: &mut AsyncPgConnection, id: EventId) -> diesel::QueryResu
 /// The generation of a person's calendar feed, if they made one.
 pub async fn feed(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
 ) -> diesel::QueryResult<Option<(i32, DateTime<Utc>)>> {
     feeds::table
         .find(person)
@@ -585,7 +585,7 @@ pub async fn feed(
 /// A new feed URL generation (the previous URL stops working).
 pub async fn renew_feed(
     conn: &mut AsyncPgConnection,
-    person: Uuid,
+    person: PersonId,
     now: DateTime<Utc>,
 ) -> diesel::QueryResult<i32> {
     insert_into(feeds::table)

@@ -471,7 +471,7 @@ async fn sending_is_rate_limited_per_person() {
 }
 
 /// Whether the person has a live stream open somewhere.
-async fn online(app: &TestApp, person: uuid::Uuid) -> bool {
+async fn online(app: &TestApp, person: ent::people::model::PersonId) -> bool {
     let redis = ent::redis::Redis::new(&app.db.config.redis).unwrap();
     let key = ent::messaging::notify::online_key(&redis, person);
     let mark: Option<String> = redis

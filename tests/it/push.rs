@@ -460,7 +460,7 @@ async fn preferences_turn_categories_off_and_quiet_hours_hold_all_but_security()
     assert_eq!(last["title"], "Notification de test");
 }
 
-async fn person_id(who: &Signed) -> uuid::Uuid {
+async fn person_id(who: &Signed) -> ent::people::model::PersonId {
     let me = who.get_ok("/api/session").await;
     me["person_id"].as_str().unwrap().parse().unwrap()
 }
@@ -612,7 +612,7 @@ async fn push_service_answers_are_followed_and_a_slow_one_delays_no_other() {
         let mut conn = app.db.conn().await;
         push_subscriptions::table
             .select(push_subscriptions::person_id)
-            .first::<uuid::Uuid>(&mut conn)
+            .first::<ent::people::model::PersonId>(&mut conn)
             .await
             .unwrap()
     };
