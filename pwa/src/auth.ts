@@ -1,10 +1,10 @@
-import { useEffect, useState } from 'preact/hooks';
 import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
 import { forgetOutbox } from './messages/outbox';
 import { forgetNews } from './news/feed';
 import { forgetPushOnSignOut } from './push/device';
 import { navigate, normalisePath } from './router';
+import { store, useStore } from './store';
 import { forgetTimetable } from './timetable/weeks';
 
 /**
@@ -20,8 +20,7 @@ export type AuthState =
 const SIGNED_IN_KEY = 'ent.signedIn';
 const NEXT_KEY = 'ent.next';
 
-let state: AuthState = { status: 'loading' };
-const listeners = new Set<(s: AuthState) => void>();
+const session = store<AuthState>({ status: 'loading' });
 
 function storage(kind: 'local' | 'session'): Storage | null {
   try {
@@ -32,7 +31,6 @@ function storage(kind: 'local' | 'session'): Storage | null {
 }
 
 function set(next: AuthState): void {
-  state = next;
   setCsrfToken(next.status === 'signed-in' ? next.me.csrf_token : null);
   try {
     // Only a flag (no name, no token): lets an installed app open offline after a sign-in.
@@ -44,11 +42,11 @@ function set(next: AuthState): void {
   // Signed out (here, elsewhere, or the session ended): this device forgets the timetable, news
   // and the messages waiting to be sent.
   if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews(), forgetOutbox()]);
-  for (const listener of listeners) listener(state);
+  session.set(next);
 }
 
 export function getAuth(): AuthState {
-  return state;
+  return session.value;
 }
 
 /** GET /api/session: signed in, or (401) signed out, or offline when the server cannot be reached. */
@@ -58,7 +56,7 @@ export async function loadSession(): Promise<AuthState> {
   else if (outcome.failure.slug === 'network' || outcome.failure.status >= 500)
     set({ status: 'offline', wasSignedIn: storage('local')?.getItem(SIGNED_IN_KEY) === '1' });
   else set({ status: 'signed-out' });
-  return state;
+  return session.value;
 }
 
 /** After POST /api/session (or its two-factor step) answered signed_in. */
@@ -68,6 +66,7 @@ export function signedIn(me: Me): void {
 
 /** Update the person (e.g. two-factor turned on) without touching the rest. */
 export function updateMe(patch: Partial<Me>): void {
+  const state = session.value;
   if (state.status === 'signed-in') set({ status: 'signed-in', me: { ...state.me, ...patch } });
 }
 
@@ -106,7 +105,7 @@ export function takeNext(): string {
 
 // A 401 not-signed-in from any call: the session ended elsewhere (revoked, expired).
 onNotSignedIn(() => {
-  if (state.status !== 'signed-in') return;
+  if (session.value.status !== 'signed-in') return;
   if (typeof location !== 'undefined') rememberNext(location.pathname + location.search);
   set({ status: 'signed-out', reason: 'session-ended' });
   navigate('/login', { replace: true });
@@ -115,21 +114,13 @@ onNotSignedIn(() => {
 // Back online after starting offline: ask the server again.
 if (typeof window !== 'undefined') {
   window.addEventListener('online', () => {
-    if (state.status === 'offline') void loadSession();
+    if (session.value.status === 'offline') void loadSession();
   });
 }
 
 /** Hook: the current session state. */
 export function useAuth(): AuthState {
-  const [local, setLocal] = useState(state);
-  useEffect(() => {
-    listeners.add(setLocal);
-    setLocal(state);
-    return () => {
-      listeners.delete(setLocal);
-    };
-  }, []);
-  return local;
+  return useStore(session);
 }
 
 /** For tests: back to the start. */

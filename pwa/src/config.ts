@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { api, type PublicConfig } from './api/client';
+import { store, useStore } from './store';
 
 export type ConfigState =
   | { status: 'loading' }
@@ -27,42 +28,30 @@ export function applyBranding(config: PublicConfig, root: HTMLElement = document
   }
 }
 
-let state: ConfigState = { status: 'loading' };
+const config = store<ConfigState>({ status: 'loading' });
 let inflight: Promise<void> | null = null;
-const listeners = new Set<(s: ConfigState) => void>();
-
-function set(next: ConfigState): void {
-  state = next;
-  for (const listener of listeners) listener(state);
-}
 
 /** Fetch GET /api/config/public once (the service worker serves it stale-while-revalidate). */
 export function loadConfig(force = false): Promise<void> {
   if (inflight && !force) return inflight;
-  if (force) set({ status: 'loading' });
+  if (force) config.set({ status: 'loading' });
   inflight = api
     .GET('/config/public')
     .then(({ data }) => {
       if (data) {
         applyBranding(data);
-        set({ status: 'ready', config: data });
+        config.set({ status: 'ready', config: data });
       } else {
-        set({ status: 'error' });
+        config.set({ status: 'error' });
       }
     })
-    .catch(() => set({ status: 'error' }));
+    .catch(() => config.set({ status: 'error' }));
   return inflight;
 }
 
 export function useConfig(): ConfigState {
-  const [local, setLocal] = useState(state);
   useEffect(() => {
-    listeners.add(setLocal);
-    setLocal(state);
     void loadConfig();
-    return () => {
-      listeners.delete(setLocal);
-    };
   }, []);
-  return local;
+  return useStore(config);
 }

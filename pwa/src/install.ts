@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { events } from './store';
 
 /** The non-standard event Chromium fires when the app can be installed. */
 export interface BeforeInstallPromptEvent extends Event {
@@ -64,10 +65,9 @@ function isStandalone(): boolean {
 // The event can fire before the UI mounts: capture it at module load.
 let deferred: BeforeInstallPromptEvent | null = null;
 let installed = false;
-const listeners = new Set<() => void>();
-const emit = () => {
-  for (const listener of listeners) listener();
-};
+/** The event arrived or was used, the app was installed, the card dismissed. */
+const changed = events();
+const emit = () => changed.emit();
 
 export function captureInstallEvents(target: Window): void {
   target.addEventListener('beforeinstallprompt', (event) => {
@@ -116,13 +116,11 @@ export async function promptInstall(): Promise<'accepted' | 'dismissed' | 'unava
 /** Hook: the install environment, refreshed when the event arrives or the card is dismissed. */
 export function useInstall(): InstallEnvironment {
   const [env, setEnv] = useState(currentEnvironment);
+  // Read again at each change, and when shown: storage and display mode are read, not told.
   useEffect(() => {
     const update = () => setEnv(currentEnvironment());
-    listeners.add(update);
     update();
-    return () => {
-      listeners.delete(update);
-    };
+    return changed.on(update);
   }, []);
   return env;
 }

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from './i18n';
+import { store, useStore } from './store';
 
 /** The routes of the shell, in bottom-navigation order. */
 export const ROUTES = [
@@ -34,9 +34,6 @@ export function queryParam(name: string): string | null {
   return new URLSearchParams(location.search).get(name);
 }
 
-const listeners = new Set<(path: string) => void>();
-const searchListeners = new Set<(search: string) => void>();
-
 function currentPath(): string {
   return typeof location === 'undefined' ? '/' : normalisePath(location.pathname);
 }
@@ -45,11 +42,12 @@ function currentSearch(): string {
   return typeof location === 'undefined' ? '' : location.search;
 }
 
+const path = store(currentPath());
+const search = store(currentSearch());
+
 function notify(): void {
-  const path = currentPath();
-  for (const listener of listeners) listener(path);
-  const search = currentSearch();
-  for (const listener of searchListeners) listener(search);
+  path.set(currentPath());
+  search.set(currentSearch());
 }
 
 /** Go to a same-origin path with the History API. */
@@ -99,26 +97,10 @@ export function startRouter(): () => void {
 
 /** Hook: the current normalised pathname, updated on navigation. */
 export function usePath(): string {
-  const [path, setPath] = useState(currentPath);
-  useEffect(() => {
-    listeners.add(setPath);
-    setPath(currentPath());
-    return () => {
-      listeners.delete(setPath);
-    };
-  }, []);
-  return path;
+  return useStore(path);
 }
 
 /** Hook: the current query string (`?day=2026-12-03`), updated on navigation, even on the same path. */
 export function useSearch(): string {
-  const [search, setSearch] = useState(currentSearch);
-  useEffect(() => {
-    searchListeners.add(setSearch);
-    setSearch(currentSearch());
-    return () => {
-      searchListeners.delete(setSearch);
-    };
-  }, []);
-  return search;
+  return useStore(search);
 }

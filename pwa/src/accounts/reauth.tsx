@@ -5,27 +5,23 @@ import type { Failure } from '../api/problems';
 import { Dialog } from '../components/Dialog';
 import { Button, PasswordField, ProblemAlert } from '../components/Form';
 import { useI18n } from '../i18n';
+import { store, useStore } from '../store';
 
 /** The failure of a step the person cancelled: nothing to show. */
 export const CANCELLED: Failure = { slug: 'cancelled', status: 0 };
 
-let waiting: ((confirmed: boolean) => void) | null = null;
-const listeners = new Set<(open: boolean) => void>();
-
-function setWaiting(next: ((confirmed: boolean) => void) | null): void {
-  waiting = next;
-  for (const listener of listeners) listener(next !== null);
-}
+/** The prompt's answer, while it is shown. */
+const waiting = store<((confirmed: boolean) => void) | null>(null);
 
 /** Show the password prompt; true once POST /api/session/reauthentication succeeded. */
 export function askPassword(): Promise<boolean> {
-  waiting?.(false);
-  return new Promise((resolve) => setWaiting(resolve));
+  waiting.value?.(false);
+  return new Promise((resolve) => waiting.set(resolve));
 }
 
 function answer(confirmed: boolean): void {
-  const resolve = waiting;
-  setWaiting(null);
+  const resolve = waiting.value;
+  waiting.set(null);
   resolve?.(confirmed);
 }
 
@@ -43,16 +39,10 @@ export async function withReauth<T>(call: () => Promise<Outcome<T>>, ask: () => 
 /** The prompt itself, rendered once by the app. */
 export function ReauthDialog() {
   const { t } = useI18n();
-  const [open, setOpen] = useState(waiting !== null);
+  const open = useStore(waiting) !== null;
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
-  useEffect(() => {
-    listeners.add(setOpen);
-    return () => {
-      listeners.delete(setOpen);
-    };
-  }, []);
   useEffect(() => {
     setPassword('');
     setFailure(null);

@@ -1,5 +1,6 @@
 import createClient, { type Middleware } from 'openapi-fetch';
 import { getLang } from '../i18n';
+import { events } from '../store';
 import { NETWORK_FAILURE, PROBLEM_PREFIX, toFailure, type Failure } from './problems';
 import type { components, paths } from './schema';
 
@@ -59,27 +60,20 @@ export function sessionMiddleware(hooks: SessionHooks): Middleware {
 }
 
 let csrfToken: string | null = null;
-const notSignedInListeners = new Set<() => void>();
+const notSignedIn = events();
 
 /** Set by the auth store whenever the session changes. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
-export function onNotSignedIn(listener: () => void): () => void {
-  notSignedInListeners.add(listener);
-  return () => {
-    notSignedInListeners.delete(listener);
-  };
-}
+export const onNotSignedIn = notSignedIn.on;
 
 api.use(
   sessionMiddleware({
     csrfToken: () => csrfToken,
     lang: getLang,
-    onNotSignedIn: () => {
-      for (const listener of notSignedInListeners) listener();
-    },
+    onNotSignedIn: notSignedIn.emit,
   }),
 );
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { store, useStore } from '../store';
 import type { fr } from './fr';
 
 export type MessageKey = keyof typeof fr;
@@ -60,17 +60,16 @@ function browserLanguages(): readonly string[] {
   return navigator.languages?.length ? navigator.languages : [navigator.language];
 }
 
-let current: Lang = initialLang(readStored(), browserLanguages());
-const listeners = new Set<(lang: Lang) => void>();
+const language = store<Lang>(initialLang(readStored(), browserLanguages()));
 
 export function getLang(): Lang {
-  return current;
+  return language.value;
 }
 
 /** Translate a key, replacing `{name}` placeholders with params. */
 export function translate(lang: Lang, key: MessageKey, params?: Record<string, string>): string {
   // Before its catalogue arrives, a language shows the one in use (or the key, at start only).
-  let text = catalogues[lang]?.[key] ?? catalogues[current]?.[key] ?? key;
+  let text = catalogues[lang]?.[key] ?? catalogues[language.value]?.[key] ?? key;
   if (params) {
     for (const [name, value] of Object.entries(params)) text = text.split(`{${name}}`).join(value);
   }
@@ -80,11 +79,11 @@ export function translate(lang: Lang, key: MessageKey, params?: Record<string, s
 /** Whether `key` is in the catalogues (for keys built from values the server sends). */
 export function isMessageKey(key: string): key is MessageKey {
   // Every catalogue has the same keys: the one in use answers for all.
-  return Object.prototype.hasOwnProperty.call(catalogues[current] ?? {}, key);
+  return Object.prototype.hasOwnProperty.call(catalogues[language.value] ?? {}, key);
 }
 
 export function t(key: MessageKey, params?: Record<string, string>): string {
-  return translate(current, key, params);
+  return translate(language.value, key, params);
 }
 
 function applyToDocument(lang: Lang): void {
@@ -109,33 +108,27 @@ export function setLang(lang: Lang): void {
 }
 
 function switchTo(lang: Lang): void {
-  current = lang;
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, lang);
   } catch {
     // storage disabled: the choice lasts for this page only
   }
   applyToDocument(lang);
-  for (const listener of listeners) listener(lang);
+  language.set(lang);
 }
 
-export function onLangChange(listener: (lang: Lang) => void): () => void {
-  listeners.add(listener);
-  return () => {
-    listeners.delete(listener);
-  };
-}
+export const onLangChange = language.subscribe;
 
 /** Re-read the stored choice (used at start-up and by tests). */
 export function resetLangFromEnvironment(): Lang {
-  current = initialLang(readStored(), browserLanguages());
-  applyToDocument(current);
-  return current;
+  const lang = initialLang(readStored(), browserLanguages());
+  applyToDocument(lang);
+  language.set(lang);
+  return lang;
 }
 
 /** Hook: the current language and a bound translate function; re-renders on change. */
 export function useI18n(): { lang: Lang; t: typeof t } {
-  const [lang, setLocal] = useState<Lang>(current);
-  useEffect(() => onLangChange(setLocal), []);
+  const lang = useStore(language);
   return { lang, t: (key, params) => translate(lang, key, params) };
 }

@@ -6,10 +6,10 @@
 // in the order written, one at a time, stopping at the first failure that is not the message's
 // own. Sending again with the same key is harmless (200 with the first copy). A 4xx marks the
 // message « Non envoyé » with the server's reason, to be deleted. Emptied at sign-out.
-import { useEffect, useState } from 'preact/hooks';
 import { messages, type ChatMessage } from '../api/messages';
 import type { Failure } from '../api/problems';
 import { deviceRecords, memoryRecords, type RecordBackend } from '../offline/records';
+import { events, store, useStore } from '../store';
 
 export interface Queued {
   /** The message's client_key. */
@@ -27,15 +27,15 @@ export interface Queued {
 }
 
 let backend: RecordBackend<Queued> = deviceRecords<Queued>('ent-messages', 'outbox');
-let items: Queued[] = [];
+/** Every conversation's, in the order written. */
+const queue = store<Queued[]>([]);
 let owner: string | null = null;
 let seq = 0;
 /** Bumped by forgetOutbox: a sending begun before is not recorded after. */
 let generation = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let backoff = 0;
-const listeners = new Set<(items: Queued[]) => void>();
-const sentListeners = new Set<(message: ChatMessage) => void>();
+const sent = events<ChatMessage>();
 
 /** First wait after a 5xx or a network failure (doubled each time, up to MAX_WAIT_MS). */
 export const FIRST_WAIT_MS = 5_000;
@@ -44,7 +44,7 @@ export const MAX_WAIT_MS = 5 * 60_000;
 /** For tests: replace where the queue is kept (a fresh memory store when none is given). */
 export function setOutboxBackend(next: RecordBackend<Queued> = memoryRecords<Queued>()): void {
   backend = next;
-  items = [];
+  queue.set([]);
   owner = null;
   cancelTimer();
 }
@@ -52,8 +52,7 @@ export function setOutboxBackend(next: RecordBackend<Queued> = memoryRecords<Que
 const order = (a: Queued, b: Queued) => a.at - b.at || a.seq - b.seq;
 
 function publish(next: Queued[]): void {
-  items = [...next].sort(order);
-  for (const listener of [...listeners]) listener(items);
+  queue.set([...next].sort(order));
 }
 
 async function save(record: Queued): Promise<void> {
@@ -79,7 +78,7 @@ function cancelTimer(): void {
 
 /** The queue in memory (every conversation), in the order written. */
 export function queued(): Queued[] {
-  return items;
+  return queue.value;
 }
 
 /** Signed in: read this person's stored queue (another person's is never shown nor sent). */
@@ -91,40 +90,35 @@ export async function loadOutbox(person: string): Promise<Queued[]> {
   } catch {
     stored = [];
   }
-  if (g !== generation) return items;
+  if (g !== generation) return queue.value;
   owner = person;
-  const byKey = new Map(items.filter((q) => q.owner === person).map((q) => [q.key, q]));
+  const byKey = new Map(queue.value.filter((q) => q.owner === person).map((q) => [q.key, q]));
   for (const q of stored) if (q.owner === person && !byKey.has(q.key)) byKey.set(q.key, q);
   publish([...byKey.values()]);
-  return items;
+  return queue.value;
 }
 
 /** Keep a message to send later (the key chosen when it was written). */
 export async function queueMessage(person: string, conversationId: number, body: string, key: string): Promise<void> {
   owner ??= person;
   const record: Queued = { key, owner: person, conversation_id: conversationId, body, at: Date.now(), seq: seq++, state: 'pending' };
-  publish([...items.filter((q) => q.key !== key), record]);
+  publish([...queue.value.filter((q) => q.key !== key), record]);
   await save(record);
 }
 
 /** Messages of this conversation still waiting (a new one must go after them). */
-export const hasPending = (conversationId: number) => items.some((q) => q.conversation_id === conversationId && q.state === 'pending');
+export const hasPending = (conversationId: number) => queue.value.some((q) => q.conversation_id === conversationId && q.state === 'pending');
 
 /** Called when a queued message reached the server: the thread shows the server's copy. */
-export function onSent(listener: (message: ChatMessage) => void): () => void {
-  sentListeners.add(listener);
-  return () => {
-    sentListeners.delete(listener);
-  };
-}
+export const onSent = sent.on;
 
 /**
  * The server has a message (its answer, or a live event of this person's own message): the
  * queued copy with its client_key, if any, is dropped.
  */
 export async function delivered(message: ChatMessage): Promise<void> {
-  if (!items.some((q) => q.key === message.client_key)) return;
-  publish(items.filter((q) => q.key !== message.client_key));
+  if (!queue.value.some((q) => q.key === message.client_key)) return;
+  publish(queue.value.filter((q) => q.key !== message.client_key));
   await remove(message.client_key);
 }
 
@@ -158,14 +152,14 @@ export function flushOutbox(): Promise<void> {
     const g = generation;
     for (;;) {
       again = false;
-      const next = items.find((q) => q.state === 'pending' && q.owner === owner);
+      const next = queue.value.find((q) => q.state === 'pending' && q.owner === owner);
       if (!next || g !== generation) return;
       const outcome = await messages.send(next.conversation_id, next.body, next.key);
       if (g !== generation) return;
       if (outcome.ok) {
         backoff = 0;
         await delivered({ ...outcome.data, client_key: next.key });
-        for (const listener of [...sentListeners]) listener(outcome.data);
+        sent.emit(outcome.data);
         continue;
       }
       const f = outcome.failure;
@@ -175,7 +169,7 @@ export function flushOutbox(): Promise<void> {
       }
       // Refused (403 blocked, 400, 404…): this message will not go; the next ones may.
       const failed: Queued = { ...next, state: 'failed', reason: f };
-      publish(items.map((q) => (q.key === next.key ? failed : q)));
+      publish(queue.value.map((q) => (q.key === next.key ? failed : q)));
       await save(failed);
     }
   };
@@ -189,7 +183,7 @@ export function flushOutbox(): Promise<void> {
 
 /** « Supprimer » on a message not sent (or still waiting). */
 export async function deleteQueued(key: string): Promise<void> {
-  publish(items.filter((q) => q.key !== key));
+  publish(queue.value.filter((q) => q.key !== key));
   await remove(key);
 }
 
@@ -209,15 +203,5 @@ export async function forgetOutbox(): Promise<void> {
 
 /** Hook: the queued messages of a conversation, in the order written. */
 export function useOutbox(conversationId: number): Queued[] {
-  const pick = (all: Queued[]) => all.filter((q) => q.conversation_id === conversationId);
-  const [list, setList] = useState(() => pick(items));
-  useEffect(() => {
-    const listener = (all: Queued[]) => setList(pick(all));
-    listeners.add(listener);
-    setList(pick(items));
-    return () => {
-      listeners.delete(listener);
-    };
-  }, [conversationId]);
-  return list;
+  return useStore(queue).filter((q) => q.conversation_id === conversationId);
 }

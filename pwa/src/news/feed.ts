@@ -3,10 +3,11 @@
 // when the app started offline after a sign-in — this device's copy of the last person's
 // (`device`); changing who reads starts again from the first page. A person's pages are kept on
 // the device (./store.ts) and shown, marked offline, when the server cannot be reached.
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { news, type NewsItem } from '../api/news';
 import type { Failure } from '../api/problems';
 import { useOnline } from '../online';
+import { store, useStore } from '../store';
 import { clearFeed, readFeed, writeFeed, type StoredFeed } from './store';
 
 export interface FeedState {
@@ -38,15 +39,10 @@ const EMPTY: FeedState = {
   offline: false,
   fetchedAt: null,
 };
-let state: FeedState = EMPTY;
-const listeners = new Set<(s: FeedState) => void>();
+const feed = store<FeedState>(EMPTY);
 /** Bumped by forgetNews: answers to requests made before it are dropped, never stored. */
 let generation = 0;
 
-function set(next: FeedState): void {
-  state = next;
-  for (const listener of listeners) listener(state);
-}
 
 /** The feed for a person (signed in) or the public one. */
 export const feedKey = (personId: string | null) => (personId ? `person:${personId}` : 'public');
@@ -72,46 +68,47 @@ async function copyFor(key: string): Promise<StoredFeed | undefined> {
 
 /** Keep the person's loaded pages on the device (not the public feed, not a copy shown offline). */
 async function persist(asked: number): Promise<void> {
-  const owner = state.key ? ownerOf(state.key) : null;
-  if (!owner || state.offline || state.fetchedAt === null || asked !== generation) return;
-  await writeFeed({ owner, fetchedAt: state.fetchedAt, items: state.items, next: state.next, extra: state.extra });
+  const { key, offline, fetchedAt, items, next, extra } = feed.value;
+  const owner = key ? ownerOf(key) : null;
+  if (!owner || offline || fetchedAt === null || asked !== generation) return;
+  await writeFeed({ owner, fetchedAt, items, next, extra });
 }
 
 /** Load the first page of `key` (again when `force`, or when another feed was loaded). */
 export async function loadFeed(key: string, force = false, now: () => number = Date.now): Promise<void> {
-  if (!force && state.key === key && state.status !== 'idle' && state.status !== 'error') return;
+  if (!force && feed.value.key === key && feed.value.status !== 'idle' && feed.value.status !== 'error') return;
   const asked = generation;
-  const extra = state.key === key ? state.extra : [];
-  set({ ...EMPTY, key, status: 'loading', extra });
+  const extra = feed.value.key === key ? feed.value.extra : [];
+  feed.set({ ...EMPTY, key, status: 'loading', extra });
   const outcome = await fetchPage(key, null);
-  if (state.key !== key || asked !== generation) return;
+  if (feed.value.key !== key || asked !== generation) return;
   if (outcome.ok) {
-    set({ ...state, items: outcome.data.items, next: outcome.data.next_cursor ?? null, status: 'ready', fetchedAt: now() });
+    feed.set({ ...feed.value, items: outcome.data.items, next: outcome.data.next_cursor ?? null, status: 'ready', fetchedAt: now() });
     await persist(asked);
     return;
   }
   const copy = unreachable(outcome.failure) ? await copyFor(key) : undefined;
-  if (state.key !== key || asked !== generation) return;
+  if (feed.value.key !== key || asked !== generation) return;
   if (copy) {
-    set({ ...state, items: copy.items, next: copy.next, extra: copy.extra, status: 'ready', offline: true, fetchedAt: copy.fetchedAt });
-  } else set({ ...state, status: 'error', failure: outcome.failure });
+    feed.set({ ...feed.value, items: copy.items, next: copy.next, extra: copy.extra, status: 'ready', offline: true, fetchedAt: copy.fetchedAt });
+  } else feed.set({ ...feed.value, status: 'error', failure: outcome.failure });
 }
 
 /** « Voir plus »: the next page, added after the loaded ones (an item already there is not repeated). */
 export async function loadMore(): Promise<void> {
-  const { key, next } = state;
-  if (!key || !next || state.loadingMore) return;
+  const { key, next } = feed.value;
+  if (!key || !next || feed.value.loadingMore) return;
   const asked = generation;
-  set({ ...state, loadingMore: true, failure: null });
+  feed.set({ ...feed.value, loadingMore: true, failure: null });
   const outcome = await fetchPage(key, next);
-  if (state.key !== key || asked !== generation) return;
+  if (feed.value.key !== key || asked !== generation) return;
   if (!outcome.ok) {
-    set({ ...state, loadingMore: false, failure: outcome.failure });
+    feed.set({ ...feed.value, loadingMore: false, failure: outcome.failure });
     return;
   }
-  const seen = new Set(state.items.map((item) => item.id));
-  const items = [...state.items, ...outcome.data.items.filter((item) => !seen.has(item.id))];
-  set({ ...state, items, next: outcome.data.next_cursor ?? null, loadingMore: false });
+  const seen = new Set(feed.value.items.map((item) => item.id));
+  const items = [...feed.value.items, ...outcome.data.items.filter((item) => !seen.has(item.id))];
+  feed.set({ ...feed.value, items, next: outcome.data.next_cursor ?? null, loadingMore: false });
   await persist(asked);
 }
 
@@ -123,25 +120,25 @@ export const findItem = (feed: FeedState, id: number) => feed.items.find((i) => 
  * (`GET /api/me/news/{id}`, signed in only) and kept with the feed. Answers the failure, if any.
  */
 export async function loadItem(id: number): Promise<Failure | null> {
-  const key = state.key;
-  if (!key || key === 'public' || findItem(state, id)) return null;
+  const key = feed.value.key;
+  if (!key || key === 'public' || findItem(feed.value, id)) return null;
   const asked = generation;
   const outcome = await news.one(id);
-  if (state.key !== key || asked !== generation) return null;
+  if (feed.value.key !== key || asked !== generation) return null;
   if (!outcome.ok) return outcome.failure;
-  set({ ...state, extra: [outcome.data, ...state.extra.filter((i) => i.id !== id)] });
+  feed.set({ ...feed.value, extra: [outcome.data, ...feed.value.extra.filter((i) => i.id !== id)] });
   await persist(asked);
   return null;
 }
 
 /** Mark an item read (signed in only): at once in the loaded pages, then on the server. */
 export async function markRead(id: number): Promise<void> {
-  if (!state.key || state.key === 'public') return;
-  const item = findItem(state, id);
+  if (!feed.value.key || feed.value.key === 'public') return;
+  const item = findItem(feed.value, id);
   if (!item || item.read) return;
   const read = (list: NewsItem[]) => list.map((i) => (i.id === id ? { ...i, read: true } : i));
   const asked = generation;
-  set({ ...state, items: read(state.items), extra: read(state.extra) });
+  feed.set({ ...feed.value, items: read(feed.value.items), extra: read(feed.value.extra) });
   await persist(asked);
   // A failure (404: no longer the caller's, offline) leaves it unread on the server: it is shown
   // unread again at the next load, nothing else to do.
@@ -150,33 +147,26 @@ export async function markRead(id: number): Promise<void> {
 
 /** Forget the loaded pages (after publishing; sign-out changes the key anyway). */
 export function resetNews(): void {
-  set(EMPTY);
+  feed.set(EMPTY);
 }
 
 /** Sign-out: forget the pages, in memory and on the device. */
 export async function forgetNews(): Promise<void> {
   generation++;
-  set(EMPTY);
+  feed.set(EMPTY);
   await clearFeed();
 }
 
 /** Hook: the feed of `key`, loading its first page when needed. */
 export function useFeed(key: string | null): FeedState {
   const online = useOnline();
-  const [current, setCurrent] = useState(state);
-  useEffect(() => {
-    listeners.add(setCurrent);
-    setCurrent(state);
-    return () => {
-      listeners.delete(setCurrent);
-    };
-  }, []);
+  const current = useStore(feed);
   useEffect(() => {
     if (key) void loadFeed(key);
   }, [key]);
   // Back online while the device's copy is shown: ask the server again.
   useEffect(() => {
-    if (key && online && state.key === key && state.offline) void loadFeed(key, true);
+    if (key && online && feed.value.key === key && feed.value.offline) void loadFeed(key, true);
   }, [online]);
   return current.key === key ? current : { ...EMPTY, key, status: key ? 'loading' : 'idle' };
 }

@@ -2,12 +2,12 @@
 // the permission, this session's subscription on the server, and the actions (turn on, turn
 // off, forget at sign-out, check at start-up). The browser's push APIs sit behind
 // `PushBrowser` so that the unit tests can replace them.
-import { useEffect, useState } from 'preact/hooks';
 import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 import { push, type DeviceSubscription } from '../api/push';
 import { getLang, onLangChange } from '../i18n';
 import { isIos } from '../install';
+import { store, useStore } from '../store';
 import { base64UrlToBytes, sameKey, subscriptionBody } from './notification';
 
 /** Whether this browser can receive notifications, or must first install the app (iOS). */
@@ -97,7 +97,7 @@ let browser: PushBrowser = realBrowser;
 export function setPushBrowser(next: PushBrowser = realBrowser): void {
   browser = next;
   vapid = null;
-  set(initialState());
+  pushState.set(initialState());
 }
 
 // ---- What was registered last (this browser only) --------------------------------------------
@@ -155,7 +155,7 @@ export function askLater(now: number = Date.now()): void {
   } catch {
     // storage disabled: hidden for this page only
   }
-  set({ ...state, later: now + LATER_DAYS * 86_400_000 });
+  pushState.set({ ...pushState.value, later: now + LATER_DAYS * 86_400_000 });
 }
 
 // ---- State -----------------------------------------------------------------------------------
@@ -173,33 +173,19 @@ function initialState(): PushDeviceState {
   return { support, permission: support === 'supported' ? browser.permission() : 'default', server: null, later: laterUntil() };
 }
 
-let state: PushDeviceState = initialState();
-const listeners = new Set<(s: PushDeviceState) => void>();
-
-function set(next: PushDeviceState): void {
-  state = next;
-  for (const listener of listeners) listener(state);
-}
+const pushState = store<PushDeviceState>(initialState());
 
 function setServer(server: DeviceSubscription | null): void {
-  set({ ...state, permission: state.support === 'supported' ? browser.permission() : 'default', server });
+  pushState.set({ ...pushState.value, permission: pushState.value.support === 'supported' ? browser.permission() : 'default', server });
 }
 
 export function getPushState(): PushDeviceState {
-  return state;
+  return pushState.value;
 }
 
 /** Hook: this device's notification state. */
 export function usePushDevice(): PushDeviceState {
-  const [local, setLocal] = useState(state);
-  useEffect(() => {
-    listeners.add(setLocal);
-    setLocal(state);
-    return () => {
-      listeners.delete(setLocal);
-    };
-  }, []);
-  return local;
+  return useStore(pushState);
 }
 
 /** What the home page's card shows. */
@@ -249,10 +235,10 @@ let lastPerson: string | null = null;
  */
 export async function enablePush(personId: string): Promise<Outcome<void>> {
   lastPerson = personId;
-  if (state.support !== 'supported') return fail('push-unsupported');
+  if (pushState.value.support !== 'supported') return fail('push-unsupported');
   let permission = browser.permission();
   if (permission === 'default') permission = await browser.requestPermission().catch((): Permission => 'default');
-  set({ ...state, permission });
+  pushState.set({ ...pushState.value, permission });
   if (permission === 'denied') return fail('push-denied');
   if (permission !== 'granted') return fail('push-dismissed');
   const key = await prefetchKey();
@@ -286,7 +272,7 @@ export async function enablePush(personId: string): Promise<Outcome<void>> {
 /** Remove the browser's subscription (never waits more than a few seconds). */
 async function dropLocalSubscription(): Promise<void> {
   writeRecord(null);
-  if (state.support !== 'supported') return;
+  if (pushState.value.support !== 'supported') return;
   try {
     const subscription = await within(5_000, browser.getSubscription());
     await within(5_000, subscription?.unsubscribe() ?? Promise.resolve(true));
@@ -307,7 +293,7 @@ export async function disablePush(): Promise<Outcome<void>> {
 /** Mute (or not) security alerts on this device only. */
 export async function muteSecurity(muted: boolean): Promise<Outcome<void>> {
   const outcome = await push.muteSecurity(muted);
-  if (outcome.ok && state.server) setServer({ ...state.server, security_muted: muted });
+  if (outcome.ok && pushState.value.server) setServer({ ...pushState.value.server, security_muted: muted });
   return outcome;
 }
 
@@ -335,7 +321,7 @@ export async function syncPush(personId: string): Promise<void> {
   lastPerson = personId;
   const support = pushSupport(browser.environment());
   if (support !== 'supported') {
-    set({ ...state, support, server: null });
+    pushState.set({ ...pushState.value, support, server: null });
     return;
   }
   const [device, local] = await Promise.all([push.device(), browser.getSubscription().catch(() => null)]);
@@ -369,7 +355,7 @@ export async function syncPush(personId: string): Promise<void> {
 
 /** Ask the server again whether this device is subscribed (the settings page, when it opens). */
 export async function refreshPush(): Promise<void> {
-  if (state.support !== 'supported') return;
+  if (pushState.value.support !== 'supported') return;
   const device = await push.device();
   if (device.ok) setServer(device.data);
 }

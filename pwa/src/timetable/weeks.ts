@@ -8,6 +8,7 @@ import type { Failure } from '../api/problems';
 import { myTimetable, type Timetable, type TimetableEvent } from '../api/timetable';
 import { useOnline } from '../online';
 import { addDays, localDay, mondayOf, today } from './dates';
+import { store, useStore } from '../store';
 import { clearWeeks, readWeek, writeWeek, type StoredWeek } from './store';
 import { TIME_ZONE } from '../i18n/format';
 
@@ -74,28 +75,29 @@ export async function fetchWeek(monday: string, owner: string | null, now: () =>
 
 // ---- What the screens share: one state per week, asked at most once at a time -----------------
 
-const states = new Map<string, WeekState>();
+/** Each week's state, by its Monday (a new map at each change). */
+const states = store<ReadonlyMap<string, WeekState>>(new Map());
 const checkedAt = new Map<string, number>();
 const inFlight = new Map<string, Promise<void>>();
-const listeners = new Set<() => void>();
 
 /** Asked again when shown, at most this often (the ETag makes it cheap). */
 const RECHECK_MS = 30_000;
 
 function setState(key: string, state: WeekState): void {
-  states.set(key, state);
-  for (const listener of listeners) listener();
+  states.set(new Map(states.value).set(key, state));
 }
 
+const LOADING: WeekState = { status: 'loading' };
+
 export function weekState(key: string): WeekState {
-  return states.get(key) ?? { status: 'loading' };
+  return states.value.get(key) ?? LOADING;
 }
 
 /** Fetch a week unless it was checked a moment ago (or `force`); the same request is shared. */
 export function refreshWeek(monday: string, owner: string | null, force = false): Promise<void> {
   const running = inFlight.get(monday);
   if (running) return running;
-  const current = states.get(monday);
+  const current = states.value.get(monday);
   if (!force && current?.status === 'ready' && !current.week.offline && Date.now() - (checkedAt.get(monday) ?? 0) < RECHECK_MS) {
     return Promise.resolve();
   }
@@ -105,7 +107,7 @@ export function refreshWeek(monday: string, owner: string | null, force = false)
     inFlight.delete(monday);
     if (asked !== generation) return;
     checkedAt.set(monday, Date.now());
-    const before = states.get(monday);
+    const before = states.value.get(monday);
     if (outcome.ok) setState(monday, { status: 'ready', week: outcome.data, refreshing: false });
     else if (before?.status === 'ready' && unreachable(outcome.failure))
       setState(monday, { status: 'ready', week: { ...before.week, offline: true }, refreshing: false });
@@ -123,10 +125,9 @@ export async function prefetchAround(monday: string, owner: string | null): Prom
 /** Sign-out: forget every week, in memory and on the device. */
 export async function forgetTimetable(): Promise<void> {
   generation++;
-  states.clear();
+  states.set(new Map());
   checkedAt.clear();
   inFlight.clear();
-  for (const listener of listeners) listener();
   await clearWeeks();
 }
 
@@ -137,17 +138,11 @@ export async function forgetTimetable(): Promise<void> {
  */
 export function useWeek(monday: string, owner: string | null, { prefetch = false }: { prefetch?: boolean } = {}): WeekState {
   const online = useOnline();
-  const [state, set] = useState<WeekState>(() => weekState(monday));
+  const state = useStore(states).get(monday) ?? LOADING;
   useEffect(() => {
-    const listener = () => set(weekState(monday));
-    listeners.add(listener);
-    listener();
     void refreshWeek(monday, owner, false).then(() => {
       if (prefetch && weekState(monday).status === 'ready') void prefetchAround(monday, owner);
     });
-    return () => {
-      listeners.delete(listener);
-    };
   }, [monday, owner, online, prefetch]);
   return state;
 }
