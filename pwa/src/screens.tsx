@@ -1,7 +1,7 @@
 import type { VNode } from 'preact';
 import { isHelpStaff } from './api/help';
 import { lazy, type Loadable } from './lazy';
-import { NotFound } from './pages/Soon';
+import { NotFound } from './pages/NotFound';
 import { normalisePath } from './router';
 
 // Each screen's code is its own chunk, fetched when the screen is first shown (the one opened

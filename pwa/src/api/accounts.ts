@@ -1,4 +1,4 @@
-// The accounts API (issue 3): one function per call, each answering an Outcome so that
+// The accounts API: one function per call, each answering an Outcome so that
 // screens never deal with exceptions. Types follow /api's OpenAPI document.
 import { api, typed } from './client';
 import type { components } from './schema';

@@ -38,6 +38,3 @@ export const messages = {
   /** Unread messages, muted conversations excluded (the tab's badge). */
   unread: () => typed(() => api.GET('/me/messages/unread')),
 };
-
-/** The longest message the server accepts. */
-export const MESSAGE_MAX = 4000;

@@ -1,4 +1,4 @@
-// The notifications API (issue 4): one function per call, each answering an Outcome.
+// The notifications API: one function per call, each answering an Outcome.
 import { api, typed } from './client';
 import type { components } from './schema';
 

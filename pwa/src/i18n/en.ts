@@ -20,8 +20,6 @@ export const en: Messages = {
   'home.campuses': 'Our campuses',
   'home.hello': 'Hello {name}',
   'home.website': 'University website',
-  'soon.title': 'Coming soon',
-  'soon.text': 'This section is coming soon to ENT mobile.',
   'page.timetable': 'Timetable',
   'page.messages': 'Messages',
   'page.help': 'Help',
@@ -32,7 +30,6 @@ export const en: Messages = {
   'page.backHome': 'Back to home',
   'more.language': 'Language',
   'more.languageHint': 'Choose the language of the app.',
-  'more.install': 'App',
   'more.installed': 'ENT mobile is installed on this device.',
   'more.installUnavailable':
     'To install ENT mobile, use your browser’s menu (“Install app” or “Add to Home Screen”).',
@@ -116,8 +113,6 @@ export const en: Messages = {
   'contacts.suspended': 'Only the secretariat can tell you why your account is blocked and unblock it.',
   'contacts.list': 'Contact the secretariat',
   'contacts.unavailable': 'The secretariat’s contact details could not be loaded.',
-  'contacts.email': 'E-mail',
-  'contacts.phone': 'Phone',
   'activation.title': 'Activate your account',
   'activation.intro':
     'You need your student number (on your proof of registration) and the mobile phone given on your registration form.',
@@ -127,7 +122,6 @@ export const en: Messages = {
   'activation.sendCode': 'Get a code by text message',
   'activation.step': 'Step {n} of 3',
   'activation.codeTitle': 'Code received by text message',
-  'activation.codeSent': 'A code was sent by text message to {phone}.',
   'activation.codeSentGeneric':
     'If these details match an account to activate, a code was sent by text message to {phone}.',
   'activation.code': '6-digit code',
@@ -169,7 +163,6 @@ export const en: Messages = {
   'recovery.checking': 'Checking the link…',
   'recovery.newPassword': 'New password',
   'recovery.code': 'Two-factor code',
-  'recovery.codeHint': 'The 6-digit code from your app, or a recovery code.',
   'recovery.save': 'Save the password',
   'recovery.doneTitle': 'Password changed',
   'recovery.doneText': 'You can now sign in with your new password.',
@@ -353,7 +346,7 @@ export const en: Messages = {
   'problem.pushDismissed': 'You did not allow notifications. You can try again whenever you like.',
   'problem.pushFailed': 'The browser could not turn notifications on. Check your connection and try again.',
   'problem.pushNotSubscribed': 'This device does not receive notifications yet: turn them on first.',
-  // Timetable (issue 5)
+  // Timetable
   'timetable.view': 'View',
   'timetable.viewDay': 'Day',
   'timetable.viewWeek': 'Week',
@@ -570,7 +563,6 @@ export const en: Messages = {
   'help.staff.givenName': 'Given name',
   'help.staff.birthDate': 'Date of birth',
   'help.staff.email': 'E-mail',
-  'help.staff.registrar': 'Enrolment record',
   'help.registrar.matched': 'Matches the record',
   'help.registrar.partial': 'Number found, other details differ',
   'help.registrar.none': 'No record with this number',

@@ -19,8 +19,6 @@ export const fr = {
   'home.campuses': 'Nos campus',
   'home.hello': 'Bonjour {name}',
   'home.website': 'Site de l’université',
-  'soon.title': 'Bientôt disponible',
-  'soon.text': 'Cette rubrique arrive bientôt dans ENT mobile.',
   'page.timetable': 'Emploi du temps',
   'page.messages': 'Messages',
   'page.help': 'Aide',
@@ -31,7 +29,6 @@ export const fr = {
   'page.backHome': 'Retour à l’accueil',
   'more.language': 'Langue',
   'more.languageHint': 'Choisissez la langue de l’application.',
-  'more.install': 'Application',
   'more.installed': 'ENT mobile est installée sur cet appareil.',
   'more.installUnavailable':
     'Pour installer ENT mobile, utilisez le menu de votre navigateur (« Installer l’application » ou « Ajouter à l’écran d’accueil »).',
@@ -116,8 +113,6 @@ export const fr = {
   'contacts.suspended': 'Seul le secrétariat peut vous dire pourquoi votre compte est bloqué et le débloquer.',
   'contacts.list': 'Contacter le secrétariat',
   'contacts.unavailable': 'Les coordonnées du secrétariat n’ont pas pu être chargées.',
-  'contacts.email': 'E-mail',
-  'contacts.phone': 'Téléphone',
   'activation.title': 'Activer votre compte',
   'activation.intro':
     'Munissez-vous de votre numéro étudiant (sur votre justificatif d’inscription) et du téléphone portable indiqué sur votre fiche d’inscription.',
@@ -127,7 +122,6 @@ export const fr = {
   'activation.sendCode': 'Recevoir un code par SMS',
   'activation.step': 'Étape {n} sur 3',
   'activation.codeTitle': 'Code reçu par SMS',
-  'activation.codeSent': 'Un code a été envoyé par SMS au {phone}.',
   'activation.codeSentGeneric':
     'Si ces informations correspondent à un compte à activer, un code a été envoyé par SMS au {phone}.',
   'activation.code': 'Code à 6 chiffres',
@@ -169,7 +163,6 @@ export const fr = {
   'recovery.checking': 'Vérification du lien…',
   'recovery.newPassword': 'Nouveau mot de passe',
   'recovery.code': 'Code de double authentification',
-  'recovery.codeHint': 'Le code à 6 chiffres de votre application, ou un code de secours.',
   'recovery.save': 'Enregistrer le mot de passe',
   'recovery.doneTitle': 'Mot de passe changé',
   'recovery.doneText': 'Vous pouvez maintenant vous connecter avec votre nouveau mot de passe.',
@@ -354,7 +347,7 @@ export const fr = {
   'problem.pushDismissed': 'Vous n’avez pas autorisé les notifications. Vous pourrez réessayer quand vous voudrez.',
   'problem.pushFailed': 'Le navigateur n’a pas pu activer les notifications. Vérifiez votre connexion et réessayez.',
   'problem.pushNotSubscribed': 'Cet appareil ne reçoit pas encore de notifications : activez-les d’abord.',
-  // Emploi du temps (issue 5)
+  // Emploi du temps
   'timetable.view': 'Affichage',
   'timetable.viewDay': 'Jour',
   'timetable.viewWeek': 'Semaine',
@@ -571,7 +564,6 @@ export const fr = {
   'help.staff.givenName': 'Prénom',
   'help.staff.birthDate': 'Date de naissance',
   'help.staff.email': 'E-mail',
-  'help.staff.registrar': 'Dossier d’inscription',
   'help.registrar.matched': 'Correspond au dossier',
   'help.registrar.partial': 'Numéro trouvé, autres informations différentes',
   'help.registrar.none': 'Aucun dossier avec ce numéro',

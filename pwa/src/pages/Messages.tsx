@@ -2,10 +2,11 @@
 // conversation's thread (/messages/{id}, which pushes open). Every text the server sends (titles,
 // names, messages) is rendered as text; links in messages become <a> elements (http(s) only).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { MESSAGE_MAX, messages, type ChatMessage, type Conversation, type Correspondents } from '../api/messages';
+import { messages, type ChatMessage, type Conversation, type Correspondents } from '../api/messages';
 import { problemMessage, type Failure } from '../api/problems';
 import { useAuth } from '../auth';
 import { Button, Field, Notice, ProblemAlert, TextArea } from '../components/Form';
+import { useConfig } from '../config';
 import { PagedList } from '../components/PagedList';
 import { usePages } from '../components/usePages';
 import { useI18n } from '../i18n';
@@ -355,6 +356,9 @@ export function MessageThread({ id }: { id: number }) {
   const { t } = useI18n();
   const auth = useAuth();
   const me = auth.status === 'signed-in' ? auth.me.person_id : null;
+  const config = useConfig();
+  // The server's limit (messaging.max_chars); until the configuration is known, the server alone checks.
+  const max = config.status === 'ready' ? config.config.message_max_chars : undefined;
   const [conversation, setConversation] = useState<Conversation | null>(knownConversation(id));
   const [list, setList] = useState<ChatMessage[]>([]);
   const [before, setBefore] = useState<number | null>(null);
@@ -468,7 +472,7 @@ export function MessageThread({ id }: { id: number }) {
 
   const send = async () => {
     const body = text.trim();
-    if (sending || !body || body.length > MESSAGE_MAX) return;
+    if (sending || !body || (max !== undefined && body.length > max)) return;
     // The same key for every try of this text: a retry after a lost answer is not a second copy.
     const key = (pendingKey.current ??= newClientKey());
     setSendFailure(null);
@@ -614,7 +618,7 @@ export function MessageThread({ id }: { id: number }) {
               setText(value);
               pendingKey.current = null;
             }}
-            maxLength={MESSAGE_MAX}
+            maxLength={max}
             counted
           />
           <ProblemAlert failure={sendFailure} />

@@ -1,4 +1,4 @@
-// The account screens against a real server (issue 3): a demo student activates the account
+// The account screens against a real server: a demo student activates the account
 // with the code from the text message, signs in, sees the devices, signs out, then resets the
 // password with the e-mailed link. Needs the scratch server of scripts/test: seeded with the
 // demo university, its SMS and e-mail sent to the receivers started here (tests/browser/inbox.mjs).

@@ -1,4 +1,4 @@
-// Push notifications in a real Chromium (issue 4). Chromium cannot subscribe offline (its push
+// Push notifications in a real Chromium. Chromium cannot subscribe offline (its push
 // service is Google's), so:
 // - pushes reach the service worker through the DevTools protocol
 //   (ServiceWorker.deliverPushMessage), and the notifications shown are read back with

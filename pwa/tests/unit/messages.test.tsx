@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLang } from '../../src/i18n';
 import { setOutboxBackend } from '../../src/messages/outbox';
 import { linkParts } from '../../src/messages/text';
+import { loadConfig } from '../../src/config';
 import { forgetConversations } from '../../src/messages/conversations';
 import { mergeMessages } from '../../src/pages/Messages';
 import { startRouter } from '../../src/router';
@@ -170,6 +171,19 @@ describe('a thread', () => {
     expect(second!.body).toBe('Le TD est déplacé en B206');
     expect($$('[data-testid="chat-message"]').map((b) => b.dataset.id)).toEqual(['2', '3', '4', '5']);
     expect($<HTMLTextAreaElement>('textarea[name="body"]')!.value).toBe('');
+  });
+
+  it('limits the composer to the longest message the server accepts (its public configuration)', async () => {
+    const mock = await start('/messages/7', routes({ 'GET /api/config/public': { body: { ...CONFIG, message_max_chars: 12 } } }));
+    await act(() => loadConfig(true)); // asked once per page: this one's
+    await flush();
+    expect($<HTMLTextAreaElement>('textarea[name="body"]')!.maxLength).toBe(12);
+    await type('textarea[name="body"]', 'Treize signes');
+    expect($('[data-testid="counter"]')?.textContent).toBe('13 / 12 caractères');
+    await click('[data-testid="composer-send"]');
+    expect(mock.requests.filter((r) => r.method === 'POST' && r.path === '/api/conversations/7/messages')).toHaveLength(0);
+    mockApi({ 'GET /api/config/public': { body: CONFIG } });
+    await loadConfig(true); // the usual limit again for the next tests
   });
 
   it('sends with Ctrl+Enter and shows the server refusal', async () => {
