@@ -21,12 +21,6 @@ impl fmt::Display for UnknownWord {
 
 impl std::error::Error for UnknownWord {}
 
-impl From<UnknownWord> for crate::errors::ApiError {
-    fn from(e: UnknownWord) -> Self {
-        crate::errors::ApiError::internal(e)
-    }
-}
-
 /// `stored_word! { /// doc  #[derive(Enum)] pub enum Role { Student = "student", … } }`
 /// Attributes pass through, so the same enum can be a poem-openapi `Enum` or a clap value.
 macro_rules! stored_word {

@@ -24,7 +24,7 @@ crate::db::words::stored_word! {
 
 impl Role {
     /// A role as the registrar's file may write it, in French or English.
-    fn parse(s: &str) -> Option<Role> {
+    fn from_file(s: &str) -> Option<Role> {
         match s.to_lowercase().as_str() {
             "student" | "étudiant" | "etudiant" => Some(Role::Student),
             "teacher" | "enseignant" => Some(Role::Teacher),
@@ -45,7 +45,8 @@ crate::db::words::stored_word! {
 }
 
 impl Enrolment {
-    fn parse(s: &str) -> Option<Enrolment> {
+    /// An enrolment as the registrar's file may write it, in French or English.
+    fn from_file(s: &str) -> Option<Enrolment> {
         match s.to_lowercase().as_str() {
             "enrolled" | "inscrit" | "active" => Some(Enrolment::Enrolled),
             "former" | "ancien" => Some(Enrolment::Former),
@@ -133,7 +134,7 @@ impl Rules {
         let role = keep(
             &mut errors,
             "role",
-            Role::parse(text("role")).ok_or_else(|| {
+            Role::from_file(text("role")).ok_or_else(|| {
                 format!("«{}» is not a role (student, teacher, staff)", text("role"))
             }),
         );
@@ -178,7 +179,7 @@ impl Rules {
         let enrolment = keep(
             &mut errors,
             "status",
-            Enrolment::parse(text("status"))
+            Enrolment::from_file(text("status"))
                 .ok_or_else(|| format!("«{}» is not a status (enrolled, former)", text("status"))),
         );
 
