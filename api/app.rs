@@ -6,7 +6,7 @@ use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    accounts, client_errors, help,
+    accounts, cas, client_errors, help,
     http::{edge, guard, ops, pwa::Pwa},
     messaging, news, push, secretariat, security_log, sessions,
     state::AppState,
@@ -38,6 +38,8 @@ pub enum Tag {
     Messages,
     /// Help requests and the help desk's queues, including for people who cannot log in
     Assistance,
+    /// « Tous les services » and the central authentication service (CAS)
+    Services,
     /// What the app reports about itself
     Diagnostics,
 }
@@ -55,6 +57,7 @@ type Features = (
     news::routes::NewsApi,
     help::Api,
     messaging::Api,
+    cas::Api,
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {
@@ -100,6 +103,7 @@ pub fn build(state: AppState) -> impl Endpoint {
                 .nest("/docs", docs)
                 .nest("/", service.around(guard::handle)),
         )
+        .nest("/cas", cas::protocol())
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))

@@ -13,6 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::{i18n::Lang, phone::MobilePhone};
 
+mod cas;
+pub use cas::{Attribute, Cas, Service, ServiceCategory, ServiceRole, UrlPattern, secure_url};
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -36,6 +39,7 @@ pub struct Config {
     pub timetable: Timetable,
     pub help: Help,
     pub messaging: Messaging,
+    pub cas: Cas,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -630,7 +634,7 @@ impl Config {
         if self.database.pool_size == 0 {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));
         }
-        Ok(())
+        self.cas.check()
     }
 
     pub fn hsts(&self) -> bool {

@@ -23,6 +23,7 @@ pub mod state;
 pub mod text;
 
 pub mod accounts;
+pub mod cas;
 pub mod client_errors;
 pub mod demo;
 pub mod help;

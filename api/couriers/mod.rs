@@ -1,7 +1,8 @@
-//! SMS and e-mail couriers. A feature writes a [`Message`] into the outbox inside the
+//! SMS, e-mail and back-channel couriers. A feature writes a [`Message`] into the outbox inside the
 //! transaction that promises it ([`enqueue`]); workers ([`Couriers`]) send it later with retries,
 //! so a gateway that is down delays messages but never loses them.
 
+pub mod back_channel;
 pub mod email;
 pub mod outbox;
 pub mod sms;
@@ -17,6 +18,8 @@ crate::db::words::stored_word! {
     pub enum Channel {
         Sms = "sms",
         Email = "email",
+        /// A form posted to a registered service's address (CAS Single Logout).
+        BackChannel = "back_channel",
     }
 }
 
@@ -24,10 +27,11 @@ crate::db::words::stored_word! {
 #[derive(Debug, Clone)]
 pub struct Message {
     pub channel: Channel,
-    /// E.164 phone number or e-mail address.
+    /// E.164 phone number, e-mail address, or the back channel's https address.
     pub recipient: String,
     /// E-mail only.
     pub subject: Option<String>,
+    /// Text, or the back channel's `application/x-www-form-urlencoded` form.
     pub body: String,
 }
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 
 use super::{
-    Channel, SendError, email::EmailTransport, outbox, outbox::Claimed, sms::SmsTransport,
+    Channel, SendError, back_channel::BackChannel, email::EmailTransport, outbox, outbox::Claimed,
+    sms::SmsTransport,
 };
 use crate::{clock::SharedClock, config, db, metrics::Metrics, state::AppState};
 
@@ -26,6 +27,7 @@ pub struct Couriers {
     settings: config::Couriers,
     sms: SmsTransport,
     email: EmailTransport,
+    back_channel: BackChannel,
     lease: chrono::Duration,
 }
 
@@ -34,7 +36,11 @@ impl Couriers {
     pub fn new(state: &AppState) -> anyhow::Result<Couriers> {
         let sms = SmsTransport::new(&state.config.sms)?;
         let email = EmailTransport::new(&state.config.email)?;
-        let slowest = sms.time_limit().max(email.time_limit());
+        let back_channel = BackChannel::new()?;
+        let slowest = sms
+            .time_limit()
+            .max(email.time_limit())
+            .max(back_channel.time_limit());
         let lease = chrono::Duration::from_std(slowest * BATCH as u32 + LEASE_MARGIN)?;
         Ok(Couriers {
             db: state.db.clone(),
@@ -43,6 +49,7 @@ impl Couriers {
             settings: state.config.couriers.clone(),
             sms,
             email,
+            back_channel,
             lease,
         })
     }
@@ -74,6 +81,7 @@ impl Couriers {
         match message.channel {
             Channel::Sms => self.sms.send(&message.recipient, &message.body).await,
             Channel::Email => self.email.send(message, self.clock.now()).await,
+            Channel::BackChannel => self.back_channel.send(message).await,
         }
     }
 

@@ -400,3 +400,23 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     blocks,
 );
+
+diesel::table! {
+    cas_sign_ons (id) {
+        id -> Int8,
+        session_key -> Text,
+        person_id -> Uuid,
+        service_code -> Text,
+        service_url -> Text,
+        ticket -> Text,
+        opened_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    service_favourites (person_id, service_code) {
+        person_id -> Uuid,
+        service_code -> Text,
+        created_at -> Timestamptz,
+    }
+}

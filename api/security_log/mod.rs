@@ -39,6 +39,8 @@ stored_word! {
         ActivationInvited = "activation_invited",
         /// A text message not sent: its phone had received its share (`limits.sms_per_phone_*`).
         SmsWithheld = "sms_withheld",
+        /// A service opened through the central authentication service (detail: its code).
+        ServiceOpened = "service_opened",
     }
 }
 

@@ -7,6 +7,7 @@ use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
 use super::{Caller, login::confirm_password, store};
 use crate::http::client::Client;
 use crate::{
+    cas,
     errors::{ApiError, ApiResult, NOT_FOUND},
     push,
     security_log::{self, Event, EventKind, describe_device},
@@ -28,6 +29,9 @@ pub struct DeviceSession {
     /// This device receives push notifications.
     pub push: bool,
     pub remembered: bool,
+    /// Codes of the services opened from this session through CAS (« Tous les services »
+    /// names them).
+    pub services: Vec<String>,
 }
 
 #[derive(Debug, Object)]
@@ -64,10 +68,17 @@ impl DevicesApi {
             .into_iter()
             .map(|s| s.session_key)
             .collect();
+        let keys: Vec<String> = sessions.iter().map(|(k, _)| k.clone()).collect();
+        let opened = cas::sign_ons::opened_in(&mut conn, &keys).await?;
         Ok(Json(
             sessions
                 .into_iter()
                 .map(|(key, s)| DeviceSession {
+                    services: opened
+                        .iter()
+                        .filter(|(k, _)| *k == key)
+                        .map(|(_, code)| code.clone())
+                        .collect(),
                     current: key == caller.key,
                     push: subscribed.contains(&key),
                     id: key,

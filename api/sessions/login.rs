@@ -175,35 +175,8 @@ impl SessionApi {
         body: Json<Credentials>,
     ) -> ApiResult<LoginResponse> {
         let now = state.clock.now();
-        let per_minute = state.config.limits.logins_per_address_per_minute;
-        limits::enforce(
-            &state,
-            Limit::per_minute("login-ip", per_minute),
-            &client.ip,
-        )
-        .await?;
-        let login = body.identifier.trim().to_lowercase();
-        let mut conn = state.conn().await?;
-        let holder = accounts::by_login(&mut conn, &login).await?;
-        drop(conn);
-        let subject = match &holder {
-            Some((p, _)) => p.id.to_string(),
-            None => format!("login:{login}"),
-        };
-        if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
-            return Err(locked(left));
-        }
-        let hash = holder
-            .as_ref()
-            .and_then(|(_, a)| a.as_ref())
-            .map(|a| a.password_hash.as_str());
-        if !password::verify(&state.cpu, hash, &body.password).await? {
-            return Err(failed_login(&state, &subject, holder.as_ref(), &client, now).await);
-        }
-        lockout::succeeded(&state.redis, &subject).await?;
-        let (person, account) = holder.expect("a verified password has a holder");
-        let account = account.expect("a verified password has an account");
-        refuse_unless_active(&state, &account)?;
+        let (person, account) =
+            check_credentials(&state, &client, &body.identifier, &body.password).await?;
         if account.two_factor_secret.is_some() {
             let purpose = Purpose::SecondFactor {
                 remembered: body.remember,
@@ -304,6 +277,43 @@ impl SessionApi {
         let id = renew(&state, caller).await?;
         Ok(Renewed::Renewed(id))
     }
+}
+
+/// A login's identifier and password, under the per-address limit and the account lockout:
+/// the active account they open (its second factor is still to be asked), or the one generic
+/// error. The REST protocol of CAS uses it too.
+pub async fn check_credentials(
+    state: &AppState,
+    client: &Client,
+    identifier: &str,
+    password: &str,
+) -> Result<(accounts::Person, Account), ApiError> {
+    let now = state.clock.now();
+    let per_minute = state.config.limits.logins_per_address_per_minute;
+    limits::enforce(state, Limit::per_minute("login-ip", per_minute), &client.ip).await?;
+    let login = identifier.trim().to_lowercase();
+    let mut conn = state.conn().await?;
+    let holder = accounts::by_login(&mut conn, &login).await?;
+    drop(conn);
+    let subject = match &holder {
+        Some((p, _)) => p.id.to_string(),
+        None => format!("login:{login}"),
+    };
+    if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
+        return Err(locked(left));
+    }
+    let hash = holder
+        .as_ref()
+        .and_then(|(_, a)| a.as_ref())
+        .map(|a| a.password_hash.as_str());
+    if !password::verify(&state.cpu, hash, password).await? {
+        return Err(failed_login(state, &subject, holder.as_ref(), client, now).await);
+    }
+    lockout::succeeded(&state.redis, &subject).await?;
+    let (person, account) = holder.expect("a verified password has a holder");
+    let account = account.expect("a verified password has an account");
+    refuse_unless_active(state, &account)?;
+    Ok((person, account))
 }
 
 /// Opens the session, logs the login, and answers with the person and the cookie.

@@ -68,11 +68,14 @@ pub async fn create(redis: &Redis, session: &Session, expiry: Expiry) -> Result<
 /// The session a cookie names, if it still exists.
 pub async fn find(redis: &Redis, id: &str) -> Result<Option<(SessionKey, Session)>, ApiError> {
     let key = secrets::token_hash(id);
-    let skey = session_key(redis, &key);
+    Ok(by_key(redis, &key).await?.map(|s| (key, s)))
+}
+
+/// The session stored under `key`, if it still exists.
+pub async fn by_key(redis: &Redis, key: &str) -> Result<Option<Session>, ApiError> {
+    let skey = session_key(redis, key);
     let json: Option<String> = redis.run(|mut c| async move { c.get(&skey).await }).await?;
-    Ok(json
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .map(|s| (key, s)))
+    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 
 /// Writes `session` back, only if it was not revoked meanwhile (`XX`).

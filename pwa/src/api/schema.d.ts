@@ -1177,6 +1177,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The services the signed-in person may open. */
+        get: operations["my_services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{code}/favourite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Puts a service among the person's favourites. */
+        put: operations["add_favourite_service"];
+        post?: never;
+        /** Takes a service out of the person's favourites. */
+        delete: operations["remove_favourite_service"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cas/continuation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * After signing in on the PWA for a service: its address with a service ticket. With
+         *     `renew`, the password must have been typed after the service asked (403
+         *     `reauthentication-required` otherwise: confirm it, then call again).
+         */
+        post: operations["continue_to_service"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1351,6 +1407,11 @@ export interface components {
             /** @description 10 000 characters at most; shown as text. */
             message: string;
         };
+        /** Continuation */
+        Continuation: {
+            /** @description The `cas` parameter `/cas/login` put on the login page's address. */
+            request: string;
+        };
         /** @enum {string} */
         ConversationKind: "direct" | "group" | "service";
         /** ConversationPage */
@@ -1421,6 +1482,11 @@ export interface components {
             /** @description This device receives push notifications. */
             push: boolean;
             remembered: boolean;
+            /**
+             * @description Codes of the services opened from this session through CAS (« Tous les services »
+             *     names them).
+             */
+            services: string[];
         };
         /** DeviceSubscription */
         DeviceSubscription: {
@@ -1481,7 +1547,7 @@ export interface components {
             reason?: string;
         };
         /** @enum {string} */
-        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited" | "sms_withheld";
+        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited" | "sms_withheld" | "service_opened";
         /** GroupChoice */
         GroupChoice: {
             code: string;
@@ -2025,10 +2091,44 @@ export interface components {
         SecurityMute: {
             muted: boolean;
         };
+        /** ServiceCategory */
+        ServiceCategory: {
+            code: string;
+            name: string;
+        };
         /** ServiceChoice */
         ServiceChoice: {
             code: string;
             name: string;
+        };
+        /** ServiceList */
+        ServiceList: {
+            /** @description In the configured order; only those with a service for the person. */
+            categories: components["schemas"]["ServiceCategory"][];
+            /** @description Favourites first (in the order they were chosen), then the configured order. */
+            services: components["schemas"]["ServiceTile"][];
+        };
+        /** ServiceLocation */
+        ServiceLocation: {
+            /** @description Where to send the browser: the service, with its ticket. Navigate to it (no fetch). */
+            location: string;
+        };
+        /** ServiceTile */
+        ServiceTile: {
+            code: string;
+            name: string;
+            description?: string;
+            /** @description One of the PWA's icons (`book`, `mail`, `library`, `id-card`, `link`, …). */
+            icon: string;
+            category: string;
+            /**
+             * @description What the tile opens: `/cas/login?service=…` for a service that signs in through the
+             *     ENT, the service's own address for a plain link.
+             */
+            href: string;
+            /** @description The service signs the person in through the ENT (single sign-on). */
+            single_sign_on: boolean;
+            favourite: boolean;
         };
         /** @enum {string} */
         Severity: "error" | "warning";
@@ -4598,6 +4698,124 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["CorrespondentList"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_services: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ServiceList"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_favourite_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (doing it twice changes nothing). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_favourite_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done (doing it twice changes nothing). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    continue_to_service: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["Continuation"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ServiceLocation"];
                 };
             };
             /** @description A problem (RFC 9457), with a translated title */

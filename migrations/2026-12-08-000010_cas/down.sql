@@ -1,0 +1,2 @@
+DROP TABLE service_favourites;
+DROP TABLE cas_sign_ons;
