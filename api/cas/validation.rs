@@ -95,7 +95,7 @@ async fn answer(state: &AppState, p: Params, endpoint: Endpoint) -> Response {
 }
 
 async fn validate(state: &AppState, p: &Params, endpoint: Endpoint) -> Result<Success, Failure> {
-    let (Some(service), Some(ticket)) = (p.service.as_deref(), p.ticket.as_deref()) else {
+    let (Some(service), Some(ticket)) = (given(&p.service), given(&p.ticket)) else {
         return Err(Failure::new(
             Code::InvalidRequest,
             "'service' and 'ticket' parameters are both required",
@@ -170,6 +170,11 @@ async fn validate(state: &AppState, p: &Params, endpoint: Endpoint) -> Result<Su
         pgt_iou,
         proxies: grant.proxies,
     })
+}
+
+/// A parameter that is there and not empty.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
 }
 
 /// CAS 3's attributes about the authentication itself.

@@ -20,3 +20,8 @@ CREATE TABLE service_favourites (
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (person_id, service_code)
 );
+
+-- Single Logout requests travel through the outbox, like text messages and e-mail.
+ALTER TABLE outbox DROP CONSTRAINT outbox_channel_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_channel_check
+    CHECK (channel IN ('sms', 'email', 'back_channel'));

@@ -155,7 +155,7 @@ fn check_config_accepts_the_test_profile() {
 
 #[test]
 fn check_config_reports_one_line_naming_the_key() {
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 6] = [
         (
             "ENT_HTTP__LISTEN",
             "nonsense",
@@ -181,6 +181,11 @@ fn check_config_reports_one_line_naming_the_key() {
             "ENT_HTTP__LISTN",
             "1",
             "error: configuration error: http.listn: unknown key",
+        ),
+        (
+            "ENT_CAS__ALLOW_LOOPBACK",
+            "false",
+            "error: configuration error: cas.services.demo.pattern: must only match https:// addresses",
         ),
     ];
     for (key, value, prefix) in cases {
