@@ -74,15 +74,15 @@ start_redis() {
 PEERS_VENV=$HOME/.cache/ent/py
 need_test_peers() {
   local python=$PEERS_VENV/bin/python
-  if ! "$python" -c 'import aiosmtpd' 2>/dev/null; then
-    say "installing the test peers (aiosmtpd) in $PEERS_VENV"
+  if ! "$python" -c 'import aiosmtpd, cas' 2>/dev/null; then
+    say "installing the test peers (aiosmtpd, python-cas) in $PEERS_VENV"
     command -v python3 >/dev/null || need_packages python3
     # Debian's python3 makes virtual environments only with python3-venv.
     python3 -m venv --clear "$PEERS_VENV" 2>/dev/null || {
       need_packages python3-venv
       python3 -m venv --clear "$PEERS_VENV"
     }
-    "$python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6'
+    "$python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6' 'python-cas==1.6.0'
   fi
   export ENTMOBILE_TEST_PYTHON=$python
   # A Web Push service that decrypts and checks VAPID (npm web-push-testing).
