@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { ReauthDialog } from './accounts/reauth';
 import { rememberNext, useAuth, type AuthState } from './auth';
+import { casRequest } from './cas';
 import { BottomNav } from './components/BottomNav';
 import { OfflineBanner } from './components/OfflineBanner';
 import { PhoneBanner } from './components/PhoneBanner';
@@ -29,12 +30,13 @@ export function App() {
   const inApp = hasApp(auth);
   const gated = !inApp && !isPublic && auth.status !== 'loading';
 
-  // Not signed in: the login screen, coming back here afterwards. Signed in: no login screen.
+  // Not signed in: the login screen, coming back here afterwards. Signed in: no login screen,
+  // unless a service asked for the person (`/login?cas=LR-…`): the login page takes them there.
   useEffect(() => {
     if (gated) {
       rememberNext(location.pathname + location.search);
       navigate('/login', { replace: true });
-    } else if (screen.id === 'login' && auth.status === 'signed-in') {
+    } else if (screen.id === 'login' && auth.status === 'signed-in' && casRequest() === null) {
       navigate('/', { replace: true });
     }
   }, [gated, screen.id, auth.status]);

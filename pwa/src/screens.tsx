@@ -22,6 +22,7 @@ const notifications = () => import('./pages/Notifications');
 const recovery = () => import('./pages/Recovery');
 const secretariat = () => import('./pages/Secretariat');
 const security = () => import('./pages/Security');
+const servicesPage = () => import('./pages/Services');
 const timetable = () => import('./pages/Timetable');
 const timetableGroups = () => import('./pages/TimetableGroups');
 
@@ -46,6 +47,7 @@ const RecoveryRequest = lazy(recovery, 'RecoveryRequest');
 const RecoveryLink = lazy(recovery, 'RecoveryLink');
 const SecretariatSearch = lazy(secretariat, 'SecretariatSearch');
 const SecretariatPerson = lazy(secretariat, 'SecretariatPerson');
+const Services = lazy(servicesPage, 'Services');
 const SecurityHome = lazy(security, 'SecurityHome');
 const ChangePassword = lazy(security, 'ChangePassword');
 const Devices = lazy(security, 'Devices');
@@ -91,6 +93,7 @@ export const SCREENS = [
   { id: 'help-queues', path: '/help/queues', permission: isHelpStaff, view: () => <HelpQueues /> },
   { id: 'help-connection', path: '/help/connection', public: true, view: () => <ConnectionHelp /> },
   { id: 'help-request', path: new RegExp(`^/help/(?<requestId>${ID})$`), view: (p) => <HelpRequest id={Number(p.requestId)} /> },
+  { id: 'services', path: '/services', view: () => <Services /> },
   { id: 'more', path: '/more', view: () => <More /> },
   { id: 'login', path: '/login', public: true, view: () => <Login /> },
   { id: 'activation', path: '/activation', public: true, view: () => <Activation /> },

@@ -86,6 +86,10 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'invalid-email': 'problem.invalidEmail',
   'messaging-not-allowed': 'problem.messagingNotAllowed',
   'messaging-blocked': 'problem.messagingBlocked',
+  'cas-login-request-expired': 'problem.casLoginRequestExpired',
+  'service-forbidden': 'problem.serviceForbidden',
+  'account-inactive': 'problem.accountInactive',
+  'phone-verification-required': 'problem.phoneVerificationRequired',
   // Local to this device (src/push/device.ts): the browser's answers, not the server's.
   'push-unsupported': 'problem.pushUnsupported',
   'push-denied': 'problem.pushDenied',

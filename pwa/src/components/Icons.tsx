@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 
 // Inline SVG icons (24×24, stroke = currentColor): no icon font, nothing from a CDN.
-function Icon({ children }: { children: ComponentChildren }) {
+export function Icon({ children }: { children: ComponentChildren }) {
   return (
     <svg class="icon" viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false">
       {children}

@@ -1,3 +1,4 @@
+import { FavouritesCard } from '../components/FavouritesCard';
 import { InstallBanner } from '../components/InstallCard';
 import { NewsCard } from '../components/NewsCard';
 import { NextClassCard } from '../components/NextClassCard';
@@ -27,6 +28,8 @@ export function Home() {
         </p>
       )}
       <p class="lead">{t('home.intro')}</p>
+      {/* Signed in: the favourite services first, and « Tous les services ». */}
+      {auth.status === 'signed-in' && <FavouritesCard />}
       {/* Signed in (or offline after signing in): the next class, from the stored timetable too. */}
       {(auth.status === 'signed-in' || (auth.status === 'offline' && auth.wasSignedIn)) && <NextClassCard auth={auth} />}
       {/* Signed in: the 3 newest items of the feed. */}

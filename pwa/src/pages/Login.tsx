@@ -1,7 +1,10 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { CANCELLED, withReauth } from '../accounts/reauth';
 import { accounts, type LoginOutcome } from '../api/accounts';
 import type { Failure } from '../api/problems';
+import { services } from '../api/services';
 import { signedIn, takeNext, useAuth, type AuthState } from '../auth';
+import { casRequest, isNavigable, toService } from '../cas';
 import { SecretariatContacts } from '../components/Contacts';
 import { TwoFactorCodeField } from '../accounts/TwoFactorCode';
 import { Button, Checkbox, Field, Notice, PasswordField, ProblemAlert } from '../components/Form';
@@ -10,7 +13,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
 import { useI18n } from '../i18n';
 import { currentEnvironment } from '../install';
-import { navigate, queryParam } from '../router';
+import { navigate, queryParam, useSearch } from '../router';
 
 /** What to add under the message of an account-state problem. */
 function FailureHelp({ failure }: { failure: Failure }) {
@@ -36,6 +39,89 @@ function FailureHelp({ failure }: { failure: Failure }) {
   }
 }
 
+/** What to add under a problem of the single sign-on continuation. */
+function ContinuationHelp({ failure, onRetry }: { failure: Failure; onRetry: () => void }) {
+  const { t } = useI18n();
+  switch (failure.slug) {
+    case 'cas-login-request-expired':
+      return (
+        <a class="button button-secondary" href="/services">
+          {t('services.all')}
+        </a>
+      );
+    case 'phone-verification-required':
+      return (
+        <a class="button button-secondary" href="/more/security/phone">
+          {t('cas.confirmPhone')}
+        </a>
+      );
+    case 'account-inactive':
+      return <SecretariatContacts />;
+    case 'service-forbidden':
+      return null;
+    default:
+      return (
+        <button type="button" class="button button-secondary" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      );
+  }
+}
+
+/**
+ * Signed in, with a service waiting (`/login?cas=LR-…`): POST /api/cas/continuation, then a plain
+ * navigation to the address it answers, the service with its ticket (never anywhere else). When
+ * the service asked for the password again (`renew`), the password prompt comes first.
+ */
+function ServiceContinuation({ request }: { request: string }) {
+  const { t } = useI18n();
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let shown = true;
+    setFailure(null);
+    void withReauth(() => services.continueToService(request)).then((outcome) => {
+      if (!shown) return;
+      if (outcome.ok && isNavigable(outcome.data.location)) toService.go(outcome.data.location);
+      else setFailure(outcome.ok ? { slug: 'unknown', status: 200 } : outcome.failure);
+    });
+    return () => {
+      shown = false;
+    };
+  }, [request, attempt]);
+  const retry = () => setAttempt((n) => n + 1);
+  return (
+    <>
+      <h1>{t('cas.title')}</h1>
+      {!failure && (
+        <p class="lead" role="status" aria-busy="true" data-testid="cas-connecting">
+          {t('cas.connecting')}
+        </p>
+      )}
+      {failure === CANCELLED && (
+        <div class="card" data-testid="cas-renew">
+          <p>{t('cas.renew')}</p>
+          <button type="button" class="button" onClick={retry}>
+            {t('cas.enterPassword')}
+          </button>
+        </div>
+      )}
+      {failure && failure !== CANCELLED && (
+        <div data-testid="cas-failure">
+          <ProblemAlert failure={failure}>
+            <ContinuationHelp failure={failure} onRetry={retry} />
+          </ProblemAlert>
+        </div>
+      )}
+      {failure && (
+        <a class="list-link" href="/" data-testid="cas-home">
+          {t('cas.home')}
+        </a>
+      )}
+    </>
+  );
+}
+
 function sessionNotice(auth: AuthState, t: ReturnType<typeof useI18n>['t']): string | null {
   if (queryParam('changed') === '1') return t('login.passwordChanged');
   if (auth.status === 'signed-out' && auth.reason === 'session-ended') return t('login.sessionEnded');
@@ -56,10 +142,15 @@ export function Login() {
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<Failure | null>(null);
 
+  // A service waiting for this sign-in (`/login?cas=LR-…`); anything else in `cas` is ignored.
+  useSearch();
+  const request = casRequest();
+
   const finish = (outcome: LoginOutcome) => {
     if (outcome.status === 'signed_in' && outcome.me) {
       signedIn(outcome.me);
-      navigate(takeNext(), { replace: true });
+      // With a service waiting, this page goes on to it (ServiceContinuation).
+      if (!request) navigate(takeNext(), { replace: true });
     } else if (outcome.status === 'two_factor_required' && outcome.pending) {
       setPending(outcome.pending);
       setCode('');
@@ -91,6 +182,8 @@ export function Login() {
       if (outcome.failure.slug === 'code-expired') setPending(null);
     }
   };
+
+  if (request && auth.status === 'signed-in') return <ServiceContinuation request={request} />;
 
   const notice = sessionNotice(auth, t);
   const university = config.status === 'ready' ? config.config.university.name : '\u00a0';
@@ -132,6 +225,7 @@ export function Login() {
       <h1>{t('login.title')}</h1>
       <p class="lead">{t('login.intro')}</p>
       {notice && <Notice testId="login-notice">{notice}</Notice>}
+      {request && <Notice testId="cas-notice">{t('cas.signInFirst')}</Notice>}
       <form class="card form" onSubmit={(e) => void submitPassword(e)} data-testid="login-form">
         <Field
           label={t('login.identifier')}

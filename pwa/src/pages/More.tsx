@@ -10,7 +10,7 @@ import { useI18n, type MessageKey } from '../i18n';
 
 const LINKS: { href: string; label: MessageKey }[] = [
   { href: '/contacts', label: 'more.assistance' },
-  { href: '/help', label: 'more.allServices' },
+  { href: '/services', label: 'more.allServices' },
 ];
 
 /** Mon compte: who is signed in, Sécurité, the secretariat's tools, « Se déconnecter ». */

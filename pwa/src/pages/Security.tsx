@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { receiveSmsCode } from '../accounts/countdown';
 import { accounts, type ActivationChallenge, type DeviceSession, type Me, type SecurityEvent, type TwoFactorEnrolment } from '../api/accounts';
 import type { Failure } from '../api/problems';
+import { services } from '../api/services';
 import { NewPasswordField, useNewPassword } from '../accounts/NewPassword';
 import { withReauth } from '../accounts/reauth';
 import { signOut, updateMe, useAuth } from '../auth';
@@ -169,10 +170,17 @@ function RevokeDialog({ target, onClose }: { target: DeviceSession | 'others'; o
   );
 }
 
+/** Service codes → their names in the interface's language (GET /api/services); empty until it answers. */
+function useServiceNames(): ReadonlyMap<string, string> {
+  const list = useLoad(services.list);
+  return useMemo(() => new Map((list.data?.services ?? []).map((s) => [s.code, s.name])), [list.data]);
+}
+
 /** Mes appareils: where the account is signed in; sign one or all others out. */
 export function Devices() {
   const { t, lang } = useI18n();
   const list = useLoad(accounts.sessions);
+  const names = useServiceNames();
   const [target, setTarget] = useState<DeviceSession | 'others' | null>(null);
   const [done, setDone] = useState(false);
   const sessions = list.data ?? [];
@@ -213,6 +221,11 @@ export function Devices() {
                 </span>
               </div>
               {s.remembered && <p class="muted">{t('devices.remembered')}</p>}
+              {s.services.length > 0 && (
+                <p class="muted" data-testid="device-services">
+                  {t('devices.services', { services: s.services.map((code) => names.get(code) ?? code).join(', ') })}
+                </p>
+              )}
               <dl class="facts facts-compact">
                 <dt>{t('devices.ip')}</dt>
                 <dd>{s.ip}</dd>
@@ -258,8 +271,24 @@ export function eventKindKey(kind: string): MessageKey {
   return isMessageKey(key) ? key : 'activity.kind.other';
 }
 
-/** A list of security events (also used by the secretariat screen). */
-export function EventList({ events }: { events: SecurityEvent[] }) {
+/**
+ * A `service_opened` event's service code. The server records it as the event's detail; the
+ * document does not describe a `detail` yet, so it is read only when present.
+ */
+function eventDetail(event: SecurityEvent): string | null {
+  const detail = (event as SecurityEvent & { detail?: unknown }).detail;
+  return typeof detail === 'string' && detail !== '' ? detail : null;
+}
+
+/** What an event says: its kind, or « Connexion à Moodle » for a service opened. */
+function eventLabel(event: SecurityEvent, names: ReadonlyMap<string, string>, t: ReturnType<typeof useI18n>['t']): string {
+  const service = event.kind === 'service_opened' ? eventDetail(event) : null;
+  if (service) return t('activity.serviceOpened', { service: names.get(service) ?? service });
+  return t(eventKindKey(event.kind));
+}
+
+/** A list of security events (also used by the secretariat screen, without service names). */
+export function EventList({ events, names = new Map() }: { events: SecurityEvent[]; names?: ReadonlyMap<string, string> }) {
   const { t, lang } = useI18n();
   if (events.length === 0) return <p class="muted">{t('activity.none')}</p>;
   return (
@@ -267,7 +296,7 @@ export function EventList({ events }: { events: SecurityEvent[] }) {
       {events.map((e, i) => (
         <li key={`${e.at}-${i}`} data-kind={e.kind}>
           <strong>
-            {t(eventKindKey(e.kind))}
+            {eventLabel(e, names, t)}
             {!e.success && <span class="badge badge-warn">{t('activity.failed')}</span>}
           </strong>
           <time dateTime={e.at}>{formatShortDateTime(e.at, lang)}</time>
@@ -282,6 +311,7 @@ export function EventList({ events }: { events: SecurityEvent[] }) {
 export function Activity() {
   const { t } = useI18n();
   const list = useLoad(accounts.securityEvents);
+  const names = useServiceNames();
   return (
     <>
       <BackLink />
@@ -297,7 +327,7 @@ export function Activity() {
       {list.loading && !list.data && <p aria-busy="true">{t('common.loading')}</p>}
       {list.data && (
         <section class="card">
-          <EventList events={list.data} />
+          <EventList events={list.data} names={names} />
         </section>
       )}
     </>

@@ -446,6 +446,7 @@ describe('Mes appareils', () => {
       current,
       push,
       remembered: false,
+      services: [],
     });
     await start('/more/security/devices', { 'GET /api/me/sessions': { body: [device('s1', true, true), device('s2', false, false)] } }, fakeBrowser().browser);
     const items = [...root.querySelectorAll('[data-testid="devices"] > li')];

@@ -239,6 +239,7 @@ describe('Sécurité', () => {
       last_seen_at: '2025-09-02T16:00:00Z',
       current,
       remembered: !current,
+      services: [] as string[],
     });
     let list = [device('s1', true), device('s2', false)];
     const { requests } = await start('/more/security/devices', {
