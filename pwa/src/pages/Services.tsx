@@ -120,7 +120,7 @@ export function Services() {
       {list.loading && !data && <p aria-busy="true">{t('common.loading')}</p>}
       {data && (
         <>
-          <div role="search">
+          <div role="search" class="service-search">
             <Field label={t('services.search')} type="search" name="q" autocomplete="off" value={query} onValue={setQuery} />
           </div>
           <ProblemAlert failure={failure} />
