@@ -28,6 +28,7 @@ use crate::{
     errors::{ApiError, ApiResult},
     http::client::Client,
     i18n::Lang,
+    limits::{self, Limit},
     security_log::{self, Event, EventKind},
     sessions::{Caller, caller},
     state::AppState,
@@ -64,6 +65,9 @@ crate::errors::problem!(
 
 /// A login request waits this long for the person to sign in.
 const LOGIN_REQUEST_SECONDS: u64 = 15 * 60;
+
+/// Login requests are stored before anyone signs in: an address may not fill Redis with them.
+const LOGIN_REQUESTS: Limit = Limit::per_minute("cas-login-request", 60);
 
 #[derive(Debug, Deserialize)]
 pub struct LoginParams {
@@ -117,6 +121,7 @@ async fn answer_login(
         }
         None if flag(p.gateway.as_deref()) && !renew => Ok(Ok(url)),
         _ => {
+            limits::enforce(state, LOGIN_REQUESTS, &client.ip).await?;
             let request = LoginRequest {
                 service: url,
                 renew,

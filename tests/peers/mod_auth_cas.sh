@@ -6,6 +6,7 @@
 # Usage: mod_auth_cas.sh BASE_URL PORT IDENTIFIER PASSWORD
 set -euo pipefail
 BASE=$1 PORT=$2 IDENTIFIER=$3 PASSWORD=$4
+source "$(cd "$(dirname "$0")" && pwd)/browser.sh"
 DIR=$(mktemp -d)
 chmod 755 "$DIR"
 mkdir -p "$DIR/htdocs/private" "$DIR/cgi" "$DIR/cas-cache" "$DIR/logs"
@@ -55,10 +56,7 @@ trap 'apache2 -f "$DIR/httpd.conf" -k stop 2>/dev/null; sleep 0.5; rm -rf "$DIR"
 for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
 
 JAR=$DIR/jar
-curl -sf -c "$JAR" -H 'Content-Type: application/json' \
-  -d "{\"identifier\":\"$IDENTIFIER\",\"password\":\"$PASSWORD\"}" "$BASE/api/session" >/dev/null
-# curl keeps Secure cookies for https only; a browser sends them to 127.0.0.1 as well.
-sed -i 's/\tTRUE\t\/\tTRUE\t/\tTRUE\t\/\tFALSE\t/; s/\tFALSE\t\/\tTRUE\t/\tFALSE\t\/\tFALSE\t/' "$JAR"
+sign_in "$BASE" "$IDENTIFIER" "$PASSWORD"
 PAGE=$(curl -s -L --max-redirs 5 -b "$JAR" -c "$JAR" "http://127.0.0.1:$PORT/private/whoami")
 fail() { echo "FAIL mod_auth_cas: $1"; echo "$PAGE" | head -20; tail -5 "$DIR/logs/error.log"; exit 1; }
 grep -qx "user=$IDENTIFIER" <<<"$PAGE" || fail "the protected page did not see $IDENTIFIER"
