@@ -193,6 +193,7 @@ export function Login() {
       <>
         <p class="eyebrow">{university}</p>
         <h1>{t('login.twoFactorTitle')}</h1>
+        {request && <Notice testId="cas-notice">{t('cas.signInFirst')}</Notice>}
         <form class="card form" onSubmit={(e) => void submitCode(e)} data-testid="two-factor-form">
           <TwoFactorCodeField value={code} onValue={setCode} autoFocus />
           <ProblemAlert failure={failure} />
