@@ -6,7 +6,7 @@
 mod tests {
     use std::{fs, path::Path};
 
-    const PLUMBING_FOLDERS: [&str; 4] = ["couriers", "db", "http", "redis"];
+    const PLUMBING_FOLDERS: [&str; 5] = ["config", "couriers", "db", "http", "redis"];
     /// The assembly, and this file (its test names a feature).
     const NOT_PLUMBING: [&str; 6] = [
         "app.rs",

@@ -8,7 +8,8 @@ use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 
 use crate::{
     accounts::store as accounts,
-    config::{Cas, Service},
+    config::Service,
+    db::Conn,
     db::schema::service_favourites as fav,
     errors::{ApiError, ApiResult, NOT_FOUND},
     i18n::Lang,
@@ -124,8 +125,7 @@ impl ServicesApi {
         caller: Caller,
         code: Path<String>,
     ) -> ApiResult<Favourite> {
-        let mut conn = state.conn().await?;
-        usable(&state.config.cas, &mut conn, caller.person_id, &code).await?;
+        let mut conn = usable(&state, &caller, &code).await?;
         insert_into(fav::table)
             .values((
                 fav::person_id.eq(caller.person_id),
@@ -150,8 +150,7 @@ impl ServicesApi {
         caller: Caller,
         code: Path<String>,
     ) -> ApiResult<Favourite> {
-        let mut conn = state.conn().await?;
-        usable(&state.config.cas, &mut conn, caller.person_id, &code).await?;
+        let mut conn = usable(&state, &caller, &code).await?;
         delete(
             fav::table
                 .filter(fav::person_id.eq(caller.person_id))
@@ -174,18 +173,15 @@ fn href(s: &Service) -> String {
     }
 }
 
-/// 404 for a service that does not exist or that the person's role may not use.
-async fn usable(
-    cas: &Cas,
-    conn: &mut AsyncPgConnection,
-    person: PersonId,
-    code: &str,
-) -> Result<(), ApiError> {
-    let (holder, _) = accounts::by_id(conn, person)
+/// A connection, or 404 for a service that does not exist or that the caller's role may not
+/// use.
+async fn usable(state: &AppState, caller: &Caller, code: &str) -> Result<Conn, ApiError> {
+    let mut conn = state.conn().await?;
+    let (person, _) = accounts::by_id(&mut conn, caller.person_id)
         .await?
         .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
-    match cas.service(code) {
-        Some(s) if s.open_to(holder.role.as_str()) => Ok(()),
+    match state.config.cas.service(code) {
+        Some(s) if s.open_to(person.role.as_str()) => Ok(conn),
         _ => Err(ApiError::new(NOT_FOUND)),
     }
 }

@@ -89,11 +89,7 @@ pub async fn take<T: DeserializeOwned>(
     kind: Kind,
     ticket: &str,
 ) -> Result<Option<T>, ApiError> {
-    let key = kind.key(redis, ticket);
-    let json: Option<String> = redis
-        .run(|mut c| async move { c.get_del(&key).await })
-        .await?;
-    Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+    read(redis, kind, ticket, "GETDEL").await
 }
 
 /// The ticket's value, left in place (proxy-granting tickets serve many times).
@@ -102,8 +98,19 @@ pub async fn peek<T: DeserializeOwned>(
     kind: Kind,
     ticket: &str,
 ) -> Result<Option<T>, ApiError> {
+    read(redis, kind, ticket, "GET").await
+}
+
+async fn read<T: DeserializeOwned>(
+    redis: &Redis,
+    kind: Kind,
+    ticket: &str,
+    command: &'static str,
+) -> Result<Option<T>, ApiError> {
     let key = kind.key(redis, ticket);
-    let json: Option<String> = redis.run(|mut c| async move { c.get(&key).await }).await?;
+    let json: Option<String> = redis
+        .run(|mut c| async move { redis::cmd(command).arg(&key).query_async(&mut c).await })
+        .await?;
     Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
 }
 

@@ -425,39 +425,19 @@ async fn a_service_proxies_to_a_back_end_through_its_callback() {
     let lucas = app.sign_in("25000002").await;
     let (pgt_url, got) = callback(StatusCode::OK).await;
     let st = ticket(&app, &lucas, DEMO).await;
-    let xml = validate(
-        &app,
-        "serviceValidate",
-        DEMO,
-        &st,
-        &format!("&pgtUrl={}", encoded(&pgt_url)),
-    )
-    .await;
-    let iou = xml
-        .split("<cas:proxyGrantingTicket>")
-        .nth(1)
-        .and_then(|r| r.split('<').next())
-        .expect(&xml);
+    let xml = with_callback(&app, DEMO, &st, &pgt_url).await;
+    let iou = element(&xml, "proxyGrantingTicket");
     let (pgt, received_iou) = got.lock().unwrap()[0].clone();
     assert_eq!(iou, received_iou);
     assert!(pgt.starts_with("PGT-") && pgt.len() >= 68 && iou.starts_with("PGTIOU-"));
 
     let back_end = "http://localhost:8002/search";
-    let resp = app
-        .get(&format!(
-            "/cas/proxy?pgt={pgt}&targetService={}",
-            encoded(back_end)
-        ))
-        .await
-        .text()
-        .await
-        .unwrap();
-    let pt = resp
-        .split("<cas:proxyTicket>")
-        .nth(1)
-        .and_then(|r| r.split('<').next())
-        .expect(&resp)
-        .to_string();
+    let resp = text(
+        &app,
+        &format!("/cas/proxy?pgt={pgt}&targetService={}", encoded(back_end)),
+    )
+    .await;
+    let pt = element(&resp, "proxyTicket").to_string();
     assert!(pt.starts_with("PT-"));
     // serviceValidate refuses proxy tickets; proxyValidate gives the chain.
     let pt2 = proxy_ticket(&app, &pgt, back_end).await;
@@ -476,20 +456,16 @@ async fn a_service_proxies_to_a_back_end_through_its_callback() {
     );
 
     // A target that takes no proxy tickets; a missing parameter.
-    let refused = app
-        .get(&format!(
-            "/cas/proxy?pgt={pgt}&targetService={}",
-            encoded(DEMO)
-        ))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let refused = text(
+        &app,
+        &format!("/cas/proxy?pgt={pgt}&targetService={}", encoded(DEMO)),
+    )
+    .await;
     assert!(
         refused.contains("<cas:proxyFailure code=\"UNAUTHORIZED_SERVICE\">"),
         "{refused}"
     );
-    let missing = app.get("/cas/proxy?pgt=x").await.text().await.unwrap();
+    let missing = text(&app, "/cas/proxy?pgt=x").await;
     assert!(missing.contains("code=\"INVALID_REQUEST\""));
 
     // Callbacks that are not registered, or do not answer 200.
@@ -505,38 +481,20 @@ async fn a_service_proxies_to_a_back_end_through_its_callback() {
     assert_eq!(failure_code(&bad), "INVALID_PROXY_CALLBACK");
     let (failing, _) = callback(StatusCode::NOT_FOUND).await;
     let st = ticket(&app, &lucas, DEMO).await;
-    let bad = validate(
-        &app,
-        "serviceValidate",
-        DEMO,
-        &st,
-        &format!("&pgtUrl={}", encoded(&failing)),
-    )
-    .await;
+    let bad = with_callback(&app, DEMO, &st, &failing).await;
     assert_eq!(failure_code(&bad), "INVALID_PROXY_CALLBACK");
     let staff = app.sign_in("p2001").await;
     let st = ticket(&app, &staff, "http://localhost:8001/").await;
-    let bad = validate(
-        &app,
-        "serviceValidate",
-        "http://localhost:8001/",
-        &st,
-        &format!("&pgtUrl={}", encoded(&pgt_url)),
-    )
-    .await;
+    let bad = with_callback(&app, "http://localhost:8001/", &st, &pgt_url).await;
     assert_eq!(failure_code(&bad), "UNAUTHORIZED_SERVICE_PROXY");
 
     // Logging out ends the proxy-granting ticket.
     assert_eq!(lucas.delete("/api/session").await.status(), 204);
-    let ended = app
-        .get(&format!(
-            "/cas/proxy?pgt={pgt}&targetService={}",
-            encoded(back_end)
-        ))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let ended = text(
+        &app,
+        &format!("/cas/proxy?pgt={pgt}&targetService={}", encoded(back_end)),
+    )
+    .await;
     assert!(ended.contains("code=\"INVALID_TICKET\""), "{ended}");
 }
 
@@ -736,4 +694,22 @@ async fn all_services_lists_the_roles_services_with_favourites_first() {
 async fn favourite(who: &Signed, code: &str) -> reqwest::Response {
     let path = format!("/api/services/{code}/favourite");
     who.send(Method::PUT, &path, None).await
+}
+
+/// serviceValidate with a proxy callback.
+async fn with_callback(app: &TestApp, service: &str, ticket: &str, pgt_url: &str) -> String {
+    let extra = format!("&pgtUrl={}", encoded(pgt_url));
+    validate(app, "serviceValidate", service, ticket, &extra).await
+}
+
+/// The text of the first `<cas:name>` of a CAS answer.
+fn element<'a>(xml: &'a str, name: &str) -> &'a str {
+    xml.split(&format!("<cas:{name}>"))
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_else(|| panic!("no {name} in {xml}"))
+}
+
+async fn text(app: &TestApp, path: &str) -> String {
+    app.get(path).await.text().await.unwrap()
 }
