@@ -21,7 +21,8 @@ export function normalisePath(pathname: string): string {
 /** Which route a pathname belongs to: exact match, or a sub-path of a section (e.g. /messages/42). */
 export function matchRoute(pathname: string): RouteId {
   const path = normalisePath(pathname);
-  if (path === '/') return 'home';
+  // « Tous les services » is reached from the home page's first card.
+  if (path === '/' || path === '/services') return 'home';
   for (const route of ROUTES) {
     if (route.path !== '/' && (path === route.path || path.startsWith(route.path + '/'))) return route.id;
   }

@@ -125,6 +125,7 @@ describe('Tous les services', () => {
   it('groups the services by category, favourites first, with their links and icons', async () => {
     await start('/services', {});
     expect($('h1')?.textContent).toBe('Tous les services');
+    expect($('nav.bottom-nav a[aria-current="page"]')?.getAttribute('data-tab')).toBe('home');
     expect($('[data-testid="services-favourites"] h2')?.textContent).toBe('Favoris');
     expect($$('[data-testid="services-favourites"] [data-service]').map((li) => li.dataset.service)).toEqual(['moodle']);
     expect($$('[data-category] h2').map((h) => h.textContent)).toEqual(['Pédagogie', 'Vie étudiante']);
