@@ -2,7 +2,7 @@
 //! what the devices page shows.
 
 use chrono::{DateTime, Utc};
-use diesel::{ExpressionMethods, QueryDsl, Queryable, delete, insert_into};
+use diesel::{ExpressionMethods, QueryDsl, Queryable, delete, insert_into, update};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 
 use crate::{
@@ -36,6 +36,19 @@ pub async fn record(
             so::ticket.eq(s.ticket),
             so::opened_at.eq(now),
         ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// A renewed session keeps what it opened (its id changed, not the person's sign-on).
+pub async fn move_session(
+    conn: &mut AsyncPgConnection,
+    from: &str,
+    to: &str,
+) -> diesel::QueryResult<()> {
+    update(so::table.filter(so::session_key.eq(from)))
+        .set(so::session_key.eq(to))
         .execute(conn)
         .await
         .map(drop)

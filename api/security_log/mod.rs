@@ -224,6 +224,9 @@ pub struct SecurityEvent {
     pub success: bool,
     pub ip: String,
     pub device: String,
+    /// For `service_opened`: the code of the service (« Tous les services » names it). Other
+    /// events' details stay for audit.
+    pub service: Option<String>,
 }
 
 /// The person's latest events, newest first.
@@ -232,16 +235,32 @@ pub async fn recent(
     person: PersonId,
     limit: i64,
 ) -> diesel::QueryResult<Vec<SecurityEvent>> {
-    let rows: Vec<(DateTime<Utc>, EventKind, bool, String, String)> = ev::table
+    type Row = (
+        DateTime<Utc>,
+        EventKind,
+        bool,
+        String,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = ev::table
         .filter(ev::person_id.eq(person))
         .order((ev::at.desc(), ev::id.desc()))
         .limit(limit)
-        .select((ev::at, ev::kind, ev::success, ev::ip, ev::device))
+        .select((
+            ev::at,
+            ev::kind,
+            ev::success,
+            ev::ip,
+            ev::device,
+            ev::detail,
+        ))
         .load(conn)
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(at, kind, success, ip, device)| SecurityEvent {
+        .map(|(at, kind, success, ip, device, detail)| SecurityEvent {
+            service: detail.filter(|_| kind == EventKind::ServiceOpened),
             at,
             kind,
             success,

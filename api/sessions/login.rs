@@ -380,9 +380,11 @@ pub async fn renew(state: &AppState, caller: Caller) -> Result<String, ApiError>
         std::slice::from_ref(&caller.key),
     )
     .await?;
-    // The device keeps its push subscription under the new id.
+    // The device keeps its push subscription, and the services it opened, under the new id.
     let mut conn = state.conn().await?;
-    crate::push::store::move_session(&mut conn, &caller.key, &secrets::token_hash(&id)).await?;
+    let new_key = secrets::token_hash(&id);
+    crate::push::store::move_session(&mut conn, &caller.key, &new_key).await?;
+    crate::cas::sign_ons::move_session(&mut conn, &caller.key, &new_key).await?;
     Ok(session_cookie(&state.config, &id, remembered))
 }
 

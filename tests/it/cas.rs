@@ -158,6 +158,10 @@ async fn single_sign_on_gives_a_ticket_that_every_protocol_version_validates_onc
     // The security log and the devices page say which service was opened.
     let activity = lucas.get_ok("/api/me/security-events").await;
     assert!(
+        activity.to_string().contains("\"service\":\"demo\""),
+        "{activity}"
+    );
+    assert!(
         activity.to_string().contains("service_opened"),
         "{activity}"
     );
@@ -280,22 +284,7 @@ async fn login_without_a_session_goes_through_the_pwa_and_renew_asks_for_the_pas
         "reauthentication-required",
     )
     .await;
-    let resp = lucas
-        .post(
-            "/api/session/reauthentication",
-            json!({"password": ent::demo::DEMO_PASSWORD}),
-        )
-        .await;
-    assert_eq!(resp.status(), 204);
-    let renewed = lucas.with_cookie(
-        resp.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string(),
-    );
+    let renewed = reauthenticated(&lucas).await;
     let next = renewed.post_ok("/api/cas/continuation", body).await;
     let st = next["location"]
         .as_str()
@@ -571,6 +560,14 @@ async fn ending_a_session_sends_single_logout_to_the_services_it_opened() {
             .await
             .is_empty()
     );
+
+    // A session renewed by confirming the password still logs its services out.
+    let lucas = app.sign_in("25000002").await;
+    let st3 = ticket(&app, &lucas, DEMO).await;
+    let renewed = reauthenticated(&lucas).await;
+    assert_eq!(renewed.delete("/api/session").await.status(), 204);
+    let queued = crate::common::session::queued(&app, DEMO, 3).await;
+    assert!(queued[2].1.contains(&st3));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -712,4 +709,17 @@ fn element<'a>(xml: &'a str, name: &str) -> &'a str {
 
 async fn text(app: &TestApp, path: &str) -> String {
     app.get(path).await.text().await.unwrap()
+}
+
+/// `who` after confirming their password: the session's new cookie.
+async fn reauthenticated(who: &Signed) -> Signed {
+    let resp = who
+        .post(
+            "/api/session/reauthentication",
+            json!({"password": ent::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(resp.status(), 204);
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap();
+    who.with_cookie(cookie.split(';').next().unwrap().to_string())
 }
