@@ -2086,6 +2086,11 @@ export interface components {
             success: boolean;
             ip: string;
             device: string;
+            /**
+             * @description For `service_opened`: the code of the service (« Tous les services » names it). Other
+             *     events' details stay for audit.
+             */
+            service?: string;
         };
         /** SecurityMute */
         SecurityMute: {

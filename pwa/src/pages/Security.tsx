@@ -271,18 +271,9 @@ export function eventKindKey(kind: string): MessageKey {
   return isMessageKey(key) ? key : 'activity.kind.other';
 }
 
-/**
- * A `service_opened` event's service code. The server records it as the event's detail; the
- * document does not describe a `detail` yet, so it is read only when present.
- */
-function eventDetail(event: SecurityEvent): string | null {
-  const detail = (event as SecurityEvent & { detail?: unknown }).detail;
-  return typeof detail === 'string' && detail !== '' ? detail : null;
-}
-
 /** What an event says: its kind, or « Connexion à Moodle » for a service opened. */
 function eventLabel(event: SecurityEvent, names: ReadonlyMap<string, string>, t: ReturnType<typeof useI18n>['t']): string {
-  const service = event.kind === 'service_opened' ? eventDetail(event) : null;
+  const service = event.kind === 'service_opened' ? (event.service ?? null) : null;
   if (service) return t('activity.serviceOpened', { service: names.get(service) ?? service });
   return t(eventKindKey(event.kind));
 }

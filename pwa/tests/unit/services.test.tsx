@@ -314,8 +314,8 @@ describe('Activity and devices', () => {
     await start('/more/security/activity', {
       'GET /api/me/security-events': {
         body: [
-          { at: '2025-09-01T06:30:00Z', kind: 'service_opened', detail: 'moodle', success: true, ip: '192.0.2.1', device: 'Firefox' },
-          { at: '2025-09-01T06:20:00Z', kind: 'service_opened', detail: 'gone', success: true, ip: '192.0.2.1', device: 'Firefox' },
+          { at: '2025-09-01T06:30:00Z', kind: 'service_opened', service: 'moodle', success: true, ip: '192.0.2.1', device: 'Firefox' },
+          { at: '2025-09-01T06:20:00Z', kind: 'service_opened', service: 'gone', success: true, ip: '192.0.2.1', device: 'Firefox' },
           { at: '2025-09-01T06:10:00Z', kind: 'service_opened', success: true, ip: '192.0.2.1', device: 'Firefox' },
         ],
       },
@@ -345,7 +345,7 @@ describe('Activity and devices', () => {
   it('reads in English too', async () => {
     setLang('en');
     await start('/more/security/activity', {
-      'GET /api/me/security-events': { body: [{ at: '2025-09-01T06:30:00Z', kind: 'service_opened', detail: 'moodle', success: true, ip: '', device: '' }] },
+      'GET /api/me/security-events': { body: [{ at: '2025-09-01T06:30:00Z', kind: 'service_opened', service: 'moodle', success: true, ip: '', device: '' }] },
     });
     await flush();
     expect($('[data-testid="events"] li strong')?.textContent).toBe('Signed in to Moodle');
