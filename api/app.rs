@@ -6,7 +6,7 @@ use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    accounts, cas, client_errors, help,
+    accounts, cas, client_errors, directory, help,
     http::{edge, guard, ops, pwa::Pwa},
     messaging, news, push, secretariat, security_log, sessions,
     state::AppState,
@@ -38,6 +38,8 @@ pub enum Tag {
     Messages,
     /// Help requests and the help desk's queues, including for people who cannot log in
     Assistance,
+    /// The staff directory (« Annuaire »)
+    Directory,
     /// « Tous les services » and the central authentication service (CAS)
     Services,
     /// What the app reports about itself
@@ -57,7 +59,8 @@ type Features = (
     news::routes::NewsApi,
     help::Api,
     messaging::Api,
-    cas::Api,
+    // Default is implemented for tuples of up to twelve.
+    (cas::Api, directory::Api),
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

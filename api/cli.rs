@@ -62,7 +62,8 @@ enum ImportKind {
     /// Create or update people from a CSV file, matched by number. Columns (header required,
     /// any order, `,` or `;`): number, role, family_name, given_name, birth_date,
     /// institutional_email, personal_email, mobile_phone, campus, program, groups (codes
-    /// separated by |), status (enrolled / former). Nothing is written if a line is wrong,
+    /// separated by |), status (enrolled / former), and for the staff directory title, service,
+    /// office, professional_phone, unlisted (yes / no). Nothing is written if a line is wrong,
     /// unless --skip-invalid.
     People {
         /// The CSV file (UTF-8).

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::{i18n::Lang, phone::MobilePhone};
 
 mod cas;
-pub use cas::{Attribute, Cas, Service, ServiceCategory, ServiceRole, UrlPattern, secure_url};
+pub use cas::{Attribute, Cas, Service, ServiceCategory, UrlPattern, secure_url};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -40,6 +40,7 @@ pub struct Config {
     pub help: Help,
     pub messaging: Messaging,
     pub cas: Cas,
+    pub directory: Directory,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -385,6 +386,41 @@ pub enum Correspondents {
     Anyone,
     /// The configured services.
     Services,
+}
+
+/// The staff directory (« Annuaire »): teachers and staff, found by those whose role says so.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Directory {
+    /// Who may search it (students do not, as the seed says).
+    pub roles: Vec<RoleName>,
+    /// Searches and cards one person may ask for an hour: the directory cannot be scraped.
+    pub per_person_per_hour: u32,
+}
+
+impl Directory {
+    pub fn open_to(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r.as_str() == role)
+    }
+}
+
+/// A role, as the configuration names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleName {
+    Student,
+    Teacher,
+    Staff,
+}
+
+impl RoleName {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleName::Student => "student",
+            RoleName::Teacher => "teacher",
+            RoleName::Staff => "staff",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod cas;
 pub mod client_errors;
 pub mod demo;
+pub mod directory;
 pub mod help;
 pub mod messaging;
 pub mod news;

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{Code, ConfigError, HttpUrl, NonEmpty, first_duplicate, in_language};
+use super::{Code, ConfigError, HttpUrl, NonEmpty, RoleName, first_duplicate, in_language};
 use crate::i18n::Lang;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -51,7 +51,7 @@ pub struct Service {
     /// What the service's tile opens (through `/cas/login` when the service is a CAS client).
     pub url: HttpUrl,
     /// Student, teacher, staff: who may use it.
-    pub roles: Vec<ServiceRole>,
+    pub roles: Vec<RoleName>,
     /// Absent: a plain link, no ticket. Present: the service URLs a ticket may be issued for.
     pub pattern: Option<UrlPattern>,
     /// The attributes released on `/p3/serviceValidate` (SUPANN names).
@@ -84,24 +84,6 @@ impl Service {
 
     pub fn open_to(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r.as_str() == role)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceRole {
-    Student,
-    Teacher,
-    Staff,
-}
-
-impl ServiceRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceRole::Student => "student",
-            ServiceRole::Teacher => "teacher",
-            ServiceRole::Staff => "staff",
-        }
     }
 }
 

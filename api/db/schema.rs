@@ -41,6 +41,11 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         phone_verified_at -> Nullable<Timestamptz>,
+        title -> Nullable<Text>,
+        service -> Nullable<Text>,
+        office -> Nullable<Text>,
+        professional_phone -> Nullable<Text>,
+        unlisted -> Bool,
     }
 }
 

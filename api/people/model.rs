@@ -72,6 +72,20 @@ pub struct PersonRecord {
     /// `None` when the file has no `groups` column: memberships are then left as they are.
     pub groups: Option<Vec<String>>,
     pub enrolment: Enrolment,
+    /// What the staff directory shows of teachers and staff.
+    pub work: Work,
+}
+
+/// A person at work, for the staff directory (« Annuaire »).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Work {
+    pub title: Option<String>,
+    pub service: Option<String>,
+    pub office: Option<String>,
+    /// E.164; a landline is fine here.
+    pub professional_phone: Option<String>,
+    /// SUPANN's `supannListeRouge`: never found in the directory.
+    pub unlisted: bool,
 }
 
 /// What a line is checked against.
@@ -96,7 +110,7 @@ impl fmt::Display for FieldError {
 }
 
 /// The columns of the people file, in the order a template shows them.
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 17] = [
     "number",
     "role",
     "family_name",
@@ -109,6 +123,11 @@ pub const COLUMNS: [&str; 12] = [
     "program",
     "groups",
     "status",
+    "title",
+    "service",
+    "office",
+    "professional_phone",
+    "unlisted",
 ];
 pub const REQUIRED: [&str; 6] = [
     "number",
@@ -176,6 +195,7 @@ impl Rules {
                 Some(cell) => groups(cell).map(Some),
             },
         );
+        let work = self.work(line, &mut errors);
         let enrolment = keep(
             &mut errors,
             "status",
@@ -204,8 +224,33 @@ impl Rules {
                 program: program.flatten(),
                 groups: groups.flatten(),
                 enrolment,
+                work,
             }),
             _ => Err(errors),
+        }
+    }
+
+    /// The directory's columns, all optional.
+    fn work(&self, line: &dyn RawLine, errors: &mut Vec<FieldError>) -> Work {
+        let text = |c: &str| line.get(c).map(str::trim).unwrap_or("");
+        let mut free =
+            |column: &'static str| keep(errors, column, optional(text(column), name)).flatten();
+        let (title, service, office) = (free("title"), free("service"), free("office"));
+        let professional_phone = keep(
+            errors,
+            "professional_phone",
+            optional(text("professional_phone"), |s| {
+                MobilePhone::parse_any(s, self.phone_region).map_err(|e| e.to_string())
+            }),
+        )
+        .flatten();
+        let unlisted = keep(errors, "unlisted", yes_or_no(text("unlisted"))).unwrap_or(false);
+        Work {
+            title,
+            service,
+            office,
+            professional_phone,
+            unlisted,
         }
     }
 
@@ -264,6 +309,15 @@ fn optional<T>(
         Ok(None)
     } else {
         check(s).map(Some)
+    }
+}
+
+/// yes/no, oui/non, true/false (SUPANN's TRUE/FALSE), 1/0; empty is no.
+fn yes_or_no(s: &str) -> Result<bool, String> {
+    match s.to_lowercase().as_str() {
+        "" | "no" | "non" | "false" | "0" => Ok(false),
+        "yes" | "oui" | "true" | "1" => Ok(true),
+        _ => Err(format!("«{s}» is not yes or no")),
     }
 }
 
@@ -388,6 +442,33 @@ mod tests {
         );
         assert_eq!(p.enrolment, Enrolment::Enrolled);
         assert_eq!(p.personal_email, None);
+    }
+
+    #[test]
+    fn the_directory_columns_are_checked_too() {
+        let p = rules()
+            .check(&line(&[
+                ("role", "personnel"),
+                ("title", " Gestionnaire de scolarité "),
+                ("office", "Bâtiment A, bureau 12"),
+                ("professional_phone", "02 47 36 66 00"),
+                ("unlisted", "TRUE"),
+            ]))
+            .unwrap();
+        assert_eq!(p.work.title.as_deref(), Some("Gestionnaire de scolarité"));
+        assert_eq!(p.work.professional_phone.as_deref(), Some("+33247366600"));
+        assert!(p.work.unlisted);
+        assert_eq!(p.work.service, None);
+        assert!(!rules().check(&line(&[])).unwrap().work.unlisted);
+        let errors = rules()
+            .check(&line(&[
+                ("unlisted", "peut-être"),
+                ("professional_phone", "12"),
+            ]))
+            .unwrap_err();
+        let columns: Vec<_> = errors.iter().map(|e| e.column).collect();
+        assert_eq!(columns, ["professional_phone", "unlisted"]);
+        assert!(errors[1].message.contains("«peut-être» is not yes or no"));
     }
 
     #[test]

@@ -101,25 +101,32 @@ pub async fn upsert(
     let rows: Vec<Upserted> = diesel::sql_query(
         "INSERT INTO people (number, role, family_name, given_name, birth_date, \
             institutional_email, personal_email, mobile_phone, campus_code, program_code, \
-            enrolment, created_at, updated_at) \
-         SELECT n, r, f, g, b, ie, pe, mp, c, p, e, $12, $12 \
+            enrolment, title, service, office, professional_phone, unlisted, \
+            created_at, updated_at) \
+         SELECT n, r, f, g, b, ie, pe, mp, c, p, e, ti, sv, o, pp, u, $17, $17 \
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], \
-            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) \
-            AS t(n, r, f, g, b, ie, pe, mp, c, p, e) \
+            $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], \
+            $13::text[], $14::text[], $15::text[], $16::bool[]) \
+            AS t(n, r, f, g, b, ie, pe, mp, c, p, e, ti, sv, o, pp, u) \
          ON CONFLICT (number) DO UPDATE SET role = excluded.role, \
             family_name = excluded.family_name, given_name = excluded.given_name, \
             birth_date = excluded.birth_date, \
             institutional_email = COALESCE(excluded.institutional_email, people.institutional_email), \
             personal_email = excluded.personal_email, mobile_phone = excluded.mobile_phone, \
             campus_code = excluded.campus_code, program_code = excluded.program_code, \
-            enrolment = excluded.enrolment, updated_at = excluded.updated_at \
+            enrolment = excluded.enrolment, title = excluded.title, service = excluded.service, \
+            office = excluded.office, professional_phone = excluded.professional_phone, \
+            unlisted = excluded.unlisted, updated_at = excluded.updated_at \
          WHERE (people.role, people.family_name, people.given_name, people.birth_date, \
             people.institutional_email, people.personal_email, people.mobile_phone, \
-            people.campus_code, people.program_code, people.enrolment) \
+            people.campus_code, people.program_code, people.enrolment, people.title, \
+            people.service, people.office, people.professional_phone, people.unlisted) \
             IS DISTINCT FROM (excluded.role, excluded.family_name, excluded.given_name, \
             excluded.birth_date, COALESCE(excluded.institutional_email, people.institutional_email), \
             excluded.personal_email, \
-            excluded.mobile_phone, excluded.campus_code, excluded.program_code, excluded.enrolment) \
+            excluded.mobile_phone, excluded.campus_code, excluded.program_code, excluded.enrolment, \
+            excluded.title, excluded.service, excluded.office, excluded.professional_phone, \
+            excluded.unlisted) \
          RETURNING (xmax = 0) AS inserted",
     )
     .bind::<Array<Text>, _>(col(|p| p.number.clone()))
@@ -133,6 +140,11 @@ pub async fn upsert(
     .bind::<Array<Nullable<Text>>, _>(opt(|p| p.campus.clone()))
     .bind::<Array<Nullable<Text>>, _>(opt(|p| p.program.clone()))
     .bind::<Array<Text>, _>(col(|p| p.enrolment.as_str().into()))
+    .bind::<Array<Nullable<Text>>, _>(opt(|p| p.work.title.clone()))
+    .bind::<Array<Nullable<Text>>, _>(opt(|p| p.work.service.clone()))
+    .bind::<Array<Nullable<Text>>, _>(opt(|p| p.work.office.clone()))
+    .bind::<Array<Nullable<Text>>, _>(opt(|p| p.work.professional_phone.clone()))
+    .bind::<Array<Bool>, _>(people.iter().map(|p| p.work.unlisted).collect::<Vec<_>>())
     .bind::<Timestamptz, _>(now)
     .load(conn)
     .await?;

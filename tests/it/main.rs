@@ -7,6 +7,7 @@ mod accounts;
 mod cas;
 mod cli;
 mod couriers;
+mod directory;
 mod help;
 mod http;
 mod import;

@@ -1233,6 +1233,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Teachers and staff, by name (`q`, 2 letters or more, accents and case aside), service
+         *     and campus (a campus code); a page at a time (`limit`, 30 at most). 404 for the roles
+         *     it is not open to.
+         */
+        get: operations["search_directory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The services and departments people are listed under (for the search's filter). */
+        get: operations["directory_services"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/directory/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One person's card; 404 for a student, someone unlisted or gone, or a caller the
+         *     directory is not open to.
+         */
+        get: operations["directory_card"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1494,6 +1552,35 @@ export interface components {
             subscribed: boolean;
             /** @description Security alerts are muted on this device. */
             security_muted: boolean;
+        };
+        /**
+         * DirectoryEntry
+         * @description A member of staff or a teacher, at work.
+         */
+        DirectoryEntry: {
+            /** Format: uuid */
+            id: string;
+            given_name: string;
+            family_name: string;
+            role: components["schemas"]["Role"];
+            /** @description « Maîtresse de conférences », « Gestionnaire de scolarité ». */
+            title?: string;
+            /** @description Service or department. */
+            service?: string;
+            /** @description The campus's name. */
+            campus?: string;
+            office?: string;
+            /** @description E.164 (`tel:` takes it as it is). */
+            professional_phone?: string;
+            /** @description Institutional address. */
+            email?: string;
+        };
+        /** DirectoryPage */
+        DirectoryPage: {
+            /** @description By family name. */
+            people: components["schemas"]["DirectoryEntry"][];
+            /** @description Give it back as `cursor` for the next page; none after the last. */
+            next?: string;
         };
         /** EmailChallenge */
         EmailChallenge: {
@@ -4821,6 +4908,98 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["ServiceLocation"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search_directory: {
+        parameters: {
+            query?: {
+                q?: string;
+                service?: string;
+                campus?: string;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DirectoryPage"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    directory_services: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": string[];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    directory_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DirectoryEntry"];
                 };
             };
             /** @description A problem (RFC 9457), with a translated title */
