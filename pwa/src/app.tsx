@@ -104,7 +104,7 @@ export function App() {
       <OfflineBanner />
       <main id="main" ref={main} tabIndex={-1} aria-busy={auth.status === 'loading' ? true : undefined}>
         {screen.id !== 'security-phone' && <PhoneBanner />}
-        {auth.status === 'loading' || gated ? null : view(path, auth.status === 'signed-in' ? auth.me.permissions : null)}
+        {auth.status === 'loading' || gated ? null : view(path, auth.status === 'signed-in' ? auth.me.permissions : null, auth.status === 'signed-in' ? auth.me.role : null)}
       </main>
       {showNav && <BottomNav active={matchRoute(path)} />}
       <ReauthDialog />

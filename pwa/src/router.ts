@@ -23,6 +23,8 @@ export function matchRoute(pathname: string): RouteId {
   const path = normalisePath(pathname);
   // « Tous les services » is reached from the home page's first card.
   if (path === '/' || path === '/services') return 'home';
+  // The staff directory is reached from « Plus ».
+  if (path === '/directory' || path.startsWith('/directory/')) return 'more';
   for (const route of ROUTES) {
     if (route.path !== '/' && (path === route.path || path.startsWith(route.path + '/'))) return route.id;
   }

@@ -1,4 +1,5 @@
 import type { VNode } from 'preact';
+import { seesDirectory } from './api/directory';
 import { isHelpStaff } from './api/help';
 import { lazy, type Loadable } from './lazy';
 import { NotFound } from './pages/NotFound';
@@ -10,6 +11,7 @@ import { normalisePath } from './router';
 const activation = () => import('./pages/Activation');
 const connectionHelp = () => import('./pages/ConnectionHelp');
 const contacts = () => import('./pages/Contacts');
+const directoryPage = () => import('./pages/Directory');
 const help = () => import('./pages/Help');
 const helpQueues = () => import('./pages/HelpQueues');
 const home = () => import('./pages/Home');
@@ -29,6 +31,8 @@ const timetableGroups = () => import('./pages/TimetableGroups');
 const Activation = lazy(activation, 'Activation');
 const ConnectionHelp = lazy(connectionHelp, 'ConnectionHelp');
 const Contacts = lazy(contacts, 'Contacts');
+const DirectorySearch = lazy(directoryPage, 'DirectorySearch');
+const DirectoryCard = lazy(directoryPage, 'DirectoryCard');
 const HelpHome = lazy(help, 'HelpHome');
 const HelpNew = lazy(help, 'HelpNew');
 const HelpRequest = lazy(help, 'HelpRequest');
@@ -66,12 +70,13 @@ interface Route {
   path: string | RegExp;
   /** Shown without signing in. */
   public?: true;
-  /** Shown only to people with these permissions; anyone else gets « Page introuvable ». */
-  permission?: (permissions: readonly string[]) => boolean;
+  /** Shown only to people with these permissions (or role); anyone else gets « Page introuvable ». */
+  permission?: (permissions: readonly string[], role: string | null) => boolean;
   view: (params: Params) => VNode;
 }
 
 const has = (permission: string) => (permissions: readonly string[]) => permissions.includes(permission);
+const directoryRole = (_: readonly string[], role: string | null) => seesDirectory(role);
 // Ids in addresses sent by pushes and e-mails: /news/{id}, /help/{id}, /messages/{id}.
 const ID = '[1-9][0-9]{0,15}';
 
@@ -95,6 +100,13 @@ export const SCREENS = [
   { id: 'help-request', path: new RegExp(`^/help/(?<requestId>${ID})$`), view: (p) => <HelpRequest id={Number(p.requestId)} /> },
   { id: 'services', path: '/services', view: () => <Services /> },
   { id: 'more', path: '/more', view: () => <More /> },
+  { id: 'directory', path: '/directory', permission: directoryRole, view: () => <DirectorySearch /> },
+  {
+    id: 'directory-card',
+    path: /^\/directory\/(?<personId>[0-9a-fA-F-]{36})$/,
+    permission: directoryRole,
+    view: (p) => <DirectoryCard key={p.personId} id={p.personId ?? ''} />,
+  },
   { id: 'login', path: '/login', public: true, view: () => <Login /> },
   { id: 'activation', path: '/activation', public: true, view: () => <Activation /> },
   { id: 'recovery', path: '/recovery', public: true, view: () => <RecoveryRequest /> },
@@ -147,10 +159,10 @@ export function isPublic(id: ScreenId): boolean {
   return SCREENS.some((route: Route) => route.id === id && route.public);
 }
 
-/** What a pathname shows to a person with these permissions (none when signed out). */
-export function view(pathname: string, permissions: readonly string[] | null): VNode {
+/** What a pathname shows to a person with these permissions and role (none when signed out). */
+export function view(pathname: string, permissions: readonly string[] | null, role: string | null = null): VNode {
   const { route, params } = find(pathname);
-  if (route.permission && !(permissions && route.permission(permissions))) return <NotFound />;
+  if (route.permission && !(permissions && route.permission(permissions, role))) return <NotFound />;
   return route.view(params);
 }
 

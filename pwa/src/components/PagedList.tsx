@@ -4,7 +4,7 @@ import { Button, ProblemAlert } from './Form';
 import type { Pages } from './usePages';
 
 /** A list loaded page by page: loading, failure with retry, empty state, rows, « Voir plus ». Test ids are `<testId>-loading|empty|list|more`. */
-export function PagedList<T extends { id: number }>(props: {
+export function PagedList<T extends { id: number | string }>(props: {
   pages: Pages<T> & { reload: () => Promise<void>; more: () => Promise<void> };
   testId: string;
   text: { loading: MessageKey; empty: MessageKey; more: MessageKey };

@@ -22,7 +22,7 @@ const FIRST = { items: [], next: null, loading: true, loadingMore: false, failur
  * (an answer to an older query is dropped); `more` adds the next page (an item already there is
  * not repeated).
  */
-export function usePages<T extends { id: number }>(
+export function usePages<T extends { id: number | string }>(
   load: (cursor: string | null) => Promise<Outcome<{ items: T[]; next_cursor?: string }>>,
   deps: unknown[],
 ) {

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { seesDirectory } from '../api/directory';
 import { signOut, useAuth } from '../auth';
 import { SecretariatContacts } from '../components/Contacts';
 import { Button } from '../components/Form';
@@ -55,6 +56,14 @@ function AccountSection() {
                 <CalendarIcon />
                 {t('account.timetableGroups')}
               </span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
+        {seesDirectory(me.role) && (
+          <li>
+            <a class="list-link" href="/directory" data-testid="directory-link">
+              <span>{t('account.directory')}</span>
               <ChevronIcon />
             </a>
           </li>
