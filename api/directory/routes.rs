@@ -8,12 +8,12 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::store::{self, Listed, Search};
+use super::store::{self, DirectoryEntry, Search};
 use crate::{
     errors::{ApiError, ApiResult, NOT_FOUND},
     limits::{self, Limit},
     pagination::INVALID_CURSOR,
-    people::model::{PersonId, Role},
+    people::model::PersonId,
     sessions::{Caller, caller},
     state::AppState,
 };
@@ -30,43 +30,6 @@ crate::errors::problem!(
 const SEARCH_FROM: usize = 2;
 /// People a page holds unless `limit` says fewer.
 const PAGE: u32 = 30;
-
-/// A member of staff or a teacher, at work.
-#[derive(Debug, Object)]
-pub struct DirectoryEntry {
-    pub id: PersonId,
-    pub given_name: String,
-    pub family_name: String,
-    pub role: Role,
-    /// « Maîtresse de conférences », « Gestionnaire de scolarité ».
-    pub title: Option<String>,
-    /// Service or department.
-    pub service: Option<String>,
-    /// The campus's name.
-    pub campus: Option<String>,
-    pub office: Option<String>,
-    /// E.164 (`tel:` takes it as it is).
-    pub professional_phone: Option<String>,
-    /// Institutional address.
-    pub email: Option<String>,
-}
-
-impl From<Listed> for DirectoryEntry {
-    fn from(l: Listed) -> Self {
-        DirectoryEntry {
-            id: l.id,
-            given_name: l.given_name,
-            family_name: l.family_name,
-            role: l.role,
-            title: l.title,
-            service: l.service,
-            campus: l.campus,
-            office: l.office,
-            professional_phone: l.professional_phone,
-            email: l.email,
-        }
-    }
-}
 
 #[derive(Debug, Object)]
 pub struct DirectoryPage {
@@ -123,10 +86,7 @@ impl DirectoryApi {
         let next = (rows.len() as i64 == page)
             .then(|| rows.last().map(encode))
             .flatten();
-        Ok(Json(DirectoryPage {
-            people: rows.into_iter().map(DirectoryEntry::from).collect(),
-            next,
-        }))
+        Ok(Json(DirectoryPage { people: rows, next }))
     }
 
     /// The services and departments people are listed under (for the search's filter).
@@ -161,7 +121,7 @@ impl DirectoryApi {
         let listed = store::card(&mut conn, *person_id)
             .await?
             .ok_or(ApiError::new(NOT_FOUND))?;
-        Ok(Json(listed.into()))
+        Ok(Json(listed))
     }
 }
 
@@ -183,7 +143,7 @@ async fn admitted(state: &AppState, caller: &Caller) -> Result<crate::db::Conn, 
 
 const SEPARATOR: char = '\u{1f}';
 
-fn encode(last: &Listed) -> String {
+fn encode(last: &DirectoryEntry) -> String {
     let key = format!(
         "{}{SEPARATOR}{}{SEPARATOR}{}",
         last.family_name, last.given_name, last.id

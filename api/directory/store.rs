@@ -15,17 +15,23 @@ use crate::{
     text,
 };
 
-#[derive(Debug, Clone, Queryable)]
-pub struct Listed {
+/// A member of staff or a teacher, at work.
+#[derive(Debug, Clone, Queryable, poem_openapi::Object)]
+pub struct DirectoryEntry {
     pub id: PersonId,
     pub given_name: String,
     pub family_name: String,
     pub role: Role,
+    /// « Maîtresse de conférences », « Gestionnaire de scolarité ».
     pub title: Option<String>,
+    /// Service or department.
     pub service: Option<String>,
+    /// The campus's name.
     pub campus: Option<String>,
     pub office: Option<String>,
+    /// E.164 (`tel:` takes it as it is).
     pub professional_phone: Option<String>,
+    /// Institutional address.
     pub email: Option<String>,
 }
 
@@ -67,7 +73,7 @@ pub async fn search(
     conn: &mut AsyncPgConnection,
     s: Search<'_>,
     limit: i64,
-) -> diesel::QueryResult<Vec<Listed>> {
+) -> diesel::QueryResult<Vec<DirectoryEntry>> {
     let mut query = listed!().into_boxed();
     if let Some(name) = s.name {
         let anywhere = folded(text::like_anywhere(&text::fold(name)));
@@ -110,7 +116,7 @@ pub async fn search(
 pub async fn card(
     conn: &mut AsyncPgConnection,
     id: PersonId,
-) -> diesel::QueryResult<Option<Listed>> {
+) -> diesel::QueryResult<Option<DirectoryEntry>> {
     listed!()
         .filter(people::id.eq(id))
         .first(conn)
