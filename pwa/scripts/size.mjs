@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const FIRST_SCREEN_BUDGET = 50 * 1000; // bytes, gzipped
-const TOTAL_BUDGET = 110 * 1000;
+const TOTAL_BUDGET = 112 * 1000; // raised from 110 kB for « Annuaire » (its screen and catalogue entries)
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 let files;

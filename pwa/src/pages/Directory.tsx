@@ -15,8 +15,8 @@ import { navigate, queryParam } from '../router';
 
 /** « +33247367001 » as « 02 47 36 70 01 »; any other number as it is. */
 export function formatPhone(phone: string): string {
-  const m = /^\+33([1-9])(\d{8})$/.exec(phone);
-  return m ? `0${m[1]}${m[2]!.replace(/(\d\d)(?=\d)/g, '$1 ')}` : phone;
+  const m = /^\+33([1-9]\d{8})$/.exec(phone);
+  return m ? `0${m[1]}`.replace(/(\d\d)(?=\d)/g, '$1 ') : phone;
 }
 
 /** Whether the query asks anything: a name from 2 letters, or a filter. */
