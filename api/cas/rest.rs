@@ -91,7 +91,7 @@ pub async fn create(
         .into_response())
 }
 
-/// The session behind a ticket-granting ticket, while it lasts.
+/// The session behind a ticket-granting ticket, while it lasts (each use keeps it alive).
 async fn caller_of(state: &AppState, tgt: &str) -> Result<Option<Caller>, ApiError> {
     if !tgt.starts_with(Kind::TicketGranting.prefix()) {
         return Ok(None);
@@ -101,13 +101,10 @@ async fn caller_of(state: &AppState, tgt: &str) -> Result<Option<Caller>, ApiErr
     else {
         return Ok(None);
     };
-    Ok(store::by_key(&state.redis, &value.session)
-        .await?
-        .map(|session| Caller {
-            person_id: value.person,
-            key: value.session,
-            session,
-        }))
+    match store::by_key(&state.redis, &value.session).await? {
+        Some(session) => Caller::seen(state, value.session, session).await,
+        None => Ok(None),
+    }
 }
 
 /// `POST /cas/v1/tickets/{tgt}` with `service`: a service ticket, as text.

@@ -6,7 +6,7 @@ use poem::{FromRequest, Request, RequestBody, http::header};
 
 use super::store::{self, Expiry, Session, SessionKey};
 use crate::people::model::PersonId;
-use crate::{config::Config, errors::ApiError, http::client::app_state, secrets};
+use crate::{config::Config, errors::ApiError, http::client::app_state, secrets, state::AppState};
 
 crate::errors::problem!(
     NOT_SIGNED_IN,
@@ -42,31 +42,44 @@ impl<'a> FromRequest<'a> for Caller {
         let state = app_state(req)?;
         let config = &state.config;
         let id = session_id(req, config).ok_or(ApiError::new(NOT_SIGNED_IN))?;
-        let (key, mut session) = store::find(&state.redis, &id)
+        let (key, session) = store::find(&state.redis, &id)
             .await?
             .ok_or(ApiError::new(NOT_SIGNED_IN))?;
-        let now = state.clock.now();
-        if !alive(config, &session, now) {
-            super::end(state, session.person_id, &[key]).await?;
-            return Err(ApiError::new(NOT_SIGNED_IN).into());
-        }
         if !req.method().is_safe() {
             let sent = req.header("x-csrf-token").unwrap_or_default();
             if !secrets::same(sent, &session.csrf_token) {
                 return Err(ApiError::new(CSRF_TOKEN_MISSING).into());
             }
         }
-        session.last_seen_at = now;
-        store::save(&state.redis, &key, &session, expiry(config, &session, now)).await?;
-        Ok(Caller {
-            person_id: session.person_id,
-            key,
-            session,
-        })
+        Ok(Caller::seen(state, key, session)
+            .await?
+            .ok_or(ApiError::new(NOT_SIGNED_IN))?)
     }
 }
 
 impl Caller {
+    /// The session in use again: ended if it outlived its limits, otherwise its idle expiry
+    /// starts over. (The cookie's caller comes here, and so does the CAS REST protocol's
+    /// ticket-granting ticket.)
+    pub async fn seen(
+        state: &AppState,
+        key: SessionKey,
+        mut session: Session,
+    ) -> Result<Option<Caller>, ApiError> {
+        let (config, now) = (&state.config, state.clock.now());
+        if !alive(config, &session, now) {
+            super::end(state, session.person_id, &[key]).await?;
+            return Ok(None);
+        }
+        session.last_seen_at = now;
+        store::save(&state.redis, &key, &session, expiry(config, &session, now)).await?;
+        Ok(Some(Caller {
+            person_id: session.person_id,
+            key,
+            session,
+        }))
+    }
+
     /// The caller, if they hold `permission`; otherwise 404, as if the place did not exist.
     pub async fn holding(
         req: &Request,

@@ -623,7 +623,11 @@ async fn the_rest_protocol_gives_tickets_to_native_apps() {
     .unwrap();
     problem(unknown, 400, "service-unknown").await;
     let status = |t: String| http.get(app.url(&format!("/cas/v1/tickets/{t}"))).send();
-    assert_eq!(status(tgt.clone()).await.unwrap().status(), 200);
+    // Each use keeps the app's session alive (30 idle minutes); idle longer, it is gone.
+    for _ in 0..2 {
+        app.clock.advance(chrono::Duration::minutes(20));
+        assert_eq!(status(tgt.clone()).await.unwrap().status(), 200);
+    }
     let resp = http
         .delete(app.url(&format!("/cas/v1/tickets/{tgt}")))
         .send()
@@ -634,6 +638,15 @@ async fn the_rest_protocol_gives_tickets_to_native_apps() {
     assert_eq!(status("TGT-nothing".into()).await.unwrap().status(), 404);
     // The session it held sent Single Logout.
     assert_eq!(crate::common::session::queued(&app, DEMO, 1).await.len(), 1);
+
+    let credentials = form(&[
+        ("username", "25000002"),
+        ("password", ent::demo::DEMO_PASSWORD),
+    ]);
+    let idle = post("/cas/v1/tickets".into(), credentials).await.unwrap();
+    let idle = idle.text().await.unwrap();
+    app.clock.advance(chrono::Duration::minutes(31));
+    assert_eq!(status(idle).await.unwrap().status(), 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
