@@ -47,6 +47,7 @@ test('a teacher searches the directory, opens a card and filters by campus; the 
     const card = (await page.getByTestId('directory-card').textContent()) ?? '';
     for (const text of ['Faculté de droit', 'Site Tanneurs', 'Tanneurs, bureau 3A15']) assert.ok(card.includes(text), `${text} on the card: ${card}`);
     await assertTappable(page, 'main a[href^="tel:"], main a[href^="mailto:"], [data-testid="directory-write"]');
+    const cardUrl = page.url();
 
     // Back to the same search, then by campus.
     await page.locator('a.back-link').tap();
@@ -66,6 +67,14 @@ test('a teacher searches the directory, opens a card and filters by campus; the 
     await search.fill('roussel');
     await page.getByText('Personne ne correspond').waitFor();
     assert.deepEqual(await people(page), []);
+
+    // « Écrire un message » opens the direct conversation with her in « Messages ».
+    await page.goto(cardUrl, { waitUntil: 'load' });
+    const started = page.waitForResponse((r) => r.url().endsWith('/api/me/conversations') && r.request().method() === 'POST');
+    await page.getByRole('button', { name: 'Écrire un message' }).tap();
+    assert.ok([200, 201].includes((await started).status()));
+    await page.waitForURL(/\/messages\/\d+$/);
+    await page.locator('nav.bottom-nav a[data-tab="messages"][aria-current="page"]').waitFor();
   });
 });
 
