@@ -204,8 +204,10 @@ pub async fn open(
     };
     let event =
         Event::of(caller.person_id, EventKind::ServiceOpened, client).detail(service.code.as_str());
+    let session_lifetime =
+        chrono::Duration::days(state.config.accounts.session_absolute_days.into());
     conn.transaction(async |conn| {
-        sign_ons::record(conn, sign_on, now).await?;
+        sign_ons::record(conn, sign_on, now, now - session_lifetime).await?;
         security_log::record(conn, event, now).await
     })
     .await?;

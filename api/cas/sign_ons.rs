@@ -22,11 +22,21 @@ pub struct SignOn<'a> {
     pub ticket: &'a str,
 }
 
+/// Records a sign-on, and forgets the person's sign-ons older than any session can live
+/// (`oldest`): sessions that only expired in Redis never told us they ended.
 pub async fn record(
     conn: &mut AsyncPgConnection,
     s: SignOn<'_>,
     now: DateTime<Utc>,
+    oldest: DateTime<Utc>,
 ) -> diesel::QueryResult<()> {
+    delete(
+        so::table
+            .filter(so::person_id.eq(s.person))
+            .filter(so::opened_at.lt(oldest)),
+    )
+    .execute(conn)
+    .await?;
     insert_into(so::table)
         .values((
             so::session_key.eq(s.session),

@@ -736,3 +736,30 @@ async fn reauthenticated(who: &Signed) -> Signed {
     let cookie = resp.headers()["set-cookie"].to_str().unwrap();
     who.with_cookie(cookie.split(';').next().unwrap().to_string())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_ons_of_sessions_that_only_expired_are_forgotten() {
+    use diesel_async::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let app = app().await;
+    let count = async || {
+        let mut conn = app.db.conn().await;
+        diesel::sql_query("SELECT count(*) AS n FROM cas_sign_ons")
+            .get_result::<Count>(&mut conn)
+            .await
+            .unwrap()
+            .n
+    };
+    let lucas = app.sign_in("25000002").await;
+    ticket(&app, &lucas, DEMO).await;
+    assert_eq!(count().await, 1);
+    // Beyond any session's absolute limit, that sign-on cannot be logged out any more.
+    app.clock.advance(chrono::Duration::days(91));
+    let lucas = app.sign_in("25000002").await;
+    ticket(&app, &lucas, DEMO).await;
+    assert_eq!(count().await, 1);
+}
