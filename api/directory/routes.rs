@@ -82,10 +82,11 @@ impl DirectoryApi {
             campus: campus.as_deref(),
             after,
         };
-        let rows = store::search(&mut conn, search, page).await?;
-        let next = (rows.len() as i64 == page)
-            .then(|| rows.last().map(encode))
-            .flatten();
+        // One row more than the page says whether another page follows.
+        let mut rows = store::search(&mut conn, search, page + 1).await?;
+        let more = rows.len() as i64 > page;
+        rows.truncate(page as usize);
+        let next = more.then(|| rows.last().map(encode)).flatten();
         Ok(Json(DirectoryPage { people: rows, next }))
     }
 

@@ -131,7 +131,7 @@ async fn a_teacher_finds_colleagues_and_a_student_finds_no_directory() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_directory_pages_and_cannot_be_scraped() {
-    let app = app_with(|c| c.directory.per_person_per_hour = 3).await;
+    let app = app_with(|c| c.directory.per_person_per_hour = 4).await;
     let staff = app.sign_in("p2001").await;
     let first = staff.get_ok("/api/directory?campus=grandmont").await;
     assert_eq!(
@@ -154,6 +154,9 @@ async fn the_directory_pages_and_cannot_be_scraped() {
         }
     }
     assert_eq!(seen, ["Sophie Leroy", "Hélène Nicolas", "Olivier Perrin"]);
+    // A last page that is full says so: no cursor to an empty page.
+    let all = staff.get_ok("/api/directory?campus=tanneurs&limit=3").await;
+    assert!(all["next"].is_null(), "{all}");
     problem(
         staff.get("/api/directory?q=du").await,
         429,
