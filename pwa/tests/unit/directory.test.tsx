@@ -1,37 +1,13 @@
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth } from '../../src/auth';
 import { setLang } from '../../src/i18n';
 import { asks, formatPhone } from '../../src/pages/Directory';
 import { navigate, startRouter } from '../../src/router';
 import { matchScreen } from '../../src/screens';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, $$, choose, flush, mount, openApp, type, unmount } from './dom';
 
-let root: HTMLElement;
 let stop: () => void;
-
-const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
-const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-const flush = async (ms = 0) => {
-  for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, ms)));
-};
-async function type(selector: string, value: string) {
-  const input = $<HTMLInputElement>(selector)!;
-  await act(() => {
-    input.value = value;
-    input.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-async function choose(selector: string, value: string) {
-  const select = $<HTMLSelectElement>(selector)!;
-  await act(() => {
-    select.value = value;
-    select.dispatchEvent(new Event('change', { bubbles: true }));
-  });
-  await flush();
-}
 
 const TEACHER = { ...ME, role: 'teacher' };
 const HELENE = {
@@ -55,11 +31,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>, me: 
     'GET /api/directory/services': { body: ['Faculté de droit', 'Scolarité'] },
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 
@@ -67,13 +39,11 @@ beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
   setLang('fr');
-  root = document.createElement('div');
-  document.body.append(root);
+  mount();
   stop = startRouter();
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
+  unmount();
   stop();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();

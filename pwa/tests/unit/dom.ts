@@ -26,7 +26,9 @@ export function unmount() {
 export const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
 export const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
 
-export async function flush() {
+/** Lets fetches and renders settle, after waiting `ms` first (past a debounce) when given. */
+export async function flush(ms = 0) {
+  if (ms > 0) await act(() => new Promise((r) => setTimeout(r, ms)));
   for (let i = 0; i < 10; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
 }
 

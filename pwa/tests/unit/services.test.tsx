@@ -1,41 +1,20 @@
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app';
-import { loadSession, resetAuth } from '../../src/auth';
 import { casRequest, isNavigable, toService } from '../../src/cas';
 import { serviceTarget } from '../../src/components/ServiceLink';
 import { setLang } from '../../src/i18n';
 import { fold, matches, withFavourite } from '../../src/pages/Services';
 import { navigate, startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, $$, click, flush, mount, openApp, type, unmount } from './dom';
 
 let root: HTMLElement;
 let stop: () => void;
 
-const $ = <T extends Element = HTMLElement>(selector: string) => root.querySelector<T>(selector);
-const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-const flush = async (ms = 0) => {
-  for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, ms)));
-};
-async function type(selector: string, value: string) {
-  const input = $<HTMLInputElement>(selector);
-  expect(input, selector).not.toBeNull();
-  await act(() => {
-    input!.value = value;
-    input!.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
 async function submit(selector: string) {
   await act(() => {
     $<HTMLFormElement>(selector)!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
   });
-  await flush();
-}
-async function click(selector: string) {
-  const element = $<HTMLElement>(selector);
-  expect(element, selector).not.toBeNull();
-  await act(() => element!.click());
   await flush();
 }
 
@@ -59,11 +38,7 @@ async function start(path: string, routes: Record<string, Handler | Reply>, sign
     'GET /api/services': { body: LIST },
     ...routes,
   });
-  navigate(path, { replace: true });
-  resetAuth();
-  await act(() => render(<App />, root));
-  await act(() => loadSession().then(() => undefined));
-  await flush();
+  await openApp(path);
   return mock;
 }
 
@@ -71,13 +46,11 @@ beforeEach(() => {
   localStorage.clear();
   sessionStorage.clear();
   setLang('fr');
-  root = document.createElement('div');
-  document.body.append(root);
+  root = mount();
   stop = startRouter();
 });
 afterEach(() => {
-  render(null, root);
-  root.remove();
+  unmount();
   stop();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
