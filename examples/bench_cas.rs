@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use bench::{Before, Measure, load, session};
+use bench::{Before, Measure, load, round, session};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 
@@ -100,7 +100,6 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     validated.report("tickets validated (p3/serviceValidate)");
 
-    let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
     println!(
         "{}",
         json!({

@@ -14,7 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use bench::{Before, Measure, load, memory_mb, session};
+use bench::{Before, Measure, load, memory_mb, round, session};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -137,7 +137,6 @@ async fn main() -> anyhow::Result<()> {
     let rss = memory_mb(&pid, "VmRSS");
     eprintln!("server memory: {rss_open:.0} MB with the streams open, {rss:.0} MB after");
 
-    let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
     println!(
         "{}",
         json!({

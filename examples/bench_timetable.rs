@@ -14,7 +14,7 @@ mod bench;
 
 use std::{sync::Arc, time::Instant};
 
-use bench::{Before, load, memory_mb};
+use bench::{Before, load, memory_mb, round};
 
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::json;
@@ -82,7 +82,6 @@ async fn main() -> anyhow::Result<()> {
     cached.report("week from the cache (a year)");
     let rss = memory_mb(&pid, "VmRSS");
 
-    let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
     eprintln!(
         "server memory after the load: {rss:.0} MB resident (logins, at 19 MiB of argon2id each, weigh on it)"
     );

@@ -161,6 +161,11 @@ pub async fn load(
     Ok(Measure::of(all, started.elapsed().as_secs_f64()))
 }
 
+/// `x` with `digits` decimals, for the JSON line.
+pub fn round(x: f64, digits: i32) -> f64 {
+    (x * 10f64.powi(digits)).round() / 10f64.powi(digits)
+}
+
 /// A line of /proc/PID/status in MB (`VmRSS`: resident now).
 pub fn memory_mb(pid: &str, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
