@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::{i18n::Lang, phone::MobilePhone};
 
 mod cas;
+mod home;
 pub use cas::{Attribute, Cas, Service, ServiceCategory, UrlPattern, secure_url};
+pub use home::{Card, Home, Layout, Tab};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +43,7 @@ pub struct Config {
     pub messaging: Messaging,
     pub cas: Cas,
     pub directory: Directory,
+    pub home: Home,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -670,6 +673,7 @@ impl Config {
         if self.database.pool_size == 0 {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));
         }
+        self.home.check()?;
         self.cas.check()
     }
 
@@ -715,10 +719,10 @@ fn describe(e: &figment2::Error) -> String {
     format!("{key}: {what}{origin}")
 }
 
-fn first_duplicate<'a>(codes: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let mut codes: Vec<&str> = codes.collect();
-    codes.sort_unstable();
-    codes.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
+fn first_duplicate<T: Ord + Copy>(items: impl Iterator<Item = T>) -> Option<T> {
+    let mut items: Vec<T> = items.collect();
+    items.sort_unstable();
+    items.windows(2).find(|w| w[0] == w[1]).map(|w| w[0])
 }
 
 fn join_key(parent: &str, field: &str) -> String {

@@ -28,6 +28,7 @@ pub mod client_errors;
 pub mod demo;
 pub mod directory;
 pub mod help;
+pub mod home;
 pub mod messaging;
 pub mod news;
 pub mod people;

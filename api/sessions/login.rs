@@ -18,7 +18,9 @@ use crate::{
         store::{self as accounts, Account, Holder, State, SuspensionReason},
         two_factor,
     },
+    config::Config,
     errors::{ApiError, ApiResult},
+    home::{self, HomeLayout},
     http::client::Client,
     i18n::Translated,
     limits::{self, Limit},
@@ -94,6 +96,8 @@ pub struct Me {
     pub phone_verification_required: bool,
     /// Send it back as `X-CSRF-Token` on every POST, PUT and DELETE.
     pub csrf_token: String,
+    /// The home's cards and the bottom navigation of the person's role (`[home]`).
+    pub home: HomeLayout,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -239,7 +243,9 @@ impl SessionApi {
         let holder = accounts::by_id(&mut conn, caller.person_id)
             .await?
             .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
-        Ok(Json(me(&mut conn, holder, &caller.session).await?))
+        Ok(Json(
+            me(&mut conn, &state.config, holder, &caller.session).await?,
+        ))
     }
 
     /// Whether the session is alive (204; 401 `not-signed-in` otherwise): checks it in Redis and
@@ -328,7 +334,7 @@ async fn signed_in(
     let (id, session) = open(state, person, remembered, client, now).await?;
     let mut conn = state.conn().await?;
     security_log::record(&mut conn, Event::of(person, EventKind::Login, client), now).await?;
-    let me = me(&mut conn, holder, &session).await?;
+    let me = me(&mut conn, &state.config, holder, &session).await?;
     Ok(LoginResponse::Done(
         Json(LoginOutcome {
             status: LoginStatus::SignedIn,
@@ -498,10 +504,12 @@ fn suspension_detail(state: &AppState, reason: SuspensionReason) -> Translated {
 
 pub async fn me(
     conn: &mut diesel_async::AsyncPgConnection,
+    config: &Config,
     (person, account): Holder,
     session: &Session,
 ) -> Result<Me, ApiError> {
     let permissions = accounts::permissions_of(conn, person.id).await?;
+    let home = home::layout(config, &person, &permissions);
     Ok(Me {
         person_id: person.id,
         identifier: account
@@ -516,5 +524,6 @@ pub async fn me(
             && person.phone_verified_at.is_none(),
         two_factor_enabled: account.is_some_and(|a| a.two_factor_secret.is_some()),
         csrf_token: session.csrf_token.clone(),
+        home,
     })
 }

@@ -9,6 +9,7 @@ mod cli;
 mod couriers;
 mod directory;
 mod help;
+mod home;
 mod http;
 mod import;
 mod messaging;

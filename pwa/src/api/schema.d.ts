@@ -1374,6 +1374,12 @@ export interface components {
             name: string;
             city: string;
         };
+        /**
+         * @description A card of the home screen. The PWA draws each; the server leaves out those the person has no
+         *     right to (a queue without a `help:` permission, the directory for a role it is closed to).
+         * @enum {string}
+         */
+        Card: "registration" | "next_class" | "today_classes" | "timetable_changes" | "unread" | "news" | "favourite_services" | "directory_search" | "help_queues" | "publishing" | "account_administration" | "student_card";
         /** @enum {string} */
         Category: "security" | "timetable" | "messages" | "help_requests" | "news";
         /** CategoryPreference */
@@ -1756,6 +1762,16 @@ export interface components {
          * @enum {string}
          */
         HelpViewer: "requester" | "staff";
+        /**
+         * HomeLayout
+         * @description What the PWA draws around this person.
+         */
+        HomeLayout: {
+            /** @description The home's cards, top to bottom. */
+            cards: components["schemas"]["Card"][];
+            /** @description The bottom navigation, left to right. */
+            tabs: components["schemas"]["Tab"][];
+        };
         /** @enum {string} */
         Kind: "cm" | "td" | "tp" | "exam" | "other";
         /** @description A live event of `GET /api/me/events`, its SSE type in `type`. */
@@ -1842,6 +1858,8 @@ export interface components {
             phone_verification_required: boolean;
             /** @description Send it back as `X-CSRF-Token` on every POST, PUT and DELETE. */
             csrf_token: string;
+            /** @description The home's cards and the bottom navigation of the person's role (`[home]`). */
+            home: components["schemas"]["HomeLayout"] & unknown;
         };
         /** MembershipChange */
         MembershipChange: {
@@ -2255,6 +2273,11 @@ export interface components {
          * @enum {string}
          */
         SuspensionReason: "unpaid_fees" | "disciplinary" | "security" | "identity_check" | "other";
+        /**
+         * @description A tab of the bottom navigation.
+         * @enum {string}
+         */
+        Tab: "home" | "timetable" | "messages" | "help" | "directory" | "services" | "more";
         /** Timetable */
         Timetable: {
             /**
