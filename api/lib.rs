@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod couriers;
 pub mod cpu;
+pub mod csv_file;
 pub mod db;
 pub mod errors;
 pub mod http;

@@ -7,25 +7,14 @@ use chrono::{DateTime, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use super::{
-    model::{COLUMNS, PersonRecord, REQUIRED, RawLine, Rules},
+    model::{COLUMNS, PersonRecord, REQUIRED, Rules},
     store::{self, CodeTable, Written},
 };
+use crate::csv_file::{self, Columns};
+pub use crate::csv_file::{LineError, distinct_lines};
 
 /// People written per statement; progress is reported after each.
 pub const BATCH: usize = 2_000;
-
-/// A problem on one line of the file (line 1 is the header).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LineError {
-    pub line: u64,
-    pub problem: String,
-}
-
-impl fmt::Display for LineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.problem)
-    }
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -39,15 +28,6 @@ pub enum ImportError {
     DemoAccounts(String),
     #[error("the demo timetable could not be imported: {0}")]
     DemoTimetable(String),
-}
-
-/// How many lines the problems are on (a line may have several).
-pub fn distinct_lines(errors: &[LineError]) -> usize {
-    errors
-        .iter()
-        .map(|e| e.line)
-        .collect::<std::collections::HashSet<_>>()
-        .len()
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -82,67 +62,21 @@ impl fmt::Display for Report {
     }
 }
 
-struct Line<'a> {
-    columns: &'a HashMap<String, usize>,
-    record: &'a csv::StringRecord,
-}
-
-impl RawLine for Line<'_> {
-    fn get(&self, column: &str) -> Option<&str> {
-        self.columns
-            .get(column)
-            .map(|&i| self.record.get(i).unwrap_or(""))
-    }
-}
-
 /// The people of a file with their line numbers, and the problems of the other lines.
-pub type Checked = (Vec<(u64, PersonRecord)>, Vec<LineError>);
+pub type Checked = csv_file::Checked<PersonRecord>;
 
 /// Reads and checks the whole file. Problems come back with their line numbers.
 pub fn read(input: impl Read, rules: &Rules) -> Result<Checked, ImportError> {
-    let mut bytes = Vec::new();
-    let mut input = input;
-    input
-        .read_to_end(&mut bytes)
-        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(ImportError::Unreadable("the file is empty".into()));
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(&bytes))
-        .from_reader(bytes.as_slice());
-    let columns = header(&mut reader)?;
-
+    let columns = Columns {
+        known: &COLUMNS,
+        required: &REQUIRED,
+    };
+    let (people, mut errors) = csv_file::read(input, &columns, |line| rules.check(line))
+        .map_err(ImportError::Unreadable)?;
     let mut records = Vec::new();
-    let mut errors = Vec::new();
     let mut seen_numbers: HashMap<String, u64> = HashMap::new();
     let mut seen_emails: HashMap<String, u64> = HashMap::new();
-    for (index, result) in reader.records().enumerate() {
-        let record = match result {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(index as u64 + 2, |p| p.line());
-                errors.push(LineError {
-                    line,
-                    problem: unreadable(&e),
-                });
-                continue;
-            }
-        };
-        let line = record.position().map_or(index as u64 + 2, |p| p.line());
-        let person = match rules.check(&Line {
-            columns: &columns,
-            record: &record,
-        }) {
-            Ok(p) => p,
-            Err(problems) => {
-                errors.extend(problems.iter().map(|p| LineError {
-                    line,
-                    problem: p.to_string(),
-                }));
-                continue;
-            }
-        };
+    for (line, person) in people {
         if let Some(first) = seen_numbers.insert(person.number.clone(), line) {
             errors.push(LineError {
                 line,
@@ -237,60 +171,4 @@ async fn email_conflicts(
             })
         })
         .collect())
-}
-
-/// `;` when the header has more of them than commas (French spreadsheet exports), else `,`.
-fn delimiter(bytes: &[u8]) -> u8 {
-    let first_line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    let count = |c: u8| first_line.iter().filter(|&&b| b == c).count();
-    if count(b';') > count(b',') {
-        b';'
-    } else {
-        b','
-    }
-}
-
-fn header(reader: &mut csv::Reader<&[u8]>) -> Result<HashMap<String, usize>, ImportError> {
-    let header = reader
-        .headers()
-        .map_err(|e| ImportError::Unreadable(format!("line 1: {}", unreadable(&e))))?;
-    let mut columns = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        let name = name.trim().to_lowercase();
-        if !COLUMNS.contains(&name.as_str()) {
-            return Err(ImportError::Unreadable(format!(
-                "line 1: unknown column «{name}» (expected: {})",
-                COLUMNS.join(", ")
-            )));
-        }
-        if columns.insert(name.clone(), i).is_some() {
-            return Err(ImportError::Unreadable(format!(
-                "line 1: column «{name}» appears twice"
-            )));
-        }
-    }
-    let missing: Vec<_> = REQUIRED
-        .iter()
-        .filter(|c| !columns.contains_key(**c))
-        .copied()
-        .collect();
-    if !missing.is_empty() {
-        return Err(ImportError::Unreadable(format!(
-            "line 1: missing column(s) {}",
-            missing.join(", ")
-        )));
-    }
-    Ok(columns)
-}
-
-fn unreadable(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text (save the file as CSV UTF-8)".into(),
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("{len} fields where the header has {expected_len}")
-        }
-        _ => e.to_string(),
-    }
 }

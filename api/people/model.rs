@@ -138,10 +138,7 @@ pub const REQUIRED: [&str; 6] = [
     "status",
 ];
 
-/// A line as read, by column name; absent optional columns read as empty.
-pub trait RawLine {
-    fn get(&self, column: &str) -> Option<&str>;
-}
+pub use crate::csv_file::RawLine;
 
 impl Rules {
     /// Checks a line and returns either the record or every problem it has.
