@@ -8,8 +8,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
-const FIRST_SCREEN_BUDGET = 50 * 1000; // bytes, gzipped
-const TOTAL_BUDGET = 112 * 1000; // raised from 110 kB for « Annuaire » (its screen and catalogue entries)
+// Raised from 50 kB for the home that follows the role: one home chunk draws every role's cards
+// (a teacher's or a staff member's would otherwise cost a second round trip on the first screen).
+const FIRST_SCREEN_BUDGET = 52 * 1000; // bytes, gzipped
+// Raised from 110 kB for « Annuaire », then from 112 kB for the role's home cards and their texts.
+const TOTAL_BUDGET = 115 * 1000;
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 let files;

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { ReauthDialog } from './accounts/reauth';
-import { rememberNext, useAuth, type AuthState } from './auth';
+import { navTabs, rememberNext, useAuth, type AuthState } from './auth';
 import { casRequest } from './cas';
 import { BottomNav } from './components/BottomNav';
 import { OfflineBanner } from './components/OfflineBanner';
@@ -90,8 +90,10 @@ export function App() {
   const shortName = config.status === 'ready' ? config.config.university.short_name : t('app.name');
   const logo = config.status === 'ready' ? sameOriginPath(config.config.branding.logo_url) : null;
   const showNav = inApp;
+  const tabs = navTabs(auth);
+  const route = matchRoute(path, tabs);
   return (
-    <div class={`shell${showNav ? '' : ' shell-public'}`} data-route={matchRoute(path)} data-screen={screen.id}>
+    <div class={`shell${showNav ? '' : ' shell-public'}`} data-route={route} data-screen={screen.id}>
       <a class="skip-link" href="#main">
         {t('app.skip')}
       </a>
@@ -106,7 +108,7 @@ export function App() {
         {screen.id !== 'security-phone' && <PhoneBanner />}
         {auth.status === 'loading' || gated ? null : view(path, auth.status === 'signed-in' ? auth.me.permissions : null, auth.status === 'signed-in' ? auth.me.role : null)}
       </main>
-      {showNav && <BottomNav active={matchRoute(path)} />}
+      {showNav && <BottomNav tabs={tabs} active={route} />}
       <ReauthDialog />
     </div>
   );

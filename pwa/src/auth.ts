@@ -3,7 +3,7 @@ import { onNotSignedIn, setCsrfToken } from './api/client';
 import { forgetOutbox } from './messages/outbox';
 import { forgetNews } from './news/feed';
 import { forgetPushOnSignOut } from './push/device';
-import { navigate, normalisePath } from './router';
+import { DEFAULT_TABS, knownTabs, navigate, normalisePath, type Tab } from './router';
 import { store, useStore } from './store';
 import { forgetTimetable } from './timetable/weeks';
 
@@ -15,9 +15,11 @@ export type AuthState =
   | { status: 'loading' }
   | { status: 'signed-in'; me: Me }
   | { status: 'signed-out'; reason?: 'session-ended' | 'signed-out' }
-  | { status: 'offline'; wasSignedIn: boolean };
+  | { status: 'offline'; wasSignedIn: boolean; tabs?: readonly string[] };
 
 const SIGNED_IN_KEY = 'ent.signedIn';
+// The last bottom navigation the server gave (tab names only), so that it does not change offline.
+const TABS_KEY = 'ent.tabs';
 const NEXT_KEY = 'ent.next';
 
 const session = store<AuthState>({ status: 'loading' });
@@ -34,8 +36,14 @@ function set(next: AuthState): void {
   setCsrfToken(next.status === 'signed-in' ? next.me.csrf_token : null);
   try {
     // Only a flag (no name, no token): lets an installed app open offline after a sign-in.
-    if (next.status === 'signed-in') storage('local')?.setItem(SIGNED_IN_KEY, '1');
-    if (next.status === 'signed-out') storage('local')?.removeItem(SIGNED_IN_KEY);
+    if (next.status === 'signed-in') {
+      storage('local')?.setItem(SIGNED_IN_KEY, '1');
+      storage('local')?.setItem(TABS_KEY, JSON.stringify(next.me.home.tabs));
+    }
+    if (next.status === 'signed-out') {
+      storage('local')?.removeItem(SIGNED_IN_KEY);
+      storage('local')?.removeItem(TABS_KEY);
+    }
   } catch {
     // storage disabled
   }
@@ -53,10 +61,36 @@ export function getAuth(): AuthState {
 export async function loadSession(): Promise<AuthState> {
   const outcome = await accounts.session();
   if (outcome.ok) set({ status: 'signed-in', me: outcome.data });
-  else if (outcome.failure.slug === 'network' || outcome.failure.status >= 500)
-    set({ status: 'offline', wasSignedIn: storage('local')?.getItem(SIGNED_IN_KEY) === '1' });
+  else if (outcome.failure.slug === 'network' || outcome.failure.status >= 500) {
+    const wasSignedIn = storage('local')?.getItem(SIGNED_IN_KEY) === '1';
+    set({ status: 'offline', wasSignedIn, tabs: wasSignedIn ? storedTabs() : [] });
+  }
   else set({ status: 'signed-out' });
   return session.value;
+}
+
+/** The tabs kept at the last sign-in (none when unreadable). */
+function storedTabs(): string[] {
+  try {
+    const tabs: unknown = JSON.parse(storage('local')?.getItem(TABS_KEY) ?? '[]');
+    return Array.isArray(tabs) ? tabs.filter((tab): tab is string => typeof tab === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The bottom navigation: the person's (`me.home.tabs`), the one kept from the last sign-in when
+ * offline, else the default one; tabs this version does not know are left out.
+ */
+export function navTabs(auth: AuthState): readonly Tab[] {
+  const tabs = auth.status === 'signed-in' ? knownTabs(auth.me.home.tabs) : auth.status === 'offline' ? knownTabs(auth.tabs ?? []) : [];
+  return tabs.length > 0 ? tabs : DEFAULT_TABS;
+}
+
+/** Hook: the bottom navigation's tabs. */
+export function useTabs(): readonly Tab[] {
+  return navTabs(useAuth());
 }
 
 /** After POST /api/session (or its two-factor step) answered signed_in. */

@@ -1,16 +1,28 @@
+import type { components } from './api/schema';
 import type { MessageKey } from './i18n';
 import { store, useStore } from './store';
 
-/** The routes of the shell, in bottom-navigation order. */
-export const ROUTES = [
-  { path: '/', id: 'home', label: 'nav.home' },
-  { path: '/timetable', id: 'timetable', label: 'nav.timetable' },
-  { path: '/messages', id: 'messages', label: 'nav.messages' },
-  { path: '/help', id: 'help', label: 'nav.help' },
-  { path: '/more', id: 'more', label: 'nav.more' },
-] as const satisfies readonly { path: string; id: string; label: MessageKey }[];
+/** A tab of the bottom navigation, as `GET /api/session` names them (`me.home.tabs`). */
+export type Tab = components['schemas']['Tab'];
 
-export type RouteId = (typeof ROUTES)[number]['id'] | 'not-found';
+/** Where each tab leads, and its label. */
+export const ROUTES = {
+  home: { path: '/', label: 'nav.home' },
+  timetable: { path: '/timetable', label: 'nav.timetable' },
+  messages: { path: '/messages', label: 'nav.messages' },
+  help: { path: '/help', label: 'nav.help' },
+  directory: { path: '/directory', label: 'nav.directory' },
+  services: { path: '/services', label: 'nav.services' },
+  more: { path: '/more', label: 'nav.more' },
+} as const satisfies Record<Tab, { path: string; label: MessageKey }>;
+
+/** The tabs before the server says which (signed out, or offline with none kept). */
+export const DEFAULT_TABS: readonly Tab[] = ['home', 'timetable', 'messages', 'help', 'more'];
+
+/** The tabs this version knows, in their order (a newer server may name others: they are skipped). */
+export const knownTabs = (tabs: readonly string[]): Tab[] => tabs.filter((tab): tab is Tab => Object.keys(ROUTES).includes(tab));
+
+export type RouteId = Tab | 'not-found';
 
 /** Normalise a pathname: no trailing slash (except "/"), no duplicate slashes. */
 export function normalisePath(pathname: string): string {
@@ -18,17 +30,20 @@ export function normalisePath(pathname: string): string {
   return clean.length > 1 ? clean.replace(/\/+$/, '') || '/' : clean;
 }
 
-/** Which route a pathname belongs to: exact match, or a sub-path of a section (e.g. /messages/42). */
-export function matchRoute(pathname: string): RouteId {
+/** Whether `path` is `section` or below it (/messages/42 is in /messages). */
+const within = (path: string, section: string) => path === section || path.startsWith(section + '/');
+
+/**
+ * Which tab a pathname belongs to among `tabs`: its own section's when it is a tab, else the tab
+ * that leads there — « Tous les services » from the home page's card, the rest from « Plus ».
+ */
+export function matchRoute(pathname: string, tabs: readonly Tab[] = DEFAULT_TABS): RouteId {
   const path = normalisePath(pathname);
-  // « Tous les services » is reached from the home page's first card.
-  if (path === '/' || path === '/services') return 'home';
-  // The staff directory is reached from « Plus ».
-  if (path === '/directory' || path.startsWith('/directory/')) return 'more';
-  for (const route of ROUTES) {
-    if (route.path !== '/' && (path === route.path || path.startsWith(route.path + '/'))) return route.id;
-  }
-  return 'not-found';
+  if (path === '/') return 'home';
+  const section = (Object.keys(ROUTES) as Tab[]).find((tab) => tab !== 'home' && within(path, ROUTES[tab].path));
+  if (!section) return 'not-found';
+  if (tabs.includes(section)) return section;
+  return section === 'services' ? 'home' : 'more';
 }
 
 /** The query string's value for `name` in the current address. */

@@ -37,6 +37,22 @@ export function queueQuery(filter: QueueFilter, cursor?: string | null) {
   return query;
 }
 
+/** The address of the queue screen with these choices (only what differs from the defaults). */
+export function queuesPath(queue: string, status: HelpStatus | '' = '', mine = false, q = ''): string {
+  const params = new URLSearchParams();
+  if (queue) params.set('queue', queue);
+  if (status) params.set('status', status);
+  if (mine) params.set('mine', '1');
+  if (q.trim()) params.set('q', q.trim());
+  const query = params.toString();
+  return `/help/queues${query ? `?${query}` : ''}`;
+}
+
+/** The requests of a queue still to be dealt with (new, in progress, waiting for the requester). */
+export const openCount = (queue: HelpQueue) => queue.counts.new + queue.counts.in_progress + queue.counts.waiting;
+/** A queue's name: the categories it answers, else its code. */
+export const queueName = (queue: HelpQueue) => (queue.categories.length > 0 ? queue.categories.join(', ') : queue.code);
+
 const request = (id: number) => ({ params: { path: { id } } });
 
 export const help = {

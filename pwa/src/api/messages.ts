@@ -1,7 +1,7 @@
 // The messaging API (« Messages »): one function per call, each answering an Outcome (like
 // accounts.ts). The person's conversations, a conversation's messages (older pages with
 // `before`, what was missed with `after`), sending (idempotent by `client_key`), marking read,
-// muting, leaving a group, blocking a person, and the unread total of the tab's badge.
+// muting, leaving a group, blocking a person (the unread total of the tab's badge: messages/unread.ts).
 import { api, typed } from './client';
 import type { components } from './schema';
 
@@ -35,6 +35,4 @@ export const messages = {
   leave: (id: number) => typed(() => api.DELETE('/conversations/{id}/membership', conv(id))),
   block: (person: string) => typed(() => api.PUT('/me/blocks/{person}', { params: { path: { person } } })),
   unblock: (person: string) => typed(() => api.DELETE('/me/blocks/{person}', { params: { path: { person } } })),
-  /** Unread messages, muted conversations excluded (the tab's badge). */
-  unread: () => typed(() => api.GET('/me/messages/unread')),
 };

@@ -34,10 +34,13 @@ export function ClassCard({
   now,
   onSelect,
   selectLabel,
+  groups = false,
 }: {
   event: TimetableEvent;
   timeZone: string;
   now: number;
+  /** Teachers: the groups who attend (students know their own). */
+  groups?: boolean;
   /** Staff: the card is a button that opens the class's edit form. */
   onSelect?: (event: TimetableEvent) => void;
   selectLabel?: string;
@@ -93,6 +96,11 @@ export function ClassCard({
         </p>
       )}
       {event.teachers.length > 0 && <p class="class-teachers muted">{event.teachers.join(', ')}</p>}
+      {groups && event.groups.length > 0 && (
+        <p class="class-groups muted" data-testid="class-groups">
+          {event.groups.join(', ')}
+        </p>
+      )}
       {notes.length > 0 && (
         <ul class="class-changes" data-testid="class-changes">
           {notes.map((note) => (
@@ -113,5 +121,18 @@ export function ClassCard({
         </button>
       )}
     </article>
+  );
+}
+
+/** A day's classes, one card each (`groups`: with the groups who attend). */
+export function ClassList({ events, timeZone, now, groups = false }: { events: TimetableEvent[]; timeZone: string; now: number; groups?: boolean }) {
+  return (
+    <ul class="class-list">
+      {events.map((event) => (
+        <li key={event.id}>
+          <ClassCard event={event} timeZone={timeZone} now={now} groups={groups} />
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -110,3 +110,20 @@ export const BellIcon = () => (
     <path d="M10 20.5a2 2 0 0 0 4 0" />
   </Icon>
 );
+
+export const DirectoryIcon = () => (
+  <Icon>
+    <rect x="4.5" y="3" width="15" height="18" rx="2" />
+    <circle cx="12" cy="10" r="2.5" />
+    <path d="M8 16.5a4 4 0 0 1 8 0" />
+  </Icon>
+);
+
+export const ServicesIcon = () => (
+  <Icon>
+    <rect x="4" y="4" width="6.5" height="6.5" rx="1.5" />
+    <rect x="13.5" y="4" width="6.5" height="6.5" rx="1.5" />
+    <rect x="4" y="13.5" width="6.5" height="6.5" rx="1.5" />
+    <rect x="13.5" y="13.5" width="6.5" height="6.5" rx="1.5" />
+  </Icon>
+);

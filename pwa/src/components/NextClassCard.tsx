@@ -1,28 +1,25 @@
-import type { AuthState } from '../auth';
 import { useI18n } from '../i18n';
-import { formatDay, formatTime, TIME_ZONE } from '../i18n/format';
+import { formatDay, formatTime } from '../i18n/format';
 import { addDays, localDay, today } from '../timetable/dates';
-import { inProgress, nextClass, thisMonday, timetablePath, useNow, useWeek } from '../timetable/weeks';
+import { inProgress, nextClass, timetablePath, useComingWeeks, useNow, weekZone } from '../timetable/weeks';
 import { useCampusName } from './ClassCard';
 import { ChevronIcon } from './Icons';
 
 /**
  * « Prochain cours » on the home page: the next class that is not cancelled (« en cours » while
  * it happens), from this week or the next, through the same store as the timetable tab
- * (offline too), linking to its day.
+ * (offline too), linking to its day. `owner` is the signed-in person (null when the app started
+ * offline: the stored copy is theirs).
  */
-export function NextClassCard({ auth }: { auth: AuthState }) {
+export function NextClassCard({ owner }: { owner: string | null }) {
   const { t, lang } = useI18n();
   const campusName = useCampusName();
   const now = useNow();
-  const owner = auth.status === 'signed-in' ? auth.me.person_id : null;
-  const monday = thisMonday(now);
-  const thisWeek = useWeek(monday, owner);
-  const nextWeek = useWeek(addDays(monday, 7), owner);
+  const [thisWeek, nextWeek] = useComingWeeks(owner, now);
   if (thisWeek.status === 'loading') return null;
   if (thisWeek.status === 'error' && nextWeek.status !== 'ready') return null;
 
-  const tz = thisWeek.status === 'ready' ? thisWeek.week.data.time_zone || TIME_ZONE : TIME_ZONE;
+  const tz = weekZone(thisWeek);
   let next = thisWeek.status === 'ready' ? nextClass(thisWeek.week.data.events, now) : null;
   if (!next && nextWeek.status === 'loading') return null;
   if (!next && nextWeek.status === 'ready') next = nextClass(nextWeek.week.data.events, now);

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { directory, type DirectoryEntry, type DirectoryQuery } from '../api/directory';
 import { messages } from '../api/messages';
 import type { Failure } from '../api/problems';
-import { useAuth } from '../auth';
+import { useAuth, useTabs } from '../auth';
 import { Button, Field, ProblemAlert } from '../components/Form';
 import { ChevronIcon } from '../components/Icons';
 import { PagedList } from '../components/PagedList';
@@ -78,12 +78,16 @@ export function DirectorySearch() {
     history.replaceState(null, '', lastSearch);
   }, [query.q, service, campus]);
   const campuses = config.status === 'ready' ? config.config.campuses : [];
+  // Reached from « Plus » unless it is a tab of its own.
+  const fromMore = !useTabs().includes('directory');
 
   return (
     <>
-      <a class="back-link" href="/more">
-        ‹ {t('page.more')}
-      </a>
+      {fromMore && (
+        <a class="back-link" href="/more">
+          ‹ {t('page.more')}
+        </a>
+      )}
       <h1>{t('directory.title')}</h1>
       <div role="search" class="card form">
         <Field label={t('directory.search')} hint={t('directory.searchHint')} type="search" name="q" autocomplete="off" value={q} onValue={setQ} />

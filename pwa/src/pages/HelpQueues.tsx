@@ -3,7 +3,7 @@
 // oldest first with their requester (« sans compte » for connection assistance) and who handles
 // them. The choices live in the address, so a request opened from here comes back to them.
 import { useEffect, useState } from 'preact/hooks';
-import { help, type HelpQueue, type HelpStatus, type HelpSummary } from '../api/help';
+import { help, openCount, queueName, queuesPath, type HelpStatus, type HelpSummary } from '../api/help';
 import { Button, Field, ProblemAlert, Switch } from '../components/Form';
 import { useLoad } from '../components/useLoad';
 import { usePages } from '../components/usePages';
@@ -14,20 +14,6 @@ import { queryParam } from '../router';
 import { helpPath, HelpSwitch, rememberQueuePath, StatusBadge } from './Help';
 
 const isStatus = (value: string | null): value is HelpStatus => STATUSES.includes(value as HelpStatus);
-
-/** The address of the queue screen with these choices (only what differs from the defaults). */
-export function queuesPath(queue: string, status: HelpStatus | '', mine: boolean, q: string): string {
-  const params = new URLSearchParams();
-  if (queue) params.set('queue', queue);
-  if (status) params.set('status', status);
-  if (mine) params.set('mine', '1');
-  if (q.trim()) params.set('q', q.trim());
-  const query = params.toString();
-  return `/help/queues${query ? `?${query}` : ''}`;
-}
-
-const openCount = (queue: HelpQueue) => queue.counts.new + queue.counts.in_progress + queue.counts.waiting;
-const queueName = (queue: HelpQueue) => (queue.categories.length > 0 ? queue.categories.join(', ') : queue.code);
 
 function QueueRow({ item }: { item: HelpSummary }) {
   const { t, lang } = useI18n();

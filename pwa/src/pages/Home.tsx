@@ -1,12 +1,49 @@
+import type { ComponentType } from 'preact';
+import type { Me } from '../api/accounts';
+import { DirectorySearchCard } from '../components/DirectorySearchCard';
 import { FavouritesCard } from '../components/FavouritesCard';
+import { HelpQueuesCard } from '../components/HelpQueuesCard';
 import { InstallBanner } from '../components/InstallCard';
+import { AccountsCard, PublishingCard } from '../components/LinkCard';
 import { NewsCard } from '../components/NewsCard';
 import { NextClassCard } from '../components/NextClassCard';
 import { NotificationCard } from '../components/NotificationCard';
+import { TimetableChangesCard } from '../components/TimetableChangesCard';
+import { TodayClassesCard } from '../components/TodayClassesCard';
+import { UnreadCard } from '../components/UnreadCard';
 import { cardMode, usePushDevice } from '../push/device';
 import { loadConfig, useConfig } from '../config';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
+
+/**
+ * The cards the home knows how to draw, by the names of `me.home.cards`. A name not here (a card
+ * of a newer server, or one still to be written: registration, student_card) is skipped.
+ */
+const CARDS = new Map<string, ComponentType<{ me: Me }>>([
+  ['next_class', ({ me }) => <NextClassCard owner={me.person_id} />],
+  ['today_classes', ({ me }) => <TodayClassesCard owner={me.person_id} />],
+  ['timetable_changes', ({ me }) => <TimetableChangesCard owner={me.person_id} />],
+  ['unread', UnreadCard],
+  ['news', NewsCard],
+  ['favourite_services', FavouritesCard],
+  ['directory_search', DirectorySearchCard],
+  ['help_queues', HelpQueuesCard],
+  ['publishing', PublishingCard],
+  ['account_administration', AccountsCard],
+]);
+
+/** The person's cards, in the order the server gave. */
+function Cards({ me }: { me: Me }) {
+  return (
+    <>
+      {me.home.cards.map((name) => {
+        const Card = CARDS.get(name);
+        return Card ? <Card key={name} me={me} /> : null;
+      })}
+    </>
+  );
+}
 
 export function Home() {
   const { t } = useI18n();
@@ -28,12 +65,10 @@ export function Home() {
         </p>
       )}
       <p class="lead">{t('home.intro')}</p>
-      {/* Signed in: the favourite services first, and « Tous les services ». */}
-      {auth.status === 'signed-in' && <FavouritesCard />}
-      {/* Signed in (or offline after signing in): the next class, from the stored timetable too. */}
-      {(auth.status === 'signed-in' || (auth.status === 'offline' && auth.wasSignedIn)) && <NextClassCard auth={auth} />}
-      {/* Signed in: the 3 newest items of the feed. */}
-      {auth.status === 'signed-in' && <NewsCard />}
+      {/* Signed in: the cards of the person's role, in the server's order. */}
+      {auth.status === 'signed-in' && <Cards me={auth.me} />}
+      {/* Offline after signing in: the next class, from the stored timetable. */}
+      {auth.status === 'offline' && auth.wasSignedIn && <NextClassCard owner={null} />}
       {/* After signing in: what notifications are for, and « Activer les notifications ». */}
       <NotificationCard />
       {/* Shown only once the browser offers installation: below the first card, it moves less. */}

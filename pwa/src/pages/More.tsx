@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { seesDirectory } from '../api/directory';
-import { signOut, useAuth } from '../auth';
+import { signOut, useAuth, useTabs } from '../auth';
 import { SecretariatContacts } from '../components/Contacts';
 import { Button } from '../components/Form';
 import { InstallSection } from '../components/InstallCard';
@@ -8,11 +8,34 @@ import { BellIcon, CalendarIcon, ChevronIcon, ShieldIcon } from '../components/I
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
 import { useI18n, type MessageKey } from '../i18n';
+import { ROUTES, type Tab } from '../router';
 
-const LINKS: { href: string; label: MessageKey }[] = [
-  { href: '/contacts', label: 'more.assistance' },
-  { href: '/services', label: 'more.allServices' },
+interface Link {
+  href: string;
+  label: MessageKey;
+  testId?: string;
+}
+
+/**
+ * The sections a role's bottom navigation may leave out, reached from here when it does (never
+ * twice: a section that is a tab has no link here). The directory only for the roles it is open to.
+ */
+const SECTIONS: { tab: Tab; label: MessageKey; testId: string; open?: (role: string | null) => boolean }[] = [
+  { tab: 'timetable', label: 'nav.timetable', testId: 'timetable-link' },
+  { tab: 'messages', label: 'nav.messages', testId: 'messages-link' },
+  { tab: 'help', label: 'nav.help', testId: 'help-link' },
+  { tab: 'directory', label: 'account.directory', testId: 'directory-link', open: seesDirectory },
+  { tab: 'services', label: 'more.allServices', testId: 'services-link' },
 ];
+
+/** The links of « Liens utiles »: the sections that are not tabs, then the assistance. */
+function useLinks(): Link[] {
+  const auth = useAuth();
+  const tabs = useTabs();
+  const role = auth.status === 'signed-in' ? auth.me.role : null;
+  const sections = SECTIONS.filter((s) => !tabs.includes(s.tab) && (s.open?.(role) ?? true));
+  return [...sections.map((s) => ({ href: ROUTES[s.tab].path, label: s.label, testId: s.testId })), { href: '/contacts', label: 'more.assistance' }];
+}
 
 /** Mon compte: who is signed in, Sécurité, the secretariat's tools, « Se déconnecter ». */
 function AccountSection() {
@@ -60,14 +83,6 @@ function AccountSection() {
             </a>
           </li>
         )}
-        {seesDirectory(me.role) && (
-          <li>
-            <a class="list-link" href="/directory" data-testid="directory-link">
-              <span>{t('account.directory')}</span>
-              <ChevronIcon />
-            </a>
-          </li>
-        )}
         {me.permissions.includes('publishing') && (
           <li>
             <a class="list-link" href="/more/news" data-testid="publishing-link">
@@ -103,6 +118,7 @@ function AccountSection() {
 export function More() {
   const { t } = useI18n();
   const state = useConfig();
+  const links = useLinks();
   return (
     <>
       <h1>{t('page.more')}</h1>
@@ -112,9 +128,9 @@ export function More() {
       <section class="card" aria-labelledby="links-title">
         <h2 id="links-title">{t('more.links')}</h2>
         <ul class="link-list">
-          {LINKS.map((link) => (
+          {links.map((link) => (
             <li key={link.label}>
-              <a class="list-link" href={link.href}>
+              <a class="list-link" href={link.href} data-testid={link.testId}>
                 <span>{t(link.label)}</span>
                 <ChevronIcon />
               </a>

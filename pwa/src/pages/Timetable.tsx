@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import type { TimetableEvent } from '../api/timetable';
 import { useAuth } from '../auth';
 import { CalendarFeedSection } from '../components/CalendarFeed';
-import { ClassCard } from '../components/ClassCard';
+import { ClassList } from '../components/ClassCard';
 import { ProblemAlert } from '../components/Form';
 import { ChevronIcon } from '../components/Icons';
 import { useI18n } from '../i18n';
@@ -42,18 +41,6 @@ function WeekGate({ state, onRetry, children }: { state: WeekState; onRetry: () 
       </ProblemAlert>
     );
   return <>{children(state.week)}</>;
-}
-
-function ClassList({ events, timeZone, now }: { events: TimetableEvent[]; timeZone: string; now: number }) {
-  return (
-    <ul class="class-list">
-      {events.map((event) => (
-        <li key={event.id}>
-          <ClassCard event={event} timeZone={timeZone} now={now} />
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 function DayView({ day, today, state, now, onRetry }: { day: string; today: string; state: WeekState; now: number; onRetry: () => void }) {

@@ -79,3 +79,13 @@ export const changeReason = (event: TimetableEvent): string | null => {
   const reason = event.change?.reason?.trim();
   return reason ? reason : null;
 };
+
+/**
+ * The classes still to come that changed after `since` (ms since the epoch: the person's last
+ * look at them), soonest first: moved, cancelled, added, a room or teacher changed.
+ */
+export function changedSince(events: readonly TimetableEvent[], since: number, now: number): TimetableEvent[] {
+  return events
+    .filter((e) => e.change && Date.parse(e.change.at) > since && Date.parse(e.ends_at) > now)
+    .sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+}

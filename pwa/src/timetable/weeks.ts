@@ -147,6 +147,15 @@ export function useWeek(monday: string, owner: string | null, { prefetch = false
   return state;
 }
 
+/** Hook: this week and the next, as the home's cards read them (the same states as the tab's: asked once). */
+export function useComingWeeks(owner: string | null, now: number): [WeekState, WeekState] {
+  const monday = thisMonday(now);
+  return [useWeek(monday, owner), useWeek(addDays(monday, 7), owner)];
+}
+
+/** The time zone a week's times are shown in. */
+export const weekZone = (state: WeekState): string => (state.status === 'ready' && state.week.data.time_zone) || TIME_ZONE;
+
 /** Hook: the current time, updated every `everyMs` (the class in progress, today). */
 export function useNow(everyMs = 30_000): number {
   const [now, setNow] = useState(() => Date.now());

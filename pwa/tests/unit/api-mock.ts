@@ -60,6 +60,11 @@ export const ME = {
   two_factor_enabled: false,
   phone_verification_required: false,
   csrf_token: 'csrf-123',
+  // The student's home of config/default.toml, as /api/session gives it.
+  home: {
+    cards: ['registration', 'next_class', 'timetable_changes', 'unread', 'news', 'favourite_services', 'student_card'],
+    tabs: ['home', 'timetable', 'messages', 'help', 'more'],
+  },
 };
 
 export const POLICY = {

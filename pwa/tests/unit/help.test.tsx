@@ -5,10 +5,9 @@
 // assistance without an account (form → e-mailed code → reference).
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { queueQuery, type HelpDetail, type HelpSummary } from '../../src/api/help';
+import { queueQuery, queuesPath, type HelpDetail, type HelpSummary } from '../../src/api/help';
 import { checkConnection, checkRequest, requesterBox } from '../../src/help/model';
 import { setLang } from '../../src/i18n';
-import { queuesPath } from '../../src/pages/HelpQueues';
 import { safeAppPath } from '../../src/push/notification';
 import { startRouter } from '../../src/router';
 import { isPublic, matchScreen } from '../../src/screens';

@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, navigate, normalisePath, routableHref, ROUTES, startRouter } from '../../src/router';
+import { DEFAULT_TABS, knownTabs, matchRoute, navigate, normalisePath, routableHref, ROUTES, startRouter } from '../../src/router';
 import { isPublic, matchScreen } from '../../src/screens';
 
 describe('router', () => {
-  it('has the five tabs in order', () => {
-    expect(ROUTES.map((r) => r.path)).toEqual(['/', '/timetable', '/messages', '/help', '/more']);
+  it('has the five default tabs in order, and a path for every tab', () => {
+    expect(DEFAULT_TABS.map((tab) => ROUTES[tab].path)).toEqual(['/', '/timetable', '/messages', '/help', '/more']);
+    expect(ROUTES.directory.path).toBe('/directory');
+    expect(ROUTES.services.path).toBe('/services');
+  });
+
+  it('keeps the tabs it knows, in their order', () => {
+    expect(knownTabs(['home', 'wiki', 'directory', 'toString', 'more'])).toEqual(['home', 'directory', 'more']);
+  });
+
+  it('gives a section that is not a tab to the tab that leads there', () => {
+    const teacher = ['home', 'timetable', 'messages', 'directory', 'more'] as const;
+    expect(matchRoute('/directory', teacher)).toBe('directory');
+    expect(matchRoute('/directory/0b4f6c1e-8a57-4e83-9d0e-2f4b7a1c9e05', teacher)).toBe('directory');
+    expect(matchRoute('/directory/0b4f6c1e-8a57-4e83-9d0e-2f4b7a1c9e05')).toBe('more');
+    expect(matchRoute('/help/42', teacher)).toBe('more');
+    expect(matchRoute('/services')).toBe('home');
+    expect(matchRoute('/services', ['home', 'services', 'more'])).toBe('services');
   });
 
   it('normalises paths', () => {
