@@ -8,7 +8,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     accounts, cas, client_errors, directory, help,
     http::{edge, guard, ops, pwa::Pwa},
-    messaging, news, push, secretariat, security_log, sessions,
+    messaging, news, push, registration, secretariat, security_log, sessions,
     state::AppState,
     timetable, university,
 };
@@ -42,6 +42,8 @@ pub enum Tag {
     Directory,
     /// « Tous les services » and the central authentication service (CAS)
     Services,
+    /// Registration and re-registration, the certificate of enrolment
+    Registration,
     /// What the app reports about itself
     Diagnostics,
 }
@@ -60,7 +62,7 @@ type Features = (
     help::Api,
     messaging::Api,
     // Default is implemented for tuples of up to twelve.
-    (cas::Api, directory::Api),
+    (cas::Api, directory::Api, registration::Api),
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {
@@ -107,6 +109,7 @@ pub fn build(state: AppState) -> impl Endpoint {
                 .nest("/", service.around(guard::handle)),
         )
         .nest("/cas", cas::protocol())
+        .at("/verify/:code", get(registration::routes::verify))
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))
         .at("/metrics", get(ops::metrics))

@@ -72,6 +72,20 @@ enum ImportKind {
         #[arg(long)]
         skip_invalid: bool,
     },
+    /// Create or update registrations from the registrar's CSV file, matched by number and
+    /// academic year. Columns: number, academic_year (2026-2027), program, administrative
+    /// (not_started / in_progress / awaiting_documents / awaiting_payment / complete, or in
+    /// French), pedagogical (not_started / in_progress / complete), cvec (yes / no),
+    /// missing_documents (separated by |), opens_on and closes_on (the re-registration window,
+    /// 2027-07-15 or 15/07/2027). Students are pushed what changed for them. Nothing is written
+    /// if a line is wrong, unless --skip-invalid.
+    Registrations {
+        /// The CSV file (UTF-8).
+        file: PathBuf,
+        /// Import the valid lines and list the others, instead of importing nothing.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
     /// Import a course group's timetable from its ADE iCalendar export. Compared by UID with
     /// the group's previous import: added, moved, room or teacher changed, cancelled (gone from
     /// the export or STATUS:CANCELLED); the people concerned by a change in the next
@@ -124,11 +138,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = timetable::import::Settings::of(&config);
             let redis = crate::redis::Redis::new(&config.redis)?;
             let rules = rules(&config, &clock);
-            let seeded = demo::seed(&mut conn, &rules, &redis, settings, clock.now()).await;
+            let seeded =
+                demo::seed(&mut conn, &config, &rules, &redis, settings, clock.now()).await;
             println!("demo university ready: {}", reported(seeded)?);
         }
         Command::Import(ImportKind::People { file, skip_invalid }) => {
             import_people(&config, &file, skip_invalid).await?;
+        }
+        Command::Import(ImportKind::Registrations { file, skip_invalid }) => {
+            import_registrations(&config, &file, skip_invalid).await?;
         }
         Command::Import(ImportKind::Timetable { file, group }) => {
             let bytes =
@@ -154,8 +172,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The HTTP server, one courier worker, one push worker, the timetable puller and the news
-/// announcer, stopped by SIGINT/SIGTERM: the
+/// The HTTP server, one courier worker, one push worker, the timetable puller, the news
+/// announcer and the registration reminders, stopped by SIGINT/SIGTERM: the
 /// server drains its requests first, then each worker finishes the pass it is in.
 async fn serve(config: Config) -> anyhow::Result<()> {
     let signalled = shutdown_signal();
@@ -174,7 +192,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         couriers.spawn(until_stopped(stopped.clone())),
         pusher.spawn(until_stopped(stopped.clone())),
         puller.spawn(until_stopped(stopped.clone())),
-        crate::news::announce::spawn(&announcing, until_stopped(stopped)),
+        crate::news::announce::spawn(&announcing, until_stopped(stopped.clone())),
+        crate::registration::notices::spawn(&announcing, until_stopped(stopped)),
     ];
     let served = bound.run(signalled).await;
     let _ = stop.send(true);
@@ -229,7 +248,7 @@ async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> a
         std::fs::File::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let (records, errors) = import::read(std::io::BufReader::new(input), &rules(config, &clock))?;
     let mut conn = connect(config).await?;
-    let bar = progress_bar(records.len());
+    let bar = progress_bar(records.len(), "people");
     let show = |done: usize, total: usize| match &bar {
         Some(bar) => bar.set_position(done as u64),
         None => eprintln!("{done}/{total} people written"),
@@ -255,6 +274,44 @@ async fn import_people(config: &Config, file: &PathBuf, skip_invalid: bool) -> a
     Ok(())
 }
 
+async fn import_registrations(
+    config: &Config,
+    file: &PathBuf,
+    skip_invalid: bool,
+) -> anyhow::Result<()> {
+    use crate::registration::import::{self, ImportError, Settings};
+    let input =
+        std::fs::File::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let checked = import::read(std::io::BufReader::new(input))?;
+    let mut conn = connect(config).await?;
+    let bar = progress_bar(checked.0.len(), "registrations");
+    let show = |done: usize, total: usize| match &bar {
+        Some(bar) => bar.set_position(done as u64),
+        None => eprintln!("{done}/{total} registrations written"),
+    };
+    let settings = Settings {
+        tz: config.university.time_zone.tz(),
+        reminder_days: &config.registration.reminder_days,
+        skip_invalid,
+    };
+    let result = import::write(&mut conn, checked, &settings, SystemClock.now(), &show).await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok(report) => {
+            report.skipped.iter().for_each(|e| eprintln!("skipped {e}"));
+            println!("{report}");
+            Ok(())
+        }
+        Err(ImportError::Invalid(errors)) => {
+            errors.iter().for_each(|e| eprintln!("{e}"));
+            Err(ImportError::Invalid(errors).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Lists the lines that were skipped or refused, one per line on stderr.
 fn reported(result: Result<import::Report, ImportError>) -> anyhow::Result<import::Report> {
     match result {
@@ -275,12 +332,14 @@ fn reported(result: Result<import::Report, ImportError>) -> anyhow::Result<impor
 }
 
 /// A bar on a terminal; plain lines (one per batch) in logs.
-fn progress_bar(total: usize) -> Option<ProgressBar> {
+fn progress_bar(total: usize, what: &str) -> Option<ProgressBar> {
     std::io::stderr().is_terminal().then(|| {
         let bar = ProgressBar::new(total as u64);
         bar.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} people written ({eta} left)")
-                .expect("valid template"),
+            ProgressStyle::with_template(&format!(
+                "{{bar:40}} {{pos}}/{{len}} {what} written ({{eta}} left)"
+            ))
+            .expect("valid template"),
         );
         bar
     })

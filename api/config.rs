@@ -15,8 +15,10 @@ use crate::{i18n::Lang, phone::MobilePhone};
 
 mod cas;
 mod home;
+mod registration;
 pub use cas::{Attribute, Cas, Service, ServiceCategory, UrlPattern, secure_url};
 pub use home::{Card, Home, Layout, Tab};
+pub use registration::{Registration, StudentCard};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +46,8 @@ pub struct Config {
     pub cas: Cas,
     pub directory: Directory,
     pub home: Home,
+    pub registration: Registration,
+    pub card: StudentCard,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -616,12 +620,7 @@ impl Config {
                 "accounts.secret: give at least 32 random characters".into(),
             ));
         }
-        let key_ok = base64::Engine::decode(
-            &base64::engine::general_purpose::STANDARD,
-            a.two_factor_key.expose(),
-        )
-        .is_ok_and(|k| k.len() == 32);
-        if !key_ok {
+        if base64_key(a.two_factor_key.expose()).is_none() {
             return Err(ConfigError(
                 "accounts.two_factor_key: must be 32 bytes in base64 (openssl rand -base64 32)"
                     .into(),
@@ -674,6 +673,8 @@ impl Config {
             return Err(ConfigError("database.pool_size: must be at least 1".into()));
         }
         self.home.check()?;
+        self.registration.check()?;
+        self.card.check()?;
         self.cas.check()
     }
 
@@ -717,6 +718,12 @@ fn describe(e: &figment2::Error) -> String {
         key
     };
     format!("{key}: {what}{origin}")
+}
+
+/// A 32-byte key written in base64.
+fn base64_key(text: &str) -> Option<[u8; 32]> {
+    let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, text).ok()?;
+    bytes.try_into().ok()
 }
 
 fn first_duplicate<T: Ord + Copy>(items: impl Iterator<Item = T>) -> Option<T> {

@@ -30,6 +30,27 @@ pub trait RawLine {
     fn get(&self, column: &str) -> Option<&str>;
 }
 
+/// One problem with one value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub column: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.column, self.message)
+    }
+}
+
+/// Lines written out in unit tests.
+#[cfg(test)]
+impl RawLine for HashMap<&str, &str> {
+    fn get(&self, column: &str) -> Option<&str> {
+        HashMap::get(self, column).copied()
+    }
+}
+
 /// The columns a kind of file has.
 pub struct Columns<'a> {
     pub known: &'a [&'a str],
@@ -151,5 +172,37 @@ fn unreadable(e: &csv::Error) -> String {
             format!("{len} fields where the header has {expected_len}")
         }
         _ => e.to_string(),
+    }
+}
+
+/// The value, or `None` with its problem noted under `column`.
+pub fn keep<T>(
+    errors: &mut Vec<FieldError>,
+    column: &'static str,
+    result: Result<T, String>,
+) -> Option<T> {
+    result
+        .map_err(|message| errors.push(FieldError { column, message }))
+        .ok()
+}
+
+/// Empty is `None`; anything else must pass `check`.
+pub fn optional<T>(
+    s: &str,
+    check: impl FnOnce(&str) -> Result<T, String>,
+) -> Result<Option<T>, String> {
+    if s.is_empty() {
+        Ok(None)
+    } else {
+        check(s).map(Some)
+    }
+}
+
+/// yes/no, oui/non, true/false (SUPANN's TRUE/FALSE), 1/0; empty is no.
+pub fn yes_or_no(s: &str) -> Result<bool, String> {
+    match s.to_lowercase().as_str() {
+        "" | "no" | "non" | "false" | "0" => Ok(false),
+        "yes" | "oui" | "true" | "1" => Ok(true),
+        _ => Err(format!("«{s}» is not yes or no")),
     }
 }

@@ -34,6 +34,7 @@ pub mod messaging;
 pub mod news;
 pub mod people;
 pub mod push;
+pub mod registration;
 pub mod secretariat;
 pub mod security_log;
 pub mod sessions;

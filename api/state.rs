@@ -24,4 +24,10 @@ impl AppState {
     pub async fn conn(&self) -> Result<db::Conn, ApiError> {
         self.db.get().await.map_err(ApiError::unavailable)
     }
+
+    /// Today in the university's time zone, by the clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        let tz = self.config.university.time_zone.tz();
+        self.clock.now().with_timezone(&tz).date_naive()
+    }
 }

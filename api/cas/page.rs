@@ -2,9 +2,9 @@
 //! service gets a sentence and a way on, in the person's language, never a redirect to an
 //! address the registry does not know.
 
-use poem::{IntoResponse, Response, http::StatusCode};
+use poem::{Response, http::StatusCode};
 
-use super::responses::escape;
+use crate::http::page::Html;
 use crate::i18n::{Lang, Text};
 
 pub struct Page {
@@ -18,26 +18,14 @@ pub struct Page {
 impl Page {
     pub fn render(&self, lang: Lang) -> Response {
         let (href, label) = self.link;
-        let html = format!(
-            "<!doctype html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-             <title>{title}</title></head>\
-             <body style=\"font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5\">\
-             <h1 style=\"font-size: 1.4rem\">{title}</h1><p>{message}</p>\
-             <p><a href=\"{href}\">{label}</a></p></body></html>",
-            code = match lang {
-                Lang::Fr => "fr",
-                Lang::En => "en",
-            },
-            title = escape(self.title.get(lang)),
-            message = escape(self.message.get(lang)),
-            href = escape(href),
-            label = escape(label.get(lang)),
-        );
-        html.with_content_type("text/html; charset=utf-8")
-            .with_header("Cache-Control", "no-store")
-            .with_status(self.status)
-            .into_response()
+        Html {
+            status: self.status,
+            title: self.title.get(lang),
+            paragraphs: &[self.message.get(lang).to_string()],
+            facts: &[],
+            link: (href, label.get(lang)),
+        }
+        .render(lang)
     }
 }
 

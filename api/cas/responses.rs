@@ -2,6 +2,7 @@
 //! and 3), or its JSON form (`format=JSON`). `authenticationSuccess`/`…Failure` is always the
 //! document's first child: python-cas reads only that.
 
+use crate::http::page::escape;
 use poem::{IntoResponse, Response, http::StatusCode};
 use serde_json::{Map, Value, json};
 
@@ -199,22 +200,6 @@ fn text(body: String, content_type: &str) -> Response {
         .with_header("Cache-Control", "no-store")
         .with_status(StatusCode::OK)
         .into_response()
-}
-
-/// Text for XML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

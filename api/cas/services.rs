@@ -163,7 +163,7 @@ impl ServicesApi {
 }
 
 /// The tile's address: through `/cas/login` for a CAS service.
-fn href(s: &Service) -> String {
+pub fn href(s: &Service) -> String {
     if s.pattern.is_some() {
         let service: String =
             url::form_urlencoded::byte_serialize(s.url.as_str().as_bytes()).collect();

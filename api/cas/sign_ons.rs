@@ -130,7 +130,7 @@ fn logout_form(ticket: &str, now: DateTime<Utc>) -> String {
          IssueInstant=\"{}\"><saml:NameID>@NOT_USED@</saml:NameID>\
          <samlp:SessionIndex>{}</samlp:SessionIndex></samlp:LogoutRequest>",
         now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        super::responses::escape(ticket)
+        crate::http::page::escape(ticket)
     );
     url::form_urlencoded::Serializer::new(String::new())
         .append_pair("logoutRequest", &xml)

@@ -425,3 +425,33 @@ diesel::table! {
         created_at -> Timestamptz,
     }
 }
+
+diesel::table! {
+    registrations (person_id, academic_year) {
+        person_id -> Uuid,
+        academic_year -> Text,
+        program -> Text,
+        administrative -> Text,
+        pedagogical -> Text,
+        cvec -> Bool,
+        missing_documents -> Array<Text>,
+        opens_on -> Nullable<Date>,
+        closes_on -> Nullable<Date>,
+        certificate_code -> Nullable<Text>,
+        opening_announced -> Bool,
+        reminded_days -> Nullable<Int2>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    card_photos (person_id) {
+        person_id -> Uuid,
+        content_type -> Text,
+        bytes -> Bytea,
+        uploaded_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(registrations -> people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(registrations, people);

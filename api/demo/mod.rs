@@ -2,6 +2,7 @@
 //! 5 teachers, 3 staff of whom one secretariat), written through the same code as the people
 //! import, so running it again changes nothing.
 
+pub mod registrations;
 pub mod timetable;
 
 use chrono::{DateTime, Utc};
@@ -38,6 +39,7 @@ const GROUPS: [(&str, &str, Option<&str>); 7] = [
 
 pub async fn seed(
     conn: &mut AsyncPgConnection,
+    config: &crate::config::Config,
     rules: &Rules,
     redis: &crate::redis::Redis,
     settings: crate::timetable::import::Settings,
@@ -55,6 +57,9 @@ pub async fn seed(
     timetable::seed(conn, redis, settings, now)
         .await
         .map_err(|e| ImportError::DemoTimetable(e.to_string()))?;
+    registrations::seed(conn, config, rules.today, now)
+        .await
+        .map_err(|e| ImportError::DemoRegistrations(e.to_string()))?;
     Ok(report)
 }
 

@@ -5,5 +5,6 @@ pub mod client;
 pub mod edge;
 pub mod guard;
 pub mod ops;
+pub mod page;
 pub mod pwa;
 pub mod raw_json;

@@ -28,6 +28,8 @@ pub enum ImportError {
     DemoAccounts(String),
     #[error("the demo timetable could not be imported: {0}")]
     DemoTimetable(String),
+    #[error("the demo registrations could not be imported: {0}")]
+    DemoRegistrations(String),
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

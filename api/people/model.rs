@@ -1,10 +1,12 @@
 //! A person's record and the rules an imported line must follow.
 
-use std::{collections::HashSet, fmt};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 
+pub use crate::csv_file::{FieldError, RawLine};
+use crate::csv_file::{keep, optional, yes_or_no};
 use crate::phone::MobilePhone;
 
 // A person's id: every UUID the service stores names a person.
@@ -96,19 +98,6 @@ pub struct Rules {
     pub today: NaiveDate,
 }
 
-/// One problem with one value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub column: &'static str,
-    pub message: String,
-}
-
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.column, self.message)
-    }
-}
-
 /// The columns of the people file, in the order a template shows them.
 pub const COLUMNS: [&str; 17] = [
     "number",
@@ -137,8 +126,6 @@ pub const REQUIRED: [&str; 6] = [
     "birth_date",
     "status",
 ];
-
-pub use crate::csv_file::RawLine;
 
 impl Rules {
     /// Checks a line and returns either the record or every problem it has.
@@ -287,38 +274,7 @@ impl Rules {
     }
 }
 
-/// The value, or `None` with its problem noted under `column`.
-fn keep<T>(
-    errors: &mut Vec<FieldError>,
-    column: &'static str,
-    result: Result<T, String>,
-) -> Option<T> {
-    result
-        .map_err(|message| errors.push(FieldError { column, message }))
-        .ok()
-}
-
-fn optional<T>(
-    s: &str,
-    check: impl FnOnce(&str) -> Result<T, String>,
-) -> Result<Option<T>, String> {
-    if s.is_empty() {
-        Ok(None)
-    } else {
-        check(s).map(Some)
-    }
-}
-
-/// yes/no, oui/non, true/false (SUPANN's TRUE/FALSE), 1/0; empty is no.
-fn yes_or_no(s: &str) -> Result<bool, String> {
-    match s.to_lowercase().as_str() {
-        "" | "no" | "non" | "false" | "0" => Ok(false),
-        "yes" | "oui" | "true" | "1" => Ok(true),
-        _ => Err(format!("«{s}» is not yes or no")),
-    }
-}
-
-fn number(s: &str) -> Result<String, String> {
+pub fn number(s: &str) -> Result<String, String> {
     if !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric()) {
         Ok(s.to_string())
     } else if s.is_empty() {
@@ -389,12 +345,6 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-
-    impl RawLine for HashMap<&str, &str> {
-        fn get(&self, column: &str) -> Option<&str> {
-            HashMap::get(self, column).copied()
-        }
-    }
 
     fn rules() -> Rules {
         Rules {

@@ -18,6 +18,8 @@ stored_word! {
         Messages = "messages",
         HelpRequests = "help_requests",
         News = "news",
+        /// « Scolarité »: registration windows, missing documents, a registration complete.
+        Registration = "registration",
     }
 }
 
@@ -51,7 +53,7 @@ impl Category {
             Category::Security => 7 * 86_400,
             Category::Timetable => 86_400,
             Category::Messages => 3 * 86_400,
-            Category::HelpRequests => 3 * 86_400,
+            Category::HelpRequests | Category::Registration => 3 * 86_400,
             Category::News => 2 * 86_400,
         }
     }
@@ -59,7 +61,7 @@ impl Category {
     pub fn urgency(self) -> Urgency {
         match self {
             Category::Security | Category::Timetable => Urgency::High,
-            Category::Messages | Category::HelpRequests => Urgency::Normal,
+            Category::Messages | Category::HelpRequests | Category::Registration => Urgency::Normal,
             Category::News => Urgency::Low,
         }
     }

@@ -15,6 +15,7 @@ use crate::{
     i18n::Lang,
     people::model::PersonId,
     people::model::{Enrolment, Role},
+    registration::{self, routes::RegistrationView},
     security_log::{self, SecurityEvent},
     sessions::{Caller, store as sessions},
     state::AppState,
@@ -87,6 +88,8 @@ pub struct PersonAccountDetail {
     pub active_sessions: u32,
     /// The 20 latest security events.
     pub events: Vec<SecurityEvent>,
+    /// Where the registrar says their registrations stand, the latest year first.
+    pub registrations: Vec<RegistrationView>,
 }
 
 #[derive(Debug, Object)]
@@ -149,7 +152,9 @@ impl SecretariatApi {
             .ok_or(ApiError::new(NOT_FOUND))?;
         let events = security_log::recent(&mut conn, *person_id, 20).await?;
         let active_sessions = sessions::list(&state.redis, *person_id).await?.len() as u32;
+        let registrations = registration::routes::views_of(&state, *person_id).await?;
         Ok(Json(PersonAccountDetail {
+            registrations,
             account: holder.into(),
             active_sessions,
             events,

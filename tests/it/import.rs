@@ -776,7 +776,7 @@ async fn the_demo_university_is_seeded_once() {
     let now = s.clock.now();
     let timetable = s.timetable();
     let redis = ent::redis::Redis::new(&s.db.config.redis).unwrap();
-    let report = ent::demo::seed(&mut s.conn, &rules, &redis, timetable, now)
+    let report = ent::demo::seed(&mut s.conn, &s.db.config, &rules, &redis, timetable, now)
         .await
         .unwrap();
     assert_eq!(report.read, 38);
@@ -843,7 +843,7 @@ async fn the_demo_university_is_seeded_once() {
     s.clock.advance(Duration::days(1));
     let rules = s.rules();
     let now = s.clock.now();
-    let again = ent::demo::seed(&mut s.conn, &rules, &redis, timetable, now)
+    let again = ent::demo::seed(&mut s.conn, &s.db.config, &rules, &redis, timetable, now)
         .await
         .unwrap();
     assert_eq!(again.written, Written::default());

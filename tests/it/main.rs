@@ -15,4 +15,5 @@ mod import;
 mod messaging;
 mod news;
 mod push;
+mod registration;
 mod timetable;

@@ -1291,6 +1291,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the signed-in person's registrations stand, year by year. */
+        get: operations["my_registrations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/registrations/{year}/certificate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The certificate of enrolment of a complete registration (404 otherwise, and for anyone
+         *     else's).
+         */
+        get: operations["my_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1337,6 +1374,11 @@ export interface components {
             ticket: string;
         };
         /**
+         * @description Where the administrative registration stands.
+         * @enum {string}
+         */
+        Administrative: "not_started" | "in_progress" | "awaiting_documents" | "awaiting_payment" | "complete";
+        /**
          * Audience
          * @description Who an item is for: everyone, or people matching every list given (any of its values).
          */
@@ -1381,7 +1423,7 @@ export interface components {
          */
         Card: "registration" | "next_class" | "today_classes" | "timetable_changes" | "unread" | "news" | "favourite_services" | "directory_search" | "help_queues" | "publishing" | "account_administration" | "student_card";
         /** @enum {string} */
-        Category: "security" | "timetable" | "messages" | "help_requests" | "news";
+        Category: "security" | "timetable" | "messages" | "help_requests" | "news" | "registration";
         /** CategoryPreference */
         CategoryPreference: {
             category: components["schemas"]["Category"];
@@ -2000,6 +2042,11 @@ export interface components {
              */
             min_strength: number;
         };
+        /**
+         * @description Where the pedagogical registration (courses and groups chosen) stands.
+         * @enum {string}
+         */
+        Pedagogical: "not_started" | "in_progress" | "complete";
         /** PersonAccount */
         PersonAccount: {
             /** Format: uuid */
@@ -2023,6 +2070,8 @@ export interface components {
             active_sessions: number;
             /** @description The 20 latest security events. */
             events: components["schemas"]["SecurityEvent"][];
+            /** @description Where the registrar says their registrations stand, the latest year first. */
+            registrations: components["schemas"]["RegistrationView"][];
         };
         /** PersonChoice */
         PersonChoice: {
@@ -2147,6 +2196,43 @@ export interface components {
          * @enum {string}
          */
         RegistrarMatch: "matched" | "partial" | "none";
+        /** RegistrationList */
+        RegistrationList: {
+            /** @description The latest academic year first. */
+            registrations: components["schemas"]["RegistrationView"][];
+            site?: components["schemas"]["RegistrationSite"];
+        };
+        /**
+         * RegistrationSite
+         * @description The university's registration site (« Tous les services »' tile).
+         */
+        RegistrationSite: {
+            name: string;
+            /** @description Through `/cas/login` when the site signs in with the ENT. */
+            href: string;
+        };
+        /** RegistrationView */
+        RegistrationView: {
+            /** @description "2026-2027" */
+            academic_year: string;
+            program: string;
+            administrative: components["schemas"]["Administrative"];
+            pedagogical: components["schemas"]["Pedagogical"];
+            /** @description The CVEC attestation was given. */
+            cvec: boolean;
+            missing_documents: string[];
+            /**
+             * Format: naive-date
+             * @description The (re-)registration window, when the registrar gave one.
+             */
+            opens_on?: string;
+            /** Format: naive-date */
+            closes_on?: string;
+            /** @description The window is open today and the registration incomplete: something is due. */
+            due: boolean;
+            /** @description `GET /api/me/registrations/{year}/certificate` answers (the registration is complete). */
+            certificate: boolean;
+        };
         /** Revocation */
         Revocation: {
             password: string;
@@ -5023,6 +5109,67 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["DirectoryEntry"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_registrations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RegistrationList"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_certificate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate of enrolment. */
+            200: {
+                headers: {
+                    "CONTENT-DISPOSITION": string;
+                    "CACHE-CONTROL": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description A problem (RFC 9457), with a translated title */

@@ -87,6 +87,7 @@ pub async fn app_with(adjust: impl FnOnce(&mut ent::config::Config)) -> TestApp 
     let rules = cli::rules(&app.db.config, app.clock.as_ref());
     demo::seed(
         &mut conn,
+        &app.db.config,
         &rules,
         &ent::redis::Redis::new(&app.db.config.redis).unwrap(),
         ent::timetable::import::Settings::of(&app.db.config),

@@ -1,0 +1,2 @@
+DROP TABLE card_photos;
+DROP TABLE registrations;
