@@ -4,7 +4,7 @@ import { ChevronIcon } from './Icons';
 import { ServiceLink } from './ServiceLink';
 import { useLoad } from './useLoad';
 
-/** The home page's first card: the person's favourite services, and « Tous les services ». */
+/** « Mes services » on the home page: the person's favourite services, and « Tous les services ». */
 export function FavouritesCard() {
   const { t } = useI18n();
   const list = useLoad(services.list);

@@ -21,9 +21,9 @@ export function HelpQueuesCard() {
         {(queues.data ?? []).map((queue) => (
           <li key={queue.code}>
             <a class="list-link" href={queuesPath(queue.code)} data-queue={queue.code}>
-              <span>
-                <span class="block">{queueName(queue)}</span>
-                <span class="muted block" data-testid="help-queue-counts">
+              <span class="link-lines">
+                <span>{queueName(queue)}</span>
+                <span class="muted" data-testid="help-queue-counts">
                   {t('home.queueCounts', { open: String(openCount(queue)), new: String(queue.counts.new) })}
                 </span>
               </span>

@@ -49,12 +49,12 @@ function ChangeRow({ event, timeZone }: { event: TimetableEvent; timeZone: strin
   return (
     <li data-testid="timetable-change" data-event-id={event.id}>
       <a class="list-link" href={timetablePath(day)}>
-        <span>
-          <span class="block">{event.title}</span>
-          <span class="muted block">
+        <span class="link-lines">
+          <span>{event.title}</span>
+          <span class="muted">
             {formatDay(day, lang, 'short')} <time dateTime={event.starts_at}>{formatTime(event.starts_at, lang, timeZone)}</time>
           </span>
-          <span class="block change-summary">{notes.map((note) => note.text).join(' · ')}</span>
+          <span class="change-summary">{notes.map((note) => note.text).join(' · ')}</span>
         </span>
         <ChevronIcon />
       </a>

@@ -1,6 +1,7 @@
 // « Annuaire » against a real server seeded with the demo (api/demo/people.csv): the teacher
-// T1001 finds Hélène Nicolas (Site Tanneurs), opens her card and filters by campus; Antoine
-// Roussel is unlisted and never found; a student has no directory anywhere.
+// T1001 opens it from her bottom navigation, finds Hélène Nicolas (Site Tanneurs), opens her
+// card and filters by campus; Antoine Roussel is unlisted and never found; a student has no
+// directory anywhere.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { TEST_TIMEOUT, withPhone } from './support.mjs';
@@ -24,9 +25,10 @@ test('a teacher searches the directory, opens a card and filters by campus; the 
   const password = await demoPassword();
   await withPhone(async ({ page, base }) => {
     await signedIn(page, base, TEACHER, password);
-    await page.locator('nav.bottom-nav a[data-tab="more"]').tap();
-    await page.getByTestId('directory-link').tap();
+    // A teacher's bottom navigation has « Annuaire » ([home] of the configuration).
+    await page.locator('nav.bottom-nav a[data-tab="directory"]').tap();
     await page.waitForURL(`${base}/directory`);
+    await page.locator('nav.bottom-nav a[data-tab="directory"][aria-current="page"]').waitFor();
     await page.getByRole('heading', { name: 'Annuaire', level: 1 }).waitFor();
 
     const search = page.getByLabel('Rechercher une personne');

@@ -83,7 +83,7 @@ test('a student sees the services open to students, searches them, and keeps a f
     await signIn(page, base, STUDENT, password);
     await page.locator('nav.bottom-nav').waitFor();
 
-    // From the home page's first card, « Tous les services ».
+    // From the home page's card « Mes services », « Tous les services ».
     const card = page.getByTestId('favourites-card');
     await card.waitFor();
     await card.getByRole('link', { name: 'Tous les services' }).tap();
