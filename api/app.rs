@@ -6,7 +6,7 @@ use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    accounts, cas, client_errors, directory, help,
+    accounts, card, cas, client_errors, directory, help,
     http::{edge, guard, ops, pwa::Pwa},
     messaging, news, push, registration, secretariat, security_log, sessions,
     state::AppState,
@@ -42,7 +42,7 @@ pub enum Tag {
     Directory,
     /// « Tous les services » and the central authentication service (CAS)
     Services,
-    /// Registration and re-registration, the certificate of enrolment
+    /// Registration and re-registration, the certificate of enrolment, the student card
     Registration,
     /// What the app reports about itself
     Diagnostics,
@@ -62,7 +62,7 @@ type Features = (
     help::Api,
     messaging::Api,
     // Default is implemented for tuples of up to twelve.
-    (cas::Api, directory::Api, registration::Api),
+    (cas::Api, directory::Api, registration::Api, card::Api),
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {
@@ -109,6 +109,7 @@ pub fn build(state: AppState) -> impl Endpoint {
                 .nest("/", service.around(guard::handle)),
         )
         .nest("/cas", cas::protocol())
+        .at("/verify/card/:token", get(card::routes::verify))
         .at("/verify/:code", get(registration::routes::verify))
         .at("/healthz", get(ops::healthz))
         .at("/readyz", get(ops::readyz))

@@ -24,6 +24,7 @@ pub mod state;
 pub mod text;
 
 pub mod accounts;
+pub mod card;
 pub mod cas;
 pub mod client_errors;
 pub mod demo;

@@ -86,16 +86,14 @@ pub fn read(input: impl Read, rules: &Rules) -> Result<Checked, ImportError> {
             });
             continue;
         }
-        if let Some(email) = &person.institutional_email {
-            if let Some(first) = seen_emails.insert(email.clone(), line) {
-                errors.push(LineError {
-                    line,
-                    problem: format!(
-                        "institutional_email: {email} already appears on line {first}"
-                    ),
-                });
-                continue;
-            }
+        if let Some(email) = &person.institutional_email
+            && let Some(first) = seen_emails.insert(email.clone(), line)
+        {
+            errors.push(LineError {
+                line,
+                problem: format!("institutional_email: {email} already appears on line {first}"),
+            });
+            continue;
         }
         records.push((line, person));
     }

@@ -59,10 +59,10 @@ impl Signer {
     ) -> Result<VapidSignature, web_push::WebPushError> {
         let origin = origin(&subscription.endpoint);
         let mut cache = self.cache.lock().expect("vapid cache");
-        if let Some((signature, made)) = cache.get(&origin) {
-            if made.elapsed() < REUSE_FOR {
-                return Ok(signature.clone());
-            }
+        if let Some((signature, made)) = cache.get(&origin)
+            && made.elapsed() < REUSE_FOR
+        {
+            return Ok(signature.clone());
         }
         let mut builder = self.key.clone().add_sub_info(subscription);
         // web-push's own audience drops the port (RFC 8292 §2 wants the whole origin).

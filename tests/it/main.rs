@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod card;
 mod cas;
 mod cli;
 mod couriers;

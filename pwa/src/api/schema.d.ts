@@ -1328,6 +1328,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/card": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in student's card with a fresh QR token (404 `no-student-card` for anyone
+         *     without a complete registration this year, former students included).
+         */
+        get: operations["my_student_card"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key that signs the cards' QR tokens, as a JWK set (Ed25519), for desks that check
+         *     cards offline.
+         */
+        get: operations["student_card_keys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2342,6 +2382,26 @@ export interface components {
             resolved: number;
             /** Format: int64 */
             closed: number;
+        };
+        /** StudentCardView */
+        StudentCardView: {
+            given_name: string;
+            family_name: string;
+            number: string;
+            academic_year: string;
+            program: string;
+            /**
+             * Format: naive-date
+             * @description The last day of the academic year.
+             */
+            valid_until: string;
+            /** @description What the QR code holds: the verification page's address with a signed token. */
+            qr: string;
+            /**
+             * Format: date-time
+             * @description When the QR stops working; ask again before.
+             */
+            qr_expires_at: string;
         };
         /** SubscriptionKeys */
         SubscriptionKeys: {
@@ -5179,6 +5239,53 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_student_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["StudentCardView"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    student_card_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": unknown;
                 };
             };
         };

@@ -101,17 +101,17 @@ impl Drop for TestDb {
                     .execute(&mut admin)
                     .await;
                 }
-                if let Ok(client) = redis::Client::open(redis_url()) {
-                    if let Ok(mut c) = client.get_multiplexed_async_connection().await {
-                        let keys: Vec<String> = redis::cmd("KEYS")
-                            .arg(format!("{prefix}*"))
-                            .query_async(&mut c)
-                            .await
-                            .unwrap_or_default();
-                        if !keys.is_empty() {
-                            let _: redis::RedisResult<()> =
-                                redis::cmd("DEL").arg(keys).query_async(&mut c).await;
-                        }
+                if let Ok(client) = redis::Client::open(redis_url())
+                    && let Ok(mut c) = client.get_multiplexed_async_connection().await
+                {
+                    let keys: Vec<String> = redis::cmd("KEYS")
+                        .arg(format!("{prefix}*"))
+                        .query_async(&mut c)
+                        .await
+                        .unwrap_or_default();
+                    if !keys.is_empty() {
+                        let _: redis::RedisResult<()> =
+                            redis::cmd("DEL").arg(keys).query_async(&mut c).await;
                     }
                 }
             });
