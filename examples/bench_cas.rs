@@ -9,12 +9,9 @@
 
 mod bench;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::sync::{Arc, Mutex};
 
-use bench::{Before, Measure, load, round, session};
+use bench::{Before, load, round, session, timed};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde_json::json;
 
@@ -51,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
         sessions.clone(),
         tickets.clone(),
     );
-    let issued = timed(seconds, move |n| {
+    let issued = timed((CONNECTIONS, seconds), move |n| {
         let (http, base, sessions, tickets) = (h.clone(), b.clone(), s.clone(), t.clone());
         async move {
             let (cookie, _) = session(&sessions[n % sessions.len()]);
@@ -77,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
     issued.report("tickets issued by single sign-on");
 
     let (h2, b2, t2) = (http.clone(), base.clone(), tickets.clone());
-    let validated = timed(seconds, move |_| {
+    let validated = timed((CONNECTIONS, seconds), move |_| {
         let (http, base, tickets) = (h2.clone(), b2.clone(), t2.clone());
         async move {
             let Some(ticket) = tickets.lock().unwrap().pop() else {
@@ -114,37 +111,4 @@ async fn main() -> anyhow::Result<()> {
         })
     );
     Ok(())
-}
-
-/// `CONNECTIONS` clients running `step` without pause for `seconds` (or until it says there is
-/// nothing left to do); each step is timed.
-async fn timed<F, Fut>(seconds: u64, step: F) -> anyhow::Result<Measure>
-where
-    F: Fn(usize) -> Fut + Clone + Send + 'static,
-    Fut: Future<Output = anyhow::Result<bool>> + Send,
-{
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let started = Instant::now();
-    let clients: Vec<_> = (0..CONNECTIONS)
-        .map(|c| {
-            let step = step.clone();
-            tokio::spawn(async move {
-                let (mut latencies, mut n) = (Vec::new(), c);
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    if !step(n).await? {
-                        break;
-                    }
-                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
-                    n += CONNECTIONS;
-                }
-                anyhow::Ok(latencies)
-            })
-        })
-        .collect();
-    let mut all = Vec::new();
-    for client in clients {
-        all.extend(client.await??);
-    }
-    Ok(Measure::of(all, started.elapsed().as_secs_f64()))
 }

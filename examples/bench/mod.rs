@@ -161,6 +161,39 @@ pub async fn load(
     Ok(Measure::of(all, started.elapsed().as_secs_f64()))
 }
 
+/// `connections` clients running `step` without pause for `seconds` (or until it says there is
+/// nothing left to do); each step is timed.
+pub async fn timed<F, Fut>((connections, seconds): (usize, u64), step: F) -> anyhow::Result<Measure>
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: Future<Output = anyhow::Result<bool>> + Send,
+{
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let clients: Vec<_> = (0..connections)
+        .map(|c| {
+            let step = step.clone();
+            tokio::spawn(async move {
+                let (mut latencies, mut n) = (Vec::new(), c);
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    if !step(n).await? {
+                        break;
+                    }
+                    latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                    n += connections;
+                }
+                anyhow::Ok(latencies)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for client in clients {
+        all.extend(client.await??);
+    }
+    Ok(Measure::of(all, started.elapsed().as_secs_f64()))
+}
+
 /// `x` with `digits` decimals, for the JSON line.
 pub fn round(x: f64, digits: i32) -> f64 {
     (x * 10f64.powi(digits)).round() / 10f64.powi(digits)
