@@ -22,6 +22,7 @@ const news = () => import('./pages/News');
 const newsPublish = () => import('./pages/NewsPublish');
 const notifications = () => import('./pages/Notifications');
 const recovery = () => import('./pages/Recovery');
+const registrationPage = () => import('./pages/Registration');
 const secretariat = () => import('./pages/Secretariat');
 const security = () => import('./pages/Security');
 const servicesPage = () => import('./pages/Services');
@@ -49,6 +50,7 @@ const NewsPublish = lazy(newsPublish, 'NewsPublish');
 const Notifications = lazy(notifications, 'Notifications');
 const RecoveryRequest = lazy(recovery, 'RecoveryRequest');
 const RecoveryLink = lazy(recovery, 'RecoveryLink');
+const Registration = lazy(registrationPage, 'Registration');
 const SecretariatSearch = lazy(secretariat, 'SecretariatSearch');
 const SecretariatPerson = lazy(secretariat, 'SecretariatPerson');
 const Services = lazy(servicesPage, 'Services');
@@ -77,6 +79,7 @@ interface Route {
 
 const has = (permission: string) => (permissions: readonly string[]) => permissions.includes(permission);
 const directoryRole = (_: readonly string[], role: string | null) => seesDirectory(role);
+const studentRole = (_: readonly string[], role: string | null) => role === 'student';
 // Ids in addresses sent by pushes and e-mails: /news/{id}, /help/{id}, /messages/{id}.
 const ID = '[1-9][0-9]{0,15}';
 
@@ -107,6 +110,7 @@ export const SCREENS = [
     permission: directoryRole,
     view: (p) => <DirectoryCard key={p.personId} id={p.personId ?? ''} />,
   },
+  { id: 'registration', path: '/registration', permission: studentRole, view: () => <Registration /> },
   { id: 'login', path: '/login', public: true, view: () => <Login /> },
   { id: 'activation', path: '/activation', public: true, view: () => <Activation /> },
   { id: 'recovery', path: '/recovery', public: true, view: () => <RecoveryRequest /> },

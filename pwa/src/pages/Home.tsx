@@ -8,6 +8,7 @@ import { AccountsCard, PublishingCard } from '../components/LinkCard';
 import { NewsCard } from '../components/NewsCard';
 import { NextClassCard } from '../components/NextClassCard';
 import { NotificationCard } from '../components/NotificationCard';
+import { RegistrationCard } from '../components/RegistrationCard';
 import { TimetableChangesCard } from '../components/TimetableChangesCard';
 import { TodayClassesCard } from '../components/TodayClassesCard';
 import { UnreadCard } from '../components/UnreadCard';
@@ -18,7 +19,7 @@ import { useI18n } from '../i18n';
 
 /**
  * The cards the home knows how to draw, by the names of `me.home.cards`. A name not here (a card
- * of a newer server, or one still to be written: registration, student_card) is skipped.
+ * of a newer server, or one still to be written: student_card) is skipped.
  */
 const CARDS = new Map<string, ComponentType<{ me: Me }>>([
   ['next_class', ({ me }) => <NextClassCard owner={me.person_id} />],
@@ -31,6 +32,7 @@ const CARDS = new Map<string, ComponentType<{ me: Me }>>([
   ['help_queues', HelpQueuesCard],
   ['publishing', PublishingCard],
   ['account_administration', AccountsCard],
+  ['registration', RegistrationCard],
 ]);
 
 /** The person's cards, in the order the server gave. */

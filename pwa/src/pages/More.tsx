@@ -83,6 +83,14 @@ function AccountSection() {
             </a>
           </li>
         )}
+        {me.role === 'student' && (
+          <li>
+            <a class="list-link" href="/registration" data-testid="registration-link">
+              <span>{t('page.registration')}</span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
         {me.permissions.includes('publishing') && (
           <li>
             <a class="list-link" href="/more/news" data-testid="publishing-link">

@@ -3,11 +3,11 @@
 // tests call them directly. Compiled both for the page (tsconfig.json) and the worker.
 
 /** The categories the server sends (GET /api/me/push-preferences lists the same). */
-export const PUSH_CATEGORIES = ['security', 'timetable', 'messages', 'help_requests', 'news'] as const;
+export const PUSH_CATEGORIES = ['security', 'timetable', 'messages', 'help_requests', 'news', 'registration'] as const;
 export type PushCategory = (typeof PUSH_CATEGORIES)[number];
 
 /** Server-side areas: never opened as a page of the app (the worker's navigation denylist too). */
-export const SERVER_AREAS: readonly RegExp[] = [/^\/api(\/|$)/, /^\/cas(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
+export const SERVER_AREAS: readonly RegExp[] = [/^\/api(\/|$)/, /^\/cas(\/|$)/, /^\/verify(\/|$)/, /^\/healthz$/, /^\/readyz$/, /^\/metrics$/];
 
 export const NOTIFICATION_ICON = '/icons/icon-192.png';
 /** One colour on transparent: Android draws only its alpha channel in the status bar. */
