@@ -10,7 +10,7 @@ use super::token::{Claims, Keys, Refused};
 use crate::{
     accounts,
     errors::{ApiError, ApiResult},
-    http::page::Html,
+    http::page::{HOME, Html},
     i18n::{Lang, Text},
     people::model::{Enrolment, Role},
     registration::store as registrations,
@@ -111,14 +111,7 @@ pub async fn verify(
     poem::web::Path(token): poem::web::Path<String>,
 ) -> Response {
     let lang = Lang::of(req);
-    let home = (
-        "/",
-        Text {
-            fr: "Aller à l’ENT",
-            en: "Go to the ENT",
-        }
-        .get(lang),
-    );
+    let home = (HOME.0, HOME.1.get(lang));
     match Keys::of(&state.config.card).check(&token, state.clock.now()) {
         Ok(claims) => {
             let until = claims.valid_until.format("%d/%m/%Y").to_string();

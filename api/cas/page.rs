@@ -4,7 +4,7 @@
 
 use poem::{Response, http::StatusCode};
 
-use crate::http::page::Html;
+use crate::http::page::{HOME, Html};
 use crate::i18n::{Lang, Text};
 
 pub struct Page {
@@ -28,14 +28,6 @@ impl Page {
         .render(lang)
     }
 }
-
-const HOME: (&str, Text) = (
-    "/",
-    Text {
-        fr: "Aller à l’ENT",
-        en: "Go to the ENT",
-    },
-);
 
 pub const SIGNED_IN: Page = Page {
     status: StatusCode::OK,

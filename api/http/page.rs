@@ -4,7 +4,16 @@
 
 use poem::{IntoResponse, Response, http::StatusCode};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
+
+/// The way on from most pages: the ENT's home.
+pub const HOME: (&str, Text) = (
+    "/",
+    Text {
+        fr: "Aller à l’ENT",
+        en: "Go to the ENT",
+    },
+);
 
 /// `&`, `<`, `>`, `"` and `'` as entities: text safe inside HTML and XML, attributes included.
 pub fn escape(s: &str) -> String {

@@ -19,7 +19,10 @@ use crate::{
     accounts,
     cas::services::href,
     errors::{ApiError, ApiResult, NOT_FOUND},
-    http::{client::Client, page::Html},
+    http::{
+        client::Client,
+        page::{HOME, Html},
+    },
     i18n::{Lang, Text},
     limits::{self, Limit},
     people::model::PersonId,
@@ -214,14 +217,7 @@ pub async fn verify(
             .map(|(person, _)| (r, person)),
         None => None,
     };
-    let home = (
-        "/",
-        Text {
-            fr: "Aller à l’ENT",
-            en: "Go to the ENT",
-        }
-        .get(lang),
-    );
+    let home = (HOME.0, HOME.1.get(lang));
     let Some((r, person)) = found else {
         return Ok(Html {
             status: StatusCode::NOT_FOUND,
