@@ -9,12 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 // Raised from 50 kB for the home that follows the role: one home chunk draws every role's cards
-// (a teacher's or a staff member's would otherwise cost a second round trip on the first screen).
-const FIRST_SCREEN_BUDGET = 52 * 1000; // bytes, gzipped
+// (a teacher's or a staff member's would otherwise cost a second round trip on the first screen);
+// then from 52 kB for the student's registration card and the registration and card texts in the
+// French catalogue (+1.2 kB).
+const FIRST_SCREEN_BUDGET = 53 * 1000; // bytes, gzipped
 // Raised from 110 kB for « Annuaire », then from 112 kB for the role's home cards and their texts,
 // then from 115 kB for registration (« Inscriptions et réinscriptions », its home card and texts:
-// +2.1 kB).
-const TOTAL_BUDGET = 117 * 1000;
+// +2.1 kB), then from 117 kB for « Ma carte » and its QR encoder (uqr, +5 kB).
+const TOTAL_BUDGET = 123 * 1000;
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 let files;

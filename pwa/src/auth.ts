@@ -1,5 +1,6 @@
 import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
+import { forgetCard } from './card/store';
 import { forgetOutbox } from './messages/outbox';
 import { forgetNews } from './news/feed';
 import { forgetPushOnSignOut } from './push/device';
@@ -47,9 +48,9 @@ function set(next: AuthState): void {
   } catch {
     // storage disabled
   }
-  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable, news
-  // and the messages waiting to be sent.
-  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews(), forgetOutbox()]);
+  // Signed out (here, elsewhere, or the session ended): this device forgets the timetable, news,
+  // the messages waiting to be sent and the student card.
+  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews(), forgetOutbox(), forgetCard()]);
   session.set(next);
 }
 
@@ -110,7 +111,7 @@ export function updateMe(patch: Partial<Me>): void {
  * even if the call fails).
  */
 export async function signOut(): Promise<void> {
-  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews(), forgetOutbox()]);
+  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews(), forgetOutbox(), forgetCard()]);
   set({ status: 'signed-out', reason: 'signed-out' });
   navigate('/login', { replace: true });
 }

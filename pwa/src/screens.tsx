@@ -9,6 +9,7 @@ import { normalisePath } from './router';
 // first is fetched before the app is drawn: preloadScreen), so that nobody downloads the screens
 // they do not open — the staff's above all. The service worker precaches every chunk.
 const activation = () => import('./pages/Activation');
+const cardPage = () => import('./pages/Card');
 const connectionHelp = () => import('./pages/ConnectionHelp');
 const contacts = () => import('./pages/Contacts');
 const directoryPage = () => import('./pages/Directory');
@@ -30,6 +31,7 @@ const timetable = () => import('./pages/Timetable');
 const timetableGroups = () => import('./pages/TimetableGroups');
 
 const Activation = lazy(activation, 'Activation');
+const Card = lazy(cardPage, 'Card');
 const ConnectionHelp = lazy(connectionHelp, 'ConnectionHelp');
 const Contacts = lazy(contacts, 'Contacts');
 const DirectorySearch = lazy(directoryPage, 'DirectorySearch');
@@ -111,6 +113,8 @@ export const SCREENS = [
     view: (p) => <DirectoryCard key={p.personId} id={p.personId ?? ''} />,
   },
   { id: 'registration', path: '/registration', permission: studentRole, view: () => <Registration /> },
+  // Not by role: it opens offline too (the role is not known then); the server says who has a card.
+  { id: 'card', path: '/card', view: () => <Card /> },
   { id: 'login', path: '/login', public: true, view: () => <Login /> },
   { id: 'activation', path: '/activation', public: true, view: () => <Activation /> },
   { id: 'recovery', path: '/recovery', public: true, view: () => <RecoveryRequest /> },

@@ -23,6 +23,7 @@ export function LinkCard({ href, title, text, testId }: LinkCardProps) {
 }
 
 const PUBLISHING: LinkCardProps = { href: '/more/news', title: 'account.publishing', text: 'home.publishingText', testId: 'publishing-card' };
+const STUDENT_CARD: LinkCardProps = { href: '/card', title: 'card.homeTitle', text: 'card.homeText', testId: 'student-card-link' };
 const ACCOUNTS: LinkCardProps = { href: '/more/secretariat', title: 'home.accounts', text: 'home.accountsText', testId: 'accounts-card' };
 
 /** « Publier une actualité » (permission `publishing`). */
@@ -30,3 +31,6 @@ export const PublishingCard = () => <LinkCard {...PUBLISHING} />;
 
 /** « Administration des comptes » (permission `accounts`). */
 export const AccountsCard = () => <LinkCard {...ACCOUNTS} />;
+
+/** « Ma carte d’étudiant » (students): the card itself, and its QR code, are on /card. */
+export const StudentCardCard = () => <LinkCard {...STUDENT_CARD} />;

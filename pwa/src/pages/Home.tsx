@@ -4,7 +4,7 @@ import { DirectorySearchCard } from '../components/DirectorySearchCard';
 import { FavouritesCard } from '../components/FavouritesCard';
 import { HelpQueuesCard } from '../components/HelpQueuesCard';
 import { InstallBanner } from '../components/InstallCard';
-import { AccountsCard, PublishingCard } from '../components/LinkCard';
+import { AccountsCard, PublishingCard, StudentCardCard } from '../components/LinkCard';
 import { NewsCard } from '../components/NewsCard';
 import { NextClassCard } from '../components/NextClassCard';
 import { NotificationCard } from '../components/NotificationCard';
@@ -19,7 +19,7 @@ import { useI18n } from '../i18n';
 
 /**
  * The cards the home knows how to draw, by the names of `me.home.cards`. A name not here (a card
- * of a newer server, or one still to be written: student_card) is skipped.
+ * of a newer server) is skipped.
  */
 const CARDS = new Map<string, ComponentType<{ me: Me }>>([
   ['next_class', ({ me }) => <NextClassCard owner={me.person_id} />],
@@ -33,6 +33,7 @@ const CARDS = new Map<string, ComponentType<{ me: Me }>>([
   ['publishing', PublishingCard],
   ['account_administration', AccountsCard],
   ['registration', RegistrationCard],
+  ['student_card', StudentCardCard],
 ]);
 
 /** The person's cards, in the order the server gave. */

@@ -91,6 +91,14 @@ function AccountSection() {
             </a>
           </li>
         )}
+        {me.role === 'student' && (
+          <li>
+            <a class="list-link" href="/card" data-testid="card-link">
+              <span>{t('card.homeTitle')}</span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
         {me.permissions.includes('publishing') && (
           <li>
             <a class="list-link" href="/more/news" data-testid="publishing-link">

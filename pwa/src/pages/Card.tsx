@@ -1,0 +1,113 @@
+import { useEffect, useState } from 'preact/hooks';
+import { card, type StudentCard } from '../api/card';
+import type { Failure } from '../api/problems';
+import { useAuth } from '../auth';
+import { forgetCard, readCard, writeCard } from '../card/store';
+import { ProblemAlert } from '../components/Form';
+import { Qr } from '../components/Qr';
+import { formatDay } from '../i18n/format';
+import { useI18n } from '../i18n';
+import { useOnline } from '../online';
+
+type CardState =
+  | { status: 'loading' }
+  | { status: 'ready'; card: StudentCard; offline: boolean }
+  | { status: 'none' }
+  | { status: 'failed'; failure: Failure };
+
+/** Ask the server; when it cannot be reached (or fails), the copy kept on this device, if it is this person's. */
+async function loadCard(owner: string | null): Promise<CardState> {
+  const outcome = await card.mine();
+  if (outcome.ok) {
+    if (owner) void writeCard(owner, outcome.data);
+    return { status: 'ready', card: outcome.data, offline: false };
+  }
+  if (outcome.failure.slug === 'no-student-card') {
+    // No card this year (any more): the old one must not be shown offline either.
+    void forgetCard();
+    return { status: 'none' };
+  }
+  if (outcome.failure.status === 0 || outcome.failure.status >= 500) {
+    const stored = await readCard();
+    if (stored && (owner === null || stored.owner === owner)) return { status: 'ready', card: stored.card, offline: true };
+  }
+  return { status: 'failed', failure: outcome.failure };
+}
+
+const expired = (c: StudentCard) => Date.parse(c.qr_expires_at) <= Date.now();
+
+/**
+ * When to ask again: online, 30 s before the QR token expires (so that the code shown is always
+ * one a desk accepts); offline, when it expires (to stop drawing it) — and when the network is back.
+ */
+function refreshDelay(state: CardState): number | null {
+  if (state.status !== 'ready') return null;
+  const left = Date.parse(state.card.qr_expires_at) - Date.now();
+  if (state.offline) return left > 0 ? left : null;
+  return Math.max(5_000, left - 30_000);
+}
+
+function useCard(): CardState {
+  const auth = useAuth();
+  const owner = auth.status === 'signed-in' ? auth.me.person_id : null;
+  const online = useOnline();
+  const [state, setState] = useState<CardState>({ status: 'loading' });
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void loadCard(owner).then((next) => live && setState(next));
+    return () => {
+      live = false;
+    };
+  }, [owner, online, round]);
+  useEffect(() => {
+    const delay = refreshDelay(state);
+    if (delay === null) return undefined;
+    const timer = setTimeout(() => setRound((r) => r + 1), delay);
+    return () => clearTimeout(timer);
+  }, [state]);
+  return state;
+}
+
+function CardView({ card: c, offline }: { card: StudentCard; offline: boolean }) {
+  const { lang, t } = useI18n();
+  const showQr = !expired(c);
+  return (
+    <section class="card student-card" aria-labelledby="card-name" data-testid="student-card">
+      <h2 id="card-name" data-testid="card-name">
+        {c.given_name} {c.family_name}
+      </h2>
+      <dl>
+        <dt>{t('card.number')}</dt>
+        <dd data-testid="card-number">{c.number}</dd>
+        <dt>{t('card.year')}</dt>
+        <dd data-testid="card-year">{c.academic_year}</dd>
+        <dt>{t('card.program')}</dt>
+        <dd data-testid="card-program">{c.program}</dd>
+      </dl>
+      <p data-testid="card-valid-until">{t('card.validUntil', { date: formatDay(c.valid_until, lang, 'full') })}</p>
+      {showQr && <Qr text={c.qr} label={t('card.qrLabel')} />}
+      {showQr && !offline && <p class="muted">{t('card.renewed')}</p>}
+      {offline && (
+        <p class="muted" data-testid="card-offline">
+          {t(showQr ? 'card.offline' : 'card.offlineQr')}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** « Ma carte »: the student card, its QR code renewed before it expires, readable offline. */
+export function Card() {
+  const { t } = useI18n();
+  const state = useCard();
+  return (
+    <>
+      <h1>{t('page.card')}</h1>
+      {state.status === 'loading' && <p aria-busy="true">{t('common.loading')}</p>}
+      {state.status === 'none' && <p data-testid="card-none">{t('card.none')}</p>}
+      {state.status === 'failed' && <ProblemAlert failure={state.failure} />}
+      {state.status === 'ready' && <CardView card={state.card} offline={state.offline} />}
+    </>
+  );
+}

@@ -1,0 +1,128 @@
+// « Ma carte »: the student card with its QR code drawn as SVG, asked again before the QR token
+// expires, the copy kept on the device shown offline (without an expired QR), and the 404
+// no-student-card explained; the home's link card.
+import { act } from 'preact/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StudentCard } from '../../src/api/card';
+import { readCard, setCardBackend } from '../../src/card/store';
+import { setLang } from '../../src/i18n';
+import { startRouter } from '../../src/router';
+import { CONFIG, ME, mockApi, PROBLEM, type Handler, type Reply } from './api-mock';
+import { $, flush, mount, openApp, unmount } from './dom';
+
+const NOW = Date.parse('2026-12-02T09:30:00Z');
+const student = (patch: Partial<StudentCard> = {}): StudentCard => ({
+  given_name: 'Chloé',
+  family_name: 'Lefèvre',
+  number: '25000002',
+  academic_year: '2026-2027',
+  program: 'Licence Informatique — L1',
+  valid_until: '2027-09-30',
+  qr: 'https://ent.example/verify/card/token-1',
+  qr_expires_at: new Date(NOW + 5 * 60_000).toISOString(),
+  ...patch,
+});
+
+const offline: Handler = () => {
+  throw new TypeError('Failed to fetch');
+};
+
+async function start(path: string, cardReply: Handler | Reply, me: object = ME) {
+  const mock = mockApi({
+    'GET /api/config/public': { body: CONFIG },
+    'GET /api/session': { body: me },
+    'GET /api/me/card': cardReply,
+  });
+  await openApp(path);
+  return mock;
+}
+const asked = (mock: ReturnType<typeof mockApi>) => mock.requests.filter((r) => r.path === '/api/me/card').length;
+
+let stop: () => void;
+beforeEach(() => {
+  // Time moves on its own (the kit's settling waits), and can be pushed past the QR's renewal.
+  vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], shouldAdvanceTime: true, advanceTimeDelta: 5 });
+  vi.setSystemTime(NOW);
+  setLang('fr');
+  setCardBackend();
+  mount();
+  stop = startRouter();
+});
+afterEach(() => {
+  unmount();
+  stop();
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
+
+describe('the card screen', () => {
+  it('shows the card and draws its QR code as SVG elements, and keeps the card on the device', async () => {
+    await start('/card', { body: student() });
+    expect($('[data-testid="card-name"]')?.textContent).toBe('Chloé Lefèvre');
+    expect($('[data-testid="card-number"]')?.textContent).toBe('25000002');
+    expect($('[data-testid="card-valid-until"]')?.textContent).toBe('Valable jusqu’au jeudi 30 septembre 2027');
+    const qr = $('svg[data-testid="card-qr"]');
+    expect(qr?.dataset.qr).toBe('https://ent.example/verify/card/token-1');
+    expect(qr?.getAttribute('aria-label')).toBe('QR code de la carte d’étudiant');
+    expect(qr?.querySelector('path')?.getAttribute('d')).toMatch(/^M\d+ \d+h1v1h-1z/);
+    expect((await readCard())?.owner).toBe(ME.person_id);
+  });
+
+  it('asks for a new QR code before the shown one expires', async () => {
+    let n = 0;
+    const mock = await start('/card', () => {
+      n += 1;
+      return { body: student({ qr: `https://ent.example/verify/card/token-${n}`, qr_expires_at: new Date(Date.now() + 60_000).toISOString() }) };
+    });
+    expect($('[data-testid="card-qr"]')?.dataset.qr).toBe('https://ent.example/verify/card/token-1');
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(31_000);
+    });
+    await flush();
+    expect(asked(mock)).toBe(2);
+    expect($('[data-testid="card-qr"]')?.dataset.qr).toBe('https://ent.example/verify/card/token-2');
+  });
+
+  it('offline, shows the kept card, without its QR code once expired', async () => {
+    await start('/card', { body: student() });
+    unmount();
+    mount();
+    await start('/card', offline);
+    expect($('[data-testid="card-name"]')?.textContent).toBe('Chloé Lefèvre');
+    expect($('[data-testid="card-qr"]')).not.toBeNull();
+    expect($('[data-testid="card-offline"]')?.textContent).toBe('Hors ligne : la dernière carte enregistrée sur cet appareil.');
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(5 * 60_000);
+    });
+    await flush();
+    expect($('[data-testid="card-qr"]')).toBeNull();
+    expect($('[data-testid="card-offline"]')?.textContent).toBe('Hors ligne : le QR code sera affiché au retour du réseau');
+    expect($('[data-testid="card-number"]')?.textContent).toBe('25000002');
+  });
+
+  it('never shows another person’s kept card', async () => {
+    await start('/card', { body: student() });
+    unmount();
+    mount();
+    await start('/card', offline, { ...ME, person_id: 'p-2' });
+    expect($('[data-testid="student-card"]')).toBeNull();
+    expect($('[role="alert"]')).not.toBeNull();
+  });
+
+  it('explains a 404 no-student-card and forgets the kept card', async () => {
+    await start('/card', { body: student() });
+    unmount();
+    mount();
+    await start('/card', PROBLEM('no-student-card', 404));
+    expect($('[data-testid="card-none"]')?.textContent).toContain('Pas de carte d’étudiant');
+    expect(await readCard()).toBeUndefined();
+  });
+});
+
+describe('the home student card link', () => {
+  it('leads to /card', async () => {
+    await start('/', { body: student() }, { ...ME, home: { ...ME.home, cards: ['student_card'] } });
+    expect($<HTMLAnchorElement>('[data-testid="student-card-link"]')?.getAttribute('href')).toBe('/card');
+    expect($('[data-testid="student-card-link"]')?.textContent).toContain('Ma carte d’étudiant');
+  });
+});
