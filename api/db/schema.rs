@@ -46,6 +46,7 @@ diesel::table! {
         office -> Nullable<Text>,
         professional_phone -> Nullable<Text>,
         unlisted -> Bool,
+        directory_name -> Text,
     }
 }
 

@@ -77,15 +77,8 @@ pub async fn search(
     let mut query = listed!().into_boxed();
     if let Some(name) = s.name {
         let anywhere = folded(text::like_anywhere(&text::fold(name)));
-        query = query.filter(
-            folded(people::family_name)
-                .like(anywhere.clone())
-                .or(folded(people::given_name).like(anywhere.clone()))
-                .or(
-                    folded(people::given_name.concat(" ").concat(people::family_name))
-                        .like(anywhere),
-                ),
-        );
+        // Any part of the given or the family name, or both together.
+        query = query.filter(people::directory_name.like(anywhere));
     }
     if let Some(service) = s.service {
         query = query.filter(people::service.eq(service));
