@@ -73,10 +73,12 @@ for (const L of LANGUAGES) {
       await page.getByTestId('next-class').waitFor();
       assert.equal(await heading(page, 'next-class'), L.nextClass);
       assert.equal(await heading(page, 'news-card'), L.news);
-      // The server's order: next class, (what changed), what is new, news, services; never a teacher's card.
+      // The server's order: the re-registration (due for the demo student), next class, (what
+      // changed), what is new, news, services; never a teacher's card.
       await page.locator('[data-testid="unread"], [data-testid="unread-none"]').waitFor();
+      await page.getByTestId('registration-card').waitFor();
       const ids = (await cardIds(page)).filter((id) => id !== 'timetable-changes').map((id) => (id === 'unread-none' ? 'unread' : id));
-      assert.deepEqual(ids.slice(0, 4), ['next-class', 'unread', 'news-card', 'favourites-card']);
+      assert.deepEqual(ids.slice(0, 5), ['registration-card', 'next-class', 'unread', 'news-card', 'favourites-card']);
       for (const id of ['today-classes', 'directory-search', 'help-queues', 'publishing-card']) assert.equal(await page.getByTestId(id).count(), 0, id);
       assert.equal(await page.locator('nav.bottom-nav a[data-tab="directory"]').count(), 0);
     }, options));
