@@ -20,10 +20,24 @@ fn file(config: &Config, today: NaiveDate) -> String {
     let mut csv = String::from(
         "number,academic_year,program,administrative,pedagogical,cvec,missing_documents,opens_on,closes_on\n",
     );
-    for line in PEOPLE_CSV.lines().skip(1) {
-        let cells: Vec<&str> = line.split(',').collect();
-        let (number, role, program) = (cells[0], cells[1], cells[9]);
-        if role != "student" {
+    // Read as CSV (staff offices are quoted and hold commas), columns by the header's names.
+    let mut people = csv::Reader::from_reader(PEOPLE_CSV.as_bytes());
+    let header = people
+        .headers()
+        .expect("the demo file has a header")
+        .clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .expect("a demo column")
+    };
+    let (number, role, program) = (column("number"), column("role"), column("program"));
+    for person in people.records() {
+        let person = person.expect("the demo file is valid CSV");
+        let cell = |i: usize| person.get(i).unwrap_or_default();
+        let (number, program) = (cell(number), cell(program));
+        if cell(role) != "student" {
             continue;
         }
         let label = PROGRAMS
