@@ -6,7 +6,7 @@ use poem::{Endpoint, EndpointExt, Route, get, middleware::Compression};
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    accounts, card, cas, client_errors, directory, help,
+    accounts, card, cas, client_errors, courses, directory, help,
     http::{edge, guard, ops, pwa::Pwa},
     messaging, news, push, registration, secretariat, security_log, sessions,
     state::AppState,
@@ -30,7 +30,8 @@ pub enum Tag {
     Secretariat,
     /// Push notifications: subscriptions and preferences
     Notifications,
-    /// Classes: each person's timetable, staff edits, the personal calendar feed
+    /// Classes: each person's timetable and courses (« Mes cours »), staff edits, the personal
+    /// calendar feed
     Timetable,
     /// News of the university and its campuses
     News,
@@ -62,7 +63,13 @@ type Features = (
     help::Api,
     messaging::Api,
     // Default is implemented for tuples of up to twelve.
-    (cas::Api, directory::Api, registration::Api, card::Api),
+    (
+        cas::Api,
+        directory::Api,
+        registration::Api,
+        card::Api,
+        courses::Api,
+    ),
 );
 
 pub fn api_service() -> OpenApiService<Features, ()> {

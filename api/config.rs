@@ -14,9 +14,11 @@ use serde::{Deserialize, Serialize};
 use crate::{i18n::Lang, phone::MobilePhone};
 
 mod cas;
+mod courses;
 mod home;
 mod registration;
 pub use cas::{Attribute, Cas, Service, ServiceCategory, UrlPattern, secure_url};
+pub use courses::{Courses, LearningPlatform};
 pub use home::{Card, Home, Layout, Tab};
 pub use registration::{Registration, StudentCard};
 
@@ -48,6 +50,7 @@ pub struct Config {
     pub home: Home,
     pub registration: Registration,
     pub card: StudentCard,
+    pub courses: Courses,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -675,6 +678,7 @@ impl Config {
         self.home.check()?;
         self.registration.check()?;
         self.card.check()?;
+        self.courses.check()?;
         self.cas.check()
     }
 
@@ -825,6 +829,24 @@ checked_string!(
         }
     }
 );
+checked_string!(
+    /// A day of every year, as `MM-DD` (`09-01`); not 02-29.
+    MonthDay,
+    |s| {
+        chrono::NaiveDate::parse_from_str(&format!("2001-{s}"), "%Y-%m-%d")
+            .map(|_| s.to_string())
+            .map_err(|_| format!("«{s}» is not a month and a day like «09-01»"))
+    }
+);
+
+impl MonthDay {
+    /// This day in `year`.
+    pub fn in_year(&self, year: i32) -> chrono::NaiveDate {
+        chrono::NaiveDate::parse_from_str(&format!("{year}-{}", self.0), "%Y-%m-%d")
+            .expect("checked when read, and never 02-29")
+    }
+}
+
 checked_string!(
     /// An IANA time zone such as `Europe/Paris`.
     TimeZone,

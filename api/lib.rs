@@ -27,6 +27,7 @@ pub mod accounts;
 pub mod card;
 pub mod cas;
 pub mod client_errors;
+pub mod courses;
 pub mod demo;
 pub mod directory;
 pub mod help;

@@ -165,12 +165,16 @@ impl ServicesApi {
 /// The tile's address: through `/cas/login` for a CAS service.
 pub fn href(s: &Service) -> String {
     if s.pattern.is_some() {
-        let service: String =
-            url::form_urlencoded::byte_serialize(s.url.as_str().as_bytes()).collect();
-        format!("/cas/login?service={service}")
+        through_cas(s.url.as_str())
     } else {
         s.url.to_string()
     }
+}
+
+/// `/cas/login` sending the person on to `url` signed in.
+pub fn through_cas(url: &str) -> String {
+    let service: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
+    format!("/cas/login?service={service}")
 }
 
 /// A connection, or 404 for a service that does not exist or that the caller's role may not

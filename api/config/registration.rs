@@ -4,13 +4,13 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::{Code, ConfigError, NonEmpty, Secret};
+use super::{Code, ConfigError, MonthDay, NonEmpty, Secret};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     /// The month and day an academic year begins ("09-01": 2026-09-01 begins "2026-2027").
-    pub year_starts: NonEmpty,
+    pub year_starts: MonthDay,
     /// The university's registration site, a code of `[[cas.services]]` (opened through CAS).
     pub service: Option<Code>,
     /// Days before a window closes when a student whose registration is incomplete is reminded.
@@ -52,18 +52,10 @@ impl Registration {
     }
 
     fn year_start(&self, year: i32) -> NaiveDate {
-        NaiveDate::parse_from_str(&format!("{year}-{}", self.year_starts.as_str()), "%Y-%m-%d")
-            .unwrap_or_default()
+        self.year_starts.in_year(year)
     }
 
     pub(super) fn check(&self) -> Result<(), ConfigError> {
-        let parsed =
-            NaiveDate::parse_from_str(&format!("2001-{}", self.year_starts.as_str()), "%Y-%m-%d");
-        if parsed.is_err() {
-            return Err(ConfigError(
-                "registration.year_starts: a month and a day, «09-01»".into(),
-            ));
-        }
         if self.reminder_days.contains(&0) {
             return Err(ConfigError(
                 "registration.reminder_days: days before closing, at least 1".into(),

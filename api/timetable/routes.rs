@@ -2,7 +2,7 @@
 //! permission: a group's classes, moving, changing room, cancelling), `/api/me/calendar-feed`
 //! and `/api/calendar/{token}` (the personal calendar feed).
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel_async::AsyncConnection;
 use poem::{FromRequest, Request, RequestBody, web::Data};
@@ -22,6 +22,7 @@ use super::{
     store::{self, LastChange, Row, Version},
 };
 use crate::{
+    clock::local_midnight,
     errors::{ApiError, ApiResult, NOT_FOUND},
     http::raw_json::RawJson,
     i18n::Lang,
@@ -526,15 +527,6 @@ fn period(
         return Err(ApiError::new(INVALID_PERIOD));
     }
     Ok((from, to))
-}
-
-fn local_midnight(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
-    tz.from_local_datetime(&day.and_hms_opt(0, 0, 0).expect("midnight exists"))
-        .earliest()
-        .map_or_else(
-            || day.and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
-            |t| t.with_timezone(&Utc),
-        )
 }
 
 fn checked_rooms(rooms: Option<&[String]>) -> Result<Option<Vec<String>>, ApiError> {

@@ -368,6 +368,24 @@ pub async fn teachers_of(
         .await
 }
 
+/// The people who teach each of `events`: (event, person, given name, family name).
+pub async fn teaching_people(
+    conn: &mut AsyncPgConnection,
+    events: &[EventId],
+) -> diesel::QueryResult<Vec<(EventId, PersonId, String, String)>> {
+    teaching::table
+        .inner_join(people::table.on(people::id.eq(teaching::person_id)))
+        .filter(teaching::event_id.eq_any(events))
+        .select((
+            teaching::event_id,
+            people::id,
+            people::given_name,
+            people::family_name,
+        ))
+        .load(conn)
+        .await
+}
+
 pub async fn set_teachers(
     conn: &mut AsyncPgConnection,
     event: EventId,

@@ -8,6 +8,7 @@ mod card;
 mod cas;
 mod cli;
 mod couriers;
+mod courses;
 mod directory;
 mod help;
 mod home;

@@ -1368,6 +1368,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/courses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's courses this semester: a student's through their groups, a teacher's from
+         *     what they teach.
+         */
+        get: operations["my_courses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1595,10 +1615,48 @@ export interface components {
             /** @description Typing a name (`q`, 2 characters or more) finds people beyond one's groups. */
             searchable: boolean;
         };
+        /** Course */
+        Course: {
+            code: string;
+            title: string;
+            colour: string;
+            teachers: components["schemas"]["CourseTeacher"][];
+            /** @description The class under way or the next one (not cancelled); none once the semester's are over. */
+            next?: components["schemas"]["TimetableEvent"] & unknown;
+            /** @description By kind (CM, TD, TP, exam, other), only those the course has. */
+            hours: components["schemas"]["CourseHours"][];
+            /**
+             * @description The course on the learning platform: through `/cas/login` when the platform signs in
+             *     with the ENT.
+             */
+            platform_href?: string;
+        };
         /** CourseGroup */
         CourseGroup: {
             code: string;
             name: string;
+        };
+        /** CourseHours */
+        CourseHours: {
+            kind: components["schemas"]["Kind"];
+            /**
+             * Format: int64
+             * @description Minutes of classes already over (cancelled ones not counted).
+             */
+            done_minutes: number;
+            /** Format: int64 */
+            to_come_minutes: number;
+        };
+        /** CourseTeacher */
+        CourseTeacher: {
+            name: string;
+            /**
+             * Format: uuid
+             * @description Set for a teacher the timetable links to an account.
+             */
+            person_id?: string;
+            /** @description The caller may write to them (messaging's rules). */
+            may_write: boolean;
         };
         /** Credentials */
         Credentials: {
@@ -1965,6 +2023,20 @@ export interface components {
              * @description Give it as `before` for older messages; none at the beginning.
              */
             next_before?: number;
+        };
+        /** MyCourses */
+        MyCourses: {
+            /**
+             * Format: naive-date
+             * @description The semester covered (the university's local dates, both included).
+             */
+            semester_starts_on: string;
+            /** Format: naive-date */
+            semester_ends_on: string;
+            /** @description The learning platform's name, when courses link to it. */
+            learning_platform?: string;
+            /** @description The course with the nearest next class first; finished ones last. */
+            courses: components["schemas"]["Course"][];
         };
         /**
          * NewConversation
@@ -5286,6 +5358,34 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": unknown;
+                };
+            };
+        };
+    };
+    my_courses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MyCourses"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
