@@ -28,15 +28,18 @@ export function formatShortDateTime(value: Date | string, lang: Lang, timeZone: 
 
 /**
  * A calendar date (`YYYY-MM-DD`, already the university's local date), e.g. « mercredi 2
- * décembre » (`long`), « mer. 2 déc. » (`short`) or « mercredi 2 décembre 2026 » (`full`).
+ * décembre » (`long`), « mer. 2 déc. » (`short`), « mercredi 2 décembre 2026 » (`full`) or
+ * « 2 décembre 2026 » (`date`).
  */
-export function formatDay(day: string, lang: Lang, style: 'long' | 'short' | 'full' = 'long'): string {
+export function formatDay(day: string, lang: Lang, style: 'long' | 'short' | 'full' | 'date' = 'long'): string {
   const options: Intl.DateTimeFormatOptions =
     style === 'short'
       ? { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }
       : style === 'full'
         ? { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
-        : { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' };
+        : style === 'date'
+          ? { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }
+          : { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' };
   // Noon UTC: the same date whatever the zone the formatter is in.
   return new Intl.DateTimeFormat(LOCALES[lang], options).format(new Date(`${day}T12:00:00Z`));
 }

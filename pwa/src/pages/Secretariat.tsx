@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { accounts, type PersonAccount, type PersonAccountDetail, type SuspensionReason } from '../api/accounts';
+import type { RegistrationView } from '../api/registration';
 import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
 import { withReauth } from '../accounts/reauth';
@@ -8,6 +9,7 @@ import { Dialog } from '../components/Dialog';
 import { Button, Field, Notice, ProblemAlert } from '../components/Form';
 import { ChevronIcon } from '../components/Icons';
 import { isMessageKey, useI18n } from '../i18n';
+import { cvecKey, latestFirst, statusKey, windowDates } from '../registration/labels';
 import { queryParam } from '../router';
 import { EventList } from './Security';
 
@@ -103,6 +105,39 @@ export function SecretariatSearch() {
         </ul>
       )}
     </>
+  );
+}
+
+/** « Scolarité »: where the registrar says the person's registrations stand, one block a year, latest first. */
+function Registrations({ registrations }: { registrations: RegistrationView[] }) {
+  const { lang, t } = useI18n();
+  return (
+    <section class="card" aria-labelledby="registrations-title" data-testid="person-registrations">
+      <h2 id="registrations-title">{t('secretariat.registrations')}</h2>
+      {registrations.length === 0 && (
+        <p class="muted" data-testid="person-registrations-empty">
+          {t('registration.none')}
+        </p>
+      )}
+      {latestFirst(registrations).map((r) => (
+        <div key={r.academic_year} data-testid="person-registration" data-year={r.academic_year}>
+          <h3>{t('registration.year', { year: r.academic_year })}</h3>
+          <p class="muted">{r.program}</p>
+          <dl class="facts">
+            <dt>{t('registration.administrative')}</dt>
+            <dd data-testid="registration-administrative">{t(statusKey(r.administrative))}</dd>
+            <dt>{t('registration.pedagogical')}</dt>
+            <dd data-testid="registration-pedagogical">{t(statusKey(r.pedagogical))}</dd>
+            <dt>{t('registration.cvec')}</dt>
+            <dd data-testid="registration-cvec">{t(cvecKey(r))}</dd>
+            <dt>{t('registration.missing')}</dt>
+            <dd data-testid="registration-missing">{r.missing_documents.length > 0 ? r.missing_documents.join(', ') : '—'}</dd>
+            <dt>{t('registration.windowLabel')}</dt>
+            <dd data-testid="registration-window">{windowDates(r, lang, t) ?? '—'}</dd>
+          </dl>
+        </div>
+      ))}
+    </section>
   );
 }
 
@@ -248,6 +283,7 @@ export function SecretariatPerson({ personId }: { personId: string }) {
           <dd>{t(account.two_factor_enabled ? 'security.twoFactorOn' : 'security.twoFactorOff')}</dd>
         </dl>
       </section>
+      <Registrations registrations={detail.registrations} />
       <section class="card form" aria-labelledby="actions-title">
         <h2 id="actions-title">{t('secretariat.actions')}</h2>
         {state === 'pending' && (

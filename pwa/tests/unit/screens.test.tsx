@@ -339,7 +339,7 @@ describe('Secretariat', () => {
       '/more/secretariat',
       {
         'GET /api/secretariat/people': { body: [PERSON] },
-        'GET /api/secretariat/people/p-9': { body: { account: PERSON, active_sessions: 2, events: [] } },
+        'GET /api/secretariat/people/p-9': { body: { account: PERSON, active_sessions: 2, events: [], registrations: [] } },
         'POST /api/secretariat/people/p-9/suspension': { status: 204 },
       },
       STAFF,
