@@ -39,6 +39,8 @@ pub struct StudentCardView {
     pub qr: String,
     /// When the QR stops working; ask again before.
     pub qr_expires_at: chrono::DateTime<chrono::Utc>,
+    /// The secretariat gave the card a photo (`GET /api/me/card/photo`).
+    pub has_photo: bool,
 }
 
 #[derive(Default)]
@@ -79,7 +81,9 @@ impl CardApi {
             name: format!("{} {}", person.given_name, person.family_name),
             valid_until,
         });
+        let has_photo = super::photo::exists(&mut conn, person.id).await?;
         Ok(Json(StudentCardView {
+            has_photo,
             given_name: person.given_name,
             family_name: person.family_name,
             number: person.number,

@@ -22,7 +22,7 @@ use crate::{
 };
 
 /// A member of staff with the `accounts` permission.
-pub struct Secretary(PersonId);
+pub struct Secretary(pub PersonId);
 
 impl<'a> FromRequest<'a> for Secretary {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {

@@ -41,6 +41,8 @@ stored_word! {
         SmsWithheld = "sms_withheld",
         /// A service opened through the central authentication service (detail: its code).
         ServiceOpened = "service_opened",
+        /// The secretariat gave the student card a photo or took it off (detail: set, removed).
+        CardPhotoChanged = "card_photo_changed",
     }
 }
 

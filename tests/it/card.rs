@@ -98,3 +98,83 @@ async fn no_card_without_a_complete_registration_this_year() {
     .unwrap();
     problem(lucas.get("/api/me/card").await, 404, "no-student-card").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_gives_the_card_its_photo_and_only_its_student_sees_it() {
+    let app = app().await;
+    let secretary = app.sign_in("p2001").await;
+    let lucas = app.sign_in("25000002").await;
+    let id_of = async |number: &str| {
+        secretary
+            .get_ok(&format!("/api/secretariat/people?q={number}"))
+            .await[0]["person_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let path = format!(
+        "/api/secretariat/people/{}/card-photo",
+        id_of("25000002").await
+    );
+    assert_eq!(lucas.get_ok("/api/me/card").await["has_photo"], false);
+    problem(lucas.get("/api/me/card/photo").await, 404, "no-card-photo").await;
+
+    // Sniffed, not taken at the uploader's word: text is no JPEG, an icon is too small.
+    let photo = include_bytes!("../../pwa/public/icons/icon-192.png");
+    let small = include_bytes!("../../pwa/public/icons/badge-72.png");
+    for (content_type, bytes) in [
+        ("image/jpeg", &b"<script>alert(1)</script>"[..]),
+        ("image/png", small),
+    ] {
+        let refused = secretary.put_file(&path, content_type, bytes).await;
+        problem(refused, 400, "card-photo-invalid").await;
+    }
+    // Said to be a JPEG, kept and served as the PNG it is.
+    let set = secretary.put_file(&path, "image/jpeg", photo).await;
+    assert_eq!(set.status(), 204);
+    assert_eq!(lucas.get_ok("/api/me/card").await["has_photo"], true);
+    let mine = lucas.get("/api/me/card/photo").await;
+    assert_eq!(mine.status(), 200);
+    assert_eq!(mine.headers()["content-type"], "image/png");
+    assert_eq!(mine.bytes().await.unwrap().as_ref(), photo);
+
+    // Nobody else's business: a student cannot upload, a teacher has no card photo to get.
+    let refused = lucas.put_file(&path, "image/png", photo).await;
+    assert_eq!(refused.status(), 404);
+    let teacher = app.sign_in("t1001").await;
+    problem(
+        teacher.get("/api/me/card/photo").await,
+        404,
+        "no-card-photo",
+    )
+    .await;
+    let teachers_card = format!(
+        "/api/secretariat/people/{}/card-photo",
+        id_of("T1001").await
+    );
+    let refused = secretary.put_file(&teachers_card, "image/png", photo).await;
+    problem(refused, 409, "card-photo-not-a-student").await;
+
+    // Removed, audited both times with the member of staff.
+    assert_eq!(secretary.delete(&path).await.status(), 204);
+    assert_eq!(secretary.delete(&path).await.status(), 204);
+    problem(lucas.get("/api/me/card/photo").await, 404, "no-card-photo").await;
+    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel_async::RunQueryDsl;
+    use ent::db::schema::security_events as ev;
+    let audited: Vec<(Option<String>, Option<uuid::Uuid>)> = ev::table
+        .filter(ev::kind.eq("card_photo_changed"))
+        .order(ev::id)
+        .select((ev::detail, ev::actor_id))
+        .load(&mut app.db.conn().await)
+        .await
+        .unwrap();
+    let staff = uuid::Uuid::parse_str(&id_of("P2001").await).unwrap();
+    assert_eq!(
+        audited,
+        [
+            (Some("set".to_string()), Some(staff)),
+            (Some("removed".to_string()), Some(staff))
+        ]
+    );
+}

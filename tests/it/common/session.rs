@@ -34,12 +34,25 @@ impl Signed {
         }
     }
 
-    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
-        let mut req = self
-            .http
+    fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
             .request(method, format!("{}{path}", self.base))
             .header("cookie", &self.cookie)
-            .header("x-csrf-token", &self.csrf);
+            .header("x-csrf-token", &self.csrf)
+    }
+
+    /// An upload: `bytes` as they are, said to be `content_type`.
+    pub async fn put_file(&self, path: &str, content_type: &str, bytes: &[u8]) -> Response {
+        self.request(Method::PUT, path)
+            .header("content-type", content_type)
+            .body(bytes.to_vec())
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        let mut req = self.request(method, path);
         if let Some(body) = body {
             req = req.json(&body);
         }
