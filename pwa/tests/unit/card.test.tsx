@@ -20,6 +20,7 @@ const student = (patch: Partial<StudentCard> = {}): StudentCard => ({
   valid_until: '2027-09-30',
   qr: 'https://ent.example/verify/card/token-1',
   qr_expires_at: new Date(NOW + 5 * 60_000).toISOString(),
+  has_photo: false,
   ...patch,
 });
 
