@@ -8,7 +8,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     accounts, card, cas, client_errors, courses, directory, help,
     http::{edge, guard, ops, pwa::Pwa},
-    messaging, news, push, registration, secretariat, security_log, sessions,
+    messaging, news, passkeys, push, registration, secretariat, security_log, sessions,
     state::AppState,
     timetable, university,
 };
@@ -61,7 +61,7 @@ type Features = (
     timetable::routes::TimetableApi,
     news::routes::NewsApi,
     help::Api,
-    messaging::Api,
+    (messaging::Api, passkeys::Api),
     // Default is implemented for tuples of up to twelve.
     (
         cas::Api,

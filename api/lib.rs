@@ -34,6 +34,7 @@ pub mod help;
 pub mod home;
 pub mod messaging;
 pub mod news;
+pub mod passkeys;
 pub mod people;
 pub mod push;
 pub mod registration;

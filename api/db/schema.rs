@@ -456,3 +456,18 @@ diesel::table! {
 
 diesel::joinable!(registrations -> people (person_id));
 diesel::allow_tables_to_appear_in_same_query!(registrations, people);
+
+diesel::table! {
+    passkeys (id) {
+        id -> Uuid,
+        person_id -> Uuid,
+        credential_id -> Bytea,
+        credential -> Jsonb,
+        name -> Text,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::joinable!(passkeys -> people (person_id));
+diesel::allow_tables_to_appear_in_same_query!(passkeys, people);

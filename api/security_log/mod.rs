@@ -43,6 +43,12 @@ stored_word! {
         ServiceOpened = "service_opened",
         /// The secretariat gave the student card a photo or took it off (detail: set, removed).
         CardPhotoChanged = "card_photo_changed",
+        /// Detail: the passkey's name.
+        PasskeyAdded = "passkey_added",
+        /// Detail: the names removed (by the person, or by the secretariat for a lost phone).
+        PasskeyRemoved = "passkey_removed",
+        /// A passkey's signature counter went backwards: a cloned authenticator, refused.
+        PasskeyRefused = "passkey_refused",
     }
 }
 
@@ -194,6 +200,18 @@ fn alert(kind: EventKind, device: &str) -> Option<Notification> {
             "Device signed out",
             "Une session de votre compte a été fermée.".into(),
             "A session of your account was ended.".into(),
+        ),
+        PasskeyAdded => (
+            "Clé d’accès ajoutée",
+            "Passkey added",
+            format!("Une clé d’accès a été ajoutée à votre compte depuis : {device}."),
+            format!("A passkey was added to your account from: {device}."),
+        ),
+        PasskeyRemoved => (
+            "Clé d’accès supprimée",
+            "Passkey removed",
+            "Une clé d’accès a été supprimée de votre compte.".into(),
+            "A passkey was removed from your account.".into(),
         ),
         Activation => (
             "Compte activé",

@@ -197,7 +197,14 @@ impl SessionApi {
                 None,
             ));
         }
-        signed_in(&state, (person, Some(account)), body.remember, &client).await
+        signed_in(
+            &state,
+            (person, Some(account)),
+            body.remember,
+            &client,
+            None,
+        )
+        .await
     }
 
     /// Completes a login with the two-factor code (or a recovery code).
@@ -231,7 +238,7 @@ impl SessionApi {
             codes::take_ticket(&state.redis, purpose, &body.pending, now)
                 .await?
                 .ok_or(ApiError::new(CODE_EXPIRED))?;
-            return signed_in(&state, holder, remembered, &client).await;
+            return signed_in(&state, holder, remembered, &client, None).await;
         }
         Err(ApiError::new(CODE_EXPIRED))
     }
@@ -322,18 +329,25 @@ pub async fn check_credentials(
     Ok((person, account))
 }
 
-/// Opens the session, logs the login, and answers with the person and the cookie.
-async fn signed_in(
+/// Opens the session, logs the login (`how` it was made, when not by password), and answers
+/// with the person and the cookie.
+pub async fn signed_in(
     state: &AppState,
     holder: Holder,
     remembered: bool,
     client: &Client,
+    how: Option<&str>,
 ) -> ApiResult<LoginResponse> {
     let now = state.clock.now();
     let person = holder.0.id;
     let (id, session) = open(state, person, remembered, client, now).await?;
     let mut conn = state.conn().await?;
-    security_log::record(&mut conn, Event::of(person, EventKind::Login, client), now).await?;
+    let event = Event::of(person, EventKind::Login, client);
+    let event = match how {
+        Some(how) => event.detail(how),
+        None => event,
+    };
+    security_log::record(&mut conn, event, now).await?;
     let me = me(&mut conn, &state.config, holder, &session).await?;
     Ok(LoginResponse::Done(
         Json(LoginOutcome {
@@ -467,7 +481,7 @@ async fn record_all(
 }
 
 /// Suspended and closed accounts are told so, once the password is right.
-fn refuse_unless_active(state: &AppState, account: &Account) -> Result<(), ApiError> {
+pub fn refuse_unless_active(state: &AppState, account: &Account) -> Result<(), ApiError> {
     match account.state {
         State::Active => Ok(()),
         State::Suspended => Err(

@@ -16,6 +16,7 @@ mod http;
 mod import;
 mod messaging;
 mod news;
+mod passkeys;
 mod push;
 mod registration;
 mod timetable;

@@ -1177,6 +1177,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The person's passkeys, oldest first. */
+        get: operations["my_passkeys"];
+        put?: never;
+        /** Finishes adding the passkey, under its name. */
+        post: operations["add_passkey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/passkeys/registration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts adding a passkey (needs the password typed in the last 10 minutes). */
+        post: operations["start_passkey_registration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/passkeys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Removes one of the person's passkeys (needs the password typed in the last 10 minutes;
+         *     the password stays a way to sign in).
+         */
+        delete: operations["remove_passkey"];
+        options?: never;
+        head?: never;
+        /** Renames one of the person's passkeys. */
+        patch: operations["rename_passkey"];
+        trace?: never;
+    };
+    "/secretariat/people/{person_id}/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes every passkey of a person (a lost phone), for the secretariat. */
+        delete: operations["remove_persons_passkeys"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/passkey/challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts a passkey login: no identifier, the authenticator offers the person's passkeys
+         *     (`mediation: conditional` in the options, for the browser's autofill; drop it for a
+         *     button).
+         */
+        post: operations["start_passkey_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Signs in with the passkey's answer: a full login (new session, device, security log),
+         *     under the same per-address limit as a password.
+         */
+        post: operations["login_with_passkey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services": {
         parameters: {
             query?: never;
@@ -1530,6 +1644,16 @@ export interface components {
             /** @description False for security: it can only be muted per device. */
             can_disable: boolean;
         };
+        /**
+         * Ceremony
+         * @description A ceremony started: hand `options` to `navigator.credentials.create()` or `.get()` (as
+         *     `PublicKeyCredential.parseCreationOptionsFromJSON`/`parseRequestOptionsFromJSON` read them),
+         *     and send the answer back with `ceremony`, within 5 minutes.
+         */
+        Ceremony: {
+            ceremony: string;
+            options: unknown;
+        };
         /** ChallengeRef */
         ChallengeRef: {
             challenge: string;
@@ -1819,7 +1943,7 @@ export interface components {
             reason?: string;
         };
         /** @enum {string} */
-        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited" | "sms_withheld" | "service_opened" | "card_photo_changed";
+        EventKind: "activation" | "login" | "login_failed" | "account_locked" | "password_changed" | "password_reset" | "recovery_requested" | "two_factor_enabled" | "two_factor_disabled" | "two_factor_failed" | "session_revoked" | "account_suspended" | "account_reinstated" | "account_closed" | "phone_changed" | "phone_verified" | "activation_invited" | "sms_withheld" | "service_opened" | "card_photo_changed" | "passkey_added" | "passkey_removed" | "passkey_refused";
         /** GroupChoice */
         GroupChoice: {
             code: string;
@@ -2102,6 +2226,14 @@ export interface components {
             /** @description Chosen by the device, one per message: sending again with it changes nothing. */
             client_key: string;
         };
+        /** NewPasskey */
+        NewPasskey: {
+            ceremony: string;
+            /** @description The `PublicKeyCredential` that `create()` gave, in its JSON form. */
+            credential: unknown;
+            /** @description « iPhone de Lucas »: how the person will know it. */
+            name: string;
+        };
         /** NewsDraft */
         NewsDraft: {
             title: string;
@@ -2150,6 +2282,31 @@ export interface components {
         };
         /** @enum {string} */
         NewsState: "scheduled" | "published" | "expired" | "withdrawn";
+        /** PasskeyLogin */
+        PasskeyLogin: {
+            ceremony: string;
+            /** @description The `PublicKeyCredential` that `get()` gave, in its JSON form. */
+            credential: unknown;
+            /**
+             * @description « Rester connecté sur cet appareil ».
+             * @default false
+             */
+            remember: boolean;
+        };
+        /** PasskeyName */
+        PasskeyName: {
+            name: string;
+        };
+        /** PasskeyView */
+        PasskeyView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            last_used_at?: string;
+        };
         /** PasswordCandidate */
         PasswordCandidate: {
             password: string;
@@ -5072,6 +5229,248 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["CorrespondentList"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_passkeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasskeyView"][];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_passkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NewPasskey"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasskeyView"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_passkey_registration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_passkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (doing it again is 404). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rename_passkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasskeyName"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PasskeyView"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_persons_passkeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (doing it again is 404). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_passkey_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    login_with_passkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasskeyLogin"];
+            };
+        };
+        responses: {
+            /** @description Signed in (a new session cookie), or a second factor is needed. */
+            200: {
+                headers: {
+                    "SET-COOKIE"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
                 };
             };
             /** @description A problem (RFC 9457), with a translated title */

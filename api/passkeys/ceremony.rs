@@ -1,0 +1,77 @@
+//! A ceremony's server half (the challenge and what it expects back), kept in Redis until its
+//! answer comes: single use, for 5 minutes of the service's clock, shared by every instance.
+
+use chrono::{DateTime, Utc};
+use redis::AsyncCommands;
+use serde::{Serialize, de::DeserializeOwned};
+
+use super::relying_party::CEREMONY_SECONDS;
+use crate::{errors::ApiError, people::model::PersonId, redis::Redis, secrets};
+
+#[derive(Clone, Copy)]
+pub enum Kind {
+    Registration,
+    Login,
+}
+
+impl Kind {
+    fn key(self, redis: &Redis, id: &str) -> String {
+        let kind = match self {
+            Kind::Registration => "registration",
+            Kind::Login => "login",
+        };
+        redis.key(&format!(
+            "passkey-ceremony:{kind}:{}",
+            secrets::token_hash(id)
+        ))
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Kept<T> {
+    /// Whose registration it is (none for a login: the authenticator says who).
+    person: Option<PersonId>,
+    expires: i64,
+    state: T,
+}
+
+/// Keeps `state`; the id names it in the answer.
+pub async fn keep<T: Serialize>(
+    redis: &Redis,
+    kind: Kind,
+    person: Option<PersonId>,
+    state: T,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let id = secrets::random_token();
+    let kept = Kept {
+        person,
+        expires: now.timestamp() + CEREMONY_SECONDS,
+        state,
+    };
+    let value = serde_json::to_string(&kept).map_err(ApiError::internal)?;
+    let key = kind.key(redis, &id);
+    let ttl = CEREMONY_SECONDS as u64 + 60;
+    redis
+        .run(|mut c| async move { c.set_ex::<_, _, ()>(&key, value, ttl).await })
+        .await?;
+    Ok(id)
+}
+
+/// Takes the ceremony `id` (it cannot be answered twice): whose it is and its state, if it is
+/// still running.
+pub async fn take<T: DeserializeOwned>(
+    redis: &Redis,
+    kind: Kind,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(Option<PersonId>, T)>, ApiError> {
+    let key = kind.key(redis, id);
+    let value: Option<String> = redis
+        .run(|mut c| async move { c.get_del(&key).await })
+        .await?;
+    let kept = value.and_then(|v| serde_json::from_str::<Kept<T>>(&v).ok());
+    Ok(kept
+        .filter(|k| now.timestamp() < k.expires)
+        .map(|k| (k.person, k.state)))
+}
