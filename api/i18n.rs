@@ -15,13 +15,18 @@ impl Lang {
         let Some(header) = accept_language else {
             return Lang::Fr;
         };
-        match accept_language::intersection(header, &["fr", "en"])
-            .first()
-            .map(String::as_str)
-        {
-            Some("en") => Lang::En,
-            _ => Lang::Fr,
-        }
+        // By primary subtag: a browser set to British English may send `en-GB` alone.
+        accept_language::parse(header)
+            .iter()
+            .find_map(|tag| {
+                let primary = tag.split('-').next()?.to_ascii_lowercase();
+                match primary.as_str() {
+                    "fr" => Some(Lang::Fr),
+                    "en" => Some(Lang::En),
+                    _ => None,
+                }
+            })
+            .unwrap_or(Lang::Fr)
     }
 
     pub fn of(req: &Request) -> Lang {
@@ -87,6 +92,11 @@ mod tests {
         assert_eq!(Lang::negotiate(Some("de-DE,en;q=0.5,fr;q=0.8")), Lang::Fr);
         assert_eq!(Lang::negotiate(Some("de-DE,en;q=0.5")), Lang::En);
         assert_eq!(Lang::negotiate(Some("de")), Lang::Fr);
+        assert_eq!(Lang::negotiate(Some("en-GB")), Lang::En);
+        assert_eq!(
+            Lang::negotiate(Some("de-DE,fr-CA;q=0.9,en;q=0.8")),
+            Lang::Fr
+        );
         assert_eq!(Lang::negotiate(Some(";;;garbage")), Lang::Fr);
     }
 }
