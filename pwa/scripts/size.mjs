@@ -15,8 +15,10 @@ import { gzipSync } from 'node:zlib';
 const FIRST_SCREEN_BUDGET = 53 * 1000; // bytes, gzipped
 // Raised from 110 kB for « Annuaire », then from 112 kB for the role's home cards and their texts,
 // then from 115 kB for registration (« Inscriptions et réinscriptions », its home card and texts:
-// +2.1 kB), then from 117 kB for « Ma carte » and its QR encoder (uqr, +5 kB).
-const TOTAL_BUDGET = 123 * 1000;
+// +2.1 kB), then from 117 kB for « Ma carte » and its QR encoder (uqr, +5 kB), then from 123 kB
+// for « Mes cours » (its screen, texts and offline copy), the card photo and the secretariat's
+// photo upload (+4.6 kB measured).
+const TOTAL_BUDGET = 127.6 * 1000;
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 let files;

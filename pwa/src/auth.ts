@@ -1,6 +1,7 @@
 import { accounts, type Me } from './api/accounts';
 import { onNotSignedIn, setCsrfToken } from './api/client';
 import { forgetCard } from './card/store';
+import { forgetCourses } from './courses/store';
 import { forgetOutbox } from './messages/outbox';
 import { forgetNews } from './news/feed';
 import { forgetPushOnSignOut } from './push/device';
@@ -49,8 +50,8 @@ function set(next: AuthState): void {
     // storage disabled
   }
   // Signed out (here, elsewhere, or the session ended): this device forgets the timetable, news,
-  // the messages waiting to be sent and the student card.
-  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews(), forgetOutbox(), forgetCard()]);
+  // the messages waiting to be sent, the student card and the courses.
+  if (next.status === 'signed-out') void Promise.all([forgetTimetable(), forgetNews(), forgetOutbox(), forgetCard(), forgetCourses()]);
   session.set(next);
 }
 
@@ -111,7 +112,7 @@ export function updateMe(patch: Partial<Me>): void {
  * even if the call fails).
  */
 export async function signOut(): Promise<void> {
-  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews(), forgetOutbox(), forgetCard()]);
+  await Promise.all([accounts.logout(), forgetPushOnSignOut(), forgetTimetable(), forgetNews(), forgetOutbox(), forgetCard(), forgetCourses()]);
   set({ status: 'signed-out', reason: 'signed-out' });
   navigate('/login', { replace: true });
 }

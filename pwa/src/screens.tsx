@@ -12,6 +12,7 @@ const activation = () => import('./pages/Activation');
 const cardPage = () => import('./pages/Card');
 const connectionHelp = () => import('./pages/ConnectionHelp');
 const contacts = () => import('./pages/Contacts');
+const coursesPage = () => import('./pages/Courses');
 const directoryPage = () => import('./pages/Directory');
 const help = () => import('./pages/Help');
 const helpQueues = () => import('./pages/HelpQueues');
@@ -34,6 +35,7 @@ const Activation = lazy(activation, 'Activation');
 const Card = lazy(cardPage, 'Card');
 const ConnectionHelp = lazy(connectionHelp, 'ConnectionHelp');
 const Contacts = lazy(contacts, 'Contacts');
+const Courses = lazy(coursesPage, 'Courses');
 const DirectorySearch = lazy(directoryPage, 'DirectorySearch');
 const DirectoryCard = lazy(directoryPage, 'DirectoryCard');
 const HelpHome = lazy(help, 'HelpHome');
@@ -115,6 +117,8 @@ export const SCREENS = [
   { id: 'registration', path: '/registration', permission: studentRole, view: () => <Registration /> },
   // Not by role: it opens offline too (the role is not known then); the server says who has a card.
   { id: 'card', path: '/card', view: () => <Card /> },
+  // Not by role either (offline too): staff, who have no courses, are told so.
+  { id: 'courses', path: '/courses', view: () => <Courses /> },
   { id: 'login', path: '/login', public: true, view: () => <Login /> },
   { id: 'activation', path: '/activation', public: true, view: () => <Activation /> },
   { id: 'recovery', path: '/recovery', public: true, view: () => <RecoveryRequest /> },

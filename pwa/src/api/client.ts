@@ -106,3 +106,14 @@ type DataOf<A> = [Success<A>] extends [never] ? void : Success<A>;
 
 /** Run a call typed by the generated document. */
 export const typed = <A extends Answer>(call: () => Promise<A>) => run<DataOf<A>>(call);
+
+/**
+ * The options of a call whose body is `blob` itself, sent as it is with its own Content-Type
+ * (openapi-fetch writes bodies as JSON otherwise), e.g. an image: `api.PUT(path, { ...rawBody(file) })`.
+ */
+export const rawBody = (blob: Blob) => ({
+  // The document types an image body as a string (its bytes); a Blob is what fetch sends as bytes.
+  body: blob as unknown as string,
+  bodySerializer: (body: unknown) => body as Blob,
+  headers: { 'Content-Type': blob.type },
+});

@@ -96,6 +96,9 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'push-dismissed': 'problem.pushDismissed',
   'push-failed': 'problem.pushFailed',
   'push-not-subscribed': 'problem.pushNotSubscribed',
+  // Local to the secretariat's card photo (src/pages/Secretariat.tsx): checked before sending, or a 413.
+  'card-photo-type': 'secretariat.photoType',
+  'card-photo-too-large': 'secretariat.photoTooLarge',
   internal: 'problem.internal',
 };
 

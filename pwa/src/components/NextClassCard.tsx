@@ -1,7 +1,7 @@
 import { useI18n } from '../i18n';
-import { formatDay, formatTime } from '../i18n/format';
-import { addDays, localDay, today } from '../timetable/dates';
-import { inProgress, nextClass, timetablePath, useComingWeeks, useNow, weekZone } from '../timetable/weeks';
+import { formatTime } from '../i18n/format';
+import { localDay } from '../timetable/dates';
+import { classDay, inProgress, nextClass, timetablePath, useComingWeeks, useNow, weekZone } from '../timetable/weeks';
 import { useCampusName } from './ClassCard';
 import { ChevronIcon } from './Icons';
 
@@ -35,12 +35,7 @@ export function NextClassCard({ owner }: { owner: string | null }) {
   } else {
     const day = localDay(next.starts_at, tz);
     const happening = inProgress(next, now);
-    const when =
-      day === today(tz, now)
-        ? t('timetable.today')
-        : day === addDays(today(tz, now), 1)
-          ? t('home.tomorrow')
-          : formatDay(day, lang);
+    const when = classDay(next.starts_at, tz, now, lang, t);
     const where = [next.rooms.join(', '), campusName(next.campus)].filter(Boolean).join(' · ');
     body = (
       <a class="next-class" href={timetablePath(day)} data-testid="next-class-link">
@@ -71,6 +66,10 @@ export function NextClassCard({ owner }: { owner: string | null }) {
       <h2 id="next-class-title">{t('home.nextClass')}</h2>
       {body}
       {offline && <p class="hint">{t('home.nextClassOffline')}</p>}
+      <a class="list-link" href="/courses" data-testid="next-class-courses">
+        <span>{t('courses.homeLink')}</span>
+        <ChevronIcon />
+      </a>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-// Records kept on the device for offline use (the timetable's weeks, the news feed): a few lines
+// Records kept on the device for offline use (the timetable’s weeks, the news feed, the card, the courses): a few lines
 // over the raw IndexedDB API (no dependency), or memory in tests and when IndexedDB is refused.
 // Each record is keyed by its `key`.
 
@@ -98,3 +98,50 @@ export function deviceRecords<T extends { key: string }>(name: string, store: st
   }
   return memoryRecords<T>();
 }
+
+/** The one record a screen keeps of its last answer, with whose it is (`person_id`). */
+export interface OwnedRecord {
+  key: string;
+  owner: string;
+}
+
+/**
+ * A screen's offline copy of the signed-in person's last answer (« Ma carte », « Mes cours »):
+ * one record under `key` in IndexedDB database `name`, store `store`. Never a throw: a failing
+ * store reads as empty and keeps nothing (the screen still works online). Emptied at sign-out.
+ */
+export function ownedCopy<R extends OwnedRecord>(name: string, store: string, key: R['key']) {
+  let backend: RecordBackend<R> = deviceRecords<R>(name, store);
+  return {
+    /** The kept record — only if it is `owner`'s (any, when the app started offline and does not know who). */
+    read: async (owner: string | null = null): Promise<R | undefined> => {
+      try {
+        const stored = await backend.get(key);
+        return stored && (owner === null || stored.owner === owner) ? stored : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    write: async (record: Omit<R, 'key'>): Promise<void> => {
+      try {
+        await backend.put({ ...record, key } as R);
+      } catch {
+        // nothing kept (quota, private mode)
+      }
+    },
+    forget: async (): Promise<void> => {
+      try {
+        await backend.clear();
+      } catch {
+        // nothing stored, or the store is unusable: nothing to forget
+      }
+    },
+    /** For tests: replace where the copy is kept (a fresh memory store when none is given). */
+    setBackend: (next: RecordBackend<R> = memoryRecords<R>()): void => {
+      backend = next;
+    },
+  };
+}
+
+/** Whether a failed call means the server could not answer (a kept copy may stand in): network, 5xx. */
+export const unreachable = (failure: { status: number }) => failure.status === 0 || failure.status >= 500;

@@ -7,29 +7,38 @@ import { ProblemAlert } from '../components/Form';
 import { Qr } from '../components/Qr';
 import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n';
+import { unreachable } from '../offline/records';
 import { useOnline } from '../online';
 
 type CardState =
   | { status: 'loading' }
-  | { status: 'ready'; card: StudentCard; offline: boolean }
+  | { status: 'ready'; card: StudentCard; photo?: string; offline: boolean }
   | { status: 'none' }
   | { status: 'failed'; failure: Failure };
+
+/** The card's photo as a `data:` URL: the server's, else (unreachable) the one kept with this person's card. */
+async function loadPhoto(owner: string | null): Promise<string | undefined> {
+  const outcome = await card.photo();
+  if (outcome.ok) return outcome.data;
+  return unreachable(outcome.failure) ? (await readCard(owner))?.photo : undefined;
+}
 
 /** Ask the server; when it cannot be reached (or fails), the copy kept on this device, if it is this person's. */
 async function loadCard(owner: string | null): Promise<CardState> {
   const outcome = await card.mine();
   if (outcome.ok) {
-    if (owner) void writeCard(owner, outcome.data);
-    return { status: 'ready', card: outcome.data, offline: false };
+    const photo = outcome.data.has_photo ? await loadPhoto(owner) : undefined;
+    if (owner) void writeCard(owner, outcome.data, photo);
+    return { status: 'ready', card: outcome.data, photo, offline: false };
   }
   if (outcome.failure.slug === 'no-student-card') {
     // No card this year (any more): the old one must not be shown offline either.
     void forgetCard();
     return { status: 'none' };
   }
-  if (outcome.failure.status === 0 || outcome.failure.status >= 500) {
-    const stored = await readCard();
-    if (stored && (owner === null || stored.owner === owner)) return { status: 'ready', card: stored.card, offline: true };
+  if (unreachable(outcome.failure)) {
+    const stored = await readCard(owner);
+    if (stored) return { status: 'ready', card: stored.card, photo: stored.photo, offline: true };
   }
   return { status: 'failed', failure: outcome.failure };
 }
@@ -69,13 +78,15 @@ function useCard(): CardState {
   return state;
 }
 
-function CardView({ card: c, offline }: { card: StudentCard; offline: boolean }) {
+function CardView({ card: c, photo, offline }: { card: StudentCard; photo?: string; offline: boolean }) {
   const { lang, t } = useI18n();
   const showQr = !expired(c);
+  const name = `${c.given_name} ${c.family_name}`;
   return (
     <section class="card student-card" aria-labelledby="card-name" data-testid="student-card">
+      {photo && <img class="card-photo" src={photo} alt={t('card.photoAlt', { name })} data-testid="card-photo" />}
       <h2 id="card-name" data-testid="card-name">
-        {c.given_name} {c.family_name}
+        {name}
       </h2>
       <dl>
         <dt>{t('card.number')}</dt>
@@ -107,7 +118,7 @@ export function Card() {
       {state.status === 'loading' && <p aria-busy="true">{t('common.loading')}</p>}
       {state.status === 'none' && <p data-testid="card-none">{t('card.none')}</p>}
       {state.status === 'failed' && <ProblemAlert failure={state.failure} />}
-      {state.status === 'ready' && <CardView card={state.card} offline={state.offline} />}
+      {state.status === 'ready' && <CardView card={state.card} photo={state.photo} offline={state.offline} />}
     </>
   );
 }

@@ -83,6 +83,14 @@ function AccountSection() {
             </a>
           </li>
         )}
+        {(me.role === 'student' || me.role === 'teacher') && (
+          <li>
+            <a class="list-link" href="/courses" data-testid="courses-link">
+              <span>{t('page.courses')}</span>
+              <ChevronIcon />
+            </a>
+          </li>
+        )}
         {me.role === 'student' && (
           <li>
             <a class="list-link" href="/registration" data-testid="registration-link">

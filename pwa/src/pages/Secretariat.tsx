@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { accounts, type PersonAccount, type PersonAccountDetail, type SuspensionReason } from '../api/accounts';
+import { cardPhotos, PHOTO_TYPES } from '../api/card';
 import type { RegistrationView } from '../api/registration';
 import type { Outcome } from '../api/client';
 import type { Failure } from '../api/problems';
@@ -137,6 +138,119 @@ function Registrations({ registrations }: { registrations: RegistrationView[] })
           </dl>
         </div>
       ))}
+    </section>
+  );
+}
+
+// The server takes 2 MB at most (it also reads the format and size from the bytes).
+const PHOTO_MAX_BYTES = 2_000_000;
+
+/** What is wrong with a chosen file before it is sent, if anything. */
+function photoProblem(file: File): Failure | null {
+  if (!(PHOTO_TYPES as readonly string[]).includes(file.type)) return { slug: 'card-photo-type', status: 0 };
+  if (file.size > PHOTO_MAX_BYTES) return { slug: 'card-photo-too-large', status: 0 };
+  return null;
+}
+
+/**
+ * « Photo de carte » (students only): the photo on the card, « Choisir une photo » (the file's bytes
+ * sent as they are, with their own type; the server's refusal shown) and « Retirer la photo ».
+ */
+function CardPhoto({ account, onChanged }: { account: PersonAccount; onChanged: () => void }) {
+  const { t } = useI18n();
+  const id = account.person_id;
+  // undefined while asked, null when the card has none.
+  const [photo, setPhoto] = useState<string | null | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [done, setDone] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const load = async () => {
+    const outcome = await cardPhotos.get(id);
+    setPhoto(outcome.ok ? outcome.data : null);
+    if (!outcome.ok && outcome.failure.slug !== 'no-card-photo') setFailure(outcome.failure);
+  };
+  useEffect(() => {
+    void load();
+  }, [id]);
+  const upload = async (file: File) => {
+    setDone(false);
+    const problem = photoProblem(file);
+    setFailure(problem);
+    if (problem) return;
+    setBusy(true);
+    const outcome = await withReauth(() => cardPhotos.set(id, file));
+    if (outcome.ok) {
+      await load();
+      setDone(true);
+      onChanged();
+    } else setFailure(outcome.failure.slug === 'payload-too-large' ? { slug: 'card-photo-too-large', status: 413 } : outcome.failure);
+    setBusy(false);
+  };
+  const name = fullName(account);
+  return (
+    <section class="card" aria-labelledby="photo-title" data-testid="person-photo">
+      <h2 id="photo-title">{t('secretariat.photo')}</h2>
+      {photo === undefined && (
+        <p class="muted" aria-busy="true">
+          {t('common.loading')}
+        </p>
+      )}
+      {photo === null && (
+        <p class="muted" data-testid="person-photo-none">
+          {t('secretariat.photoNone')}
+        </p>
+      )}
+      {photo && <img class="card-photo" src={photo} alt={t('card.photoAlt', { name })} data-testid="person-photo-img" />}
+      {done && <Notice testId="photo-done">{t('secretariat.done')}</Notice>}
+      <ProblemAlert failure={failure} />
+      <div class="form">
+        <label class="button button-block photo-pick" aria-busy={busy ? true : undefined}>
+          {busy && <span class="spinner" aria-hidden="true" />}
+          <span>{t('secretariat.photoChoose')}</span>
+          {busy && <span class="visually-hidden">{t('common.working')}</span>}
+          <input
+            type="file"
+            class="visually-hidden"
+            accept={PHOTO_TYPES.join(',')}
+            disabled={busy}
+            aria-describedby="photo-hint"
+            data-testid="photo-input"
+            onChange={(e) => {
+              const input = e.currentTarget;
+              const file = input.files?.[0];
+              // Cleared, so that choosing the same file again is a change too.
+              input.value = '';
+              if (file) void upload(file);
+            }}
+          />
+        </label>
+        <p class="hint" id="photo-hint">
+          {t('secretariat.photoHint')}
+        </p>
+        {photo && (
+          <Button type="button" variant="danger" disabled={busy} onClick={() => setRemoving(true)} testId="photo-remove">
+            {t('secretariat.photoRemove')}
+          </Button>
+        )}
+      </div>
+      {removing && (
+        <ActionDialog
+          title={t('secretariat.photoRemove')}
+          text={t('secretariat.photoRemoveConfirm', { name })}
+          danger
+          confirmLabel={t('secretariat.photoRemove')}
+          run={() => cardPhotos.remove(id)}
+          onClose={(ok) => {
+            setRemoving(false);
+            if (!ok) return;
+            setPhoto(null);
+            setFailure(null);
+            setDone(true);
+            onChanged();
+          }}
+        />
+      )}
     </section>
   );
 }
@@ -284,6 +398,7 @@ export function SecretariatPerson({ personId }: { personId: string }) {
         </dl>
       </section>
       <Registrations registrations={detail.registrations} />
+      {account.role === 'student' && <CardPhoto account={account} onChanged={() => void load()} />}
       <section class="card form" aria-labelledby="actions-title">
         <h2 id="actions-title">{t('secretariat.actions')}</h2>
         {state === 'pending' && (

@@ -10,7 +10,8 @@ import { useOnline } from '../online';
 import { addDays, localDay, mondayOf, today } from './dates';
 import { store, useStore } from '../store';
 import { clearWeeks, readWeek, writeWeek, type StoredWeek } from './store';
-import { TIME_ZONE } from '../i18n/format';
+import { formatDay, TIME_ZONE } from '../i18n/format';
+import type { Lang, MessageKey } from '../i18n';
 
 export interface Week {
   /** The week's Monday. */
@@ -181,6 +182,13 @@ export function eventsOn(events: readonly TimetableEvent[], day: string, timeZon
 /** Whether a class is happening at `now`. */
 export const inProgress = (event: TimetableEvent, now: number): boolean =>
   event.status !== 'cancelled' && Date.parse(event.starts_at) <= now && now < Date.parse(event.ends_at);
+
+/** The day a class starts, in words: « Aujourd’hui », « Demain », else « mardi 8 décembre ». */
+export function classDay(startsAt: string, tz: string, now: number, lang: Lang, t: (key: MessageKey) => string): string {
+  const day = localDay(startsAt, tz);
+  if (day === today(tz, now)) return t('timetable.today');
+  return day === addDays(today(tz, now), 1) ? t('home.tomorrow') : formatDay(day, lang);
+}
 
 /** The next class that is not cancelled and not over at `now` (the one in progress first). */
 export function nextClass(events: readonly TimetableEvent[], now: number): TimetableEvent | null {

@@ -1,9 +1,13 @@
 import { vi } from 'vitest';
 
-/** One answer of the mocked server: a status and a JSON body (problem+json when status ≥ 400). */
+/**
+ * One answer of the mocked server: a status and a JSON body (problem+json when status ≥ 400), or
+ * `raw` bytes sent as they are with their own type (an image).
+ */
 export interface Reply {
   status?: number;
   body?: unknown;
+  raw?: Blob;
   headers?: Record<string, string>;
 }
 
@@ -15,19 +19,21 @@ export const PROBLEM = (slug: string, status: number, extra: Record<string, unkn
 });
 
 /**
- * Replace the global fetch with a router over "METHOD /api/path" keys; records every request.
- * Unknown routes answer 404 not-found.
+ * Replace the global fetch with a router over "METHOD /api/path" keys; records every request (a
+ * JSON body parsed, any other body as a Blob). Unknown routes answer 404 not-found.
  */
 export function mockApi(routes: Record<string, Handler | Reply>) {
   const requests: { method: string; path: string; headers: Headers; body: unknown }[] = [];
   const fetch = vi.fn(async (input: Request) => {
     const url = new URL(input.url);
     const text = input.method === 'GET' || input.method === 'HEAD' ? '' : await input.clone().text();
-    const body: unknown = text ? JSON.parse(text) : undefined;
+    const json = (input.headers.get('Content-Type') ?? 'application/json').includes('json');
+    const body: unknown = !text ? undefined : json ? JSON.parse(text) : await input.clone().blob();
     requests.push({ method: input.method, path: url.pathname + url.search, headers: input.headers, body });
     const route = routes[`${input.method} ${url.pathname}`];
     const reply: Reply = route === undefined ? PROBLEM('not-found', 404) : typeof route === 'function' ? await route(input, body) : route;
     const status = reply.status ?? 200;
+    if (reply.raw) return new Response(reply.raw, { status, headers: { 'Content-Type': reply.raw.type, ...reply.headers } });
     const contentType = status >= 400 ? 'application/problem+json' : 'application/json';
     return new Response(status === 204 || reply.body === undefined ? null : JSON.stringify(reply.body), {
       status,

@@ -1,6 +1,6 @@
 // « Ma carte »: the student card with its QR code drawn as SVG, asked again before the QR token
-// expires, the copy kept on the device shown offline (without an expired QR), and the 404
-// no-student-card explained; the home's link card.
+// expires, its photo (a `data:` URL, kept with the card), the copy kept on the device shown
+// offline (without an expired QR), and the 404 no-student-card explained; the home's link card.
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { StudentCard } from '../../src/api/card';
@@ -28,11 +28,12 @@ const offline: Handler = () => {
   throw new TypeError('Failed to fetch');
 };
 
-async function start(path: string, cardReply: Handler | Reply, me: object = ME) {
+async function start(path: string, cardReply: Handler | Reply, me: object = ME, photoReply: Handler | Reply = PROBLEM('no-card-photo', 404)) {
   const mock = mockApi({
     'GET /api/config/public': { body: CONFIG },
     'GET /api/session': { body: me },
     'GET /api/me/card': cardReply,
+    'GET /api/me/card/photo': photoReply,
   });
   await openApp(path);
   return mock;
@@ -117,6 +118,51 @@ describe('the card screen', () => {
     await start('/card', PROBLEM('no-student-card', 404));
     expect($('[data-testid="card-none"]')?.textContent).toContain('Pas de carte d’étudiant');
     expect(await readCard()).toBeUndefined();
+  });
+});
+
+describe('the card photo', () => {
+  // The first bytes of a PNG: enough for a data: URL (the server checked the image).
+  const PNG = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], { type: 'image/png' });
+  const photoAsked = (mock: ReturnType<typeof mockApi>) => mock.requests.filter((r) => r.path === '/api/me/card/photo').length;
+
+  it('shows the photo the secretariat gave, with the name as its text, and keeps it with the card', async () => {
+    await start('/card', { body: student({ has_photo: true }) }, ME, { raw: PNG });
+    const img = $<HTMLImageElement>('[data-testid="card-photo"]');
+    expect(img?.getAttribute('src')).toBe('data:image/png;base64,iVBORw0KGgo=');
+    expect(img?.getAttribute('alt')).toBe('Photo de Chloé Lefèvre');
+    expect((await readCard())?.photo).toBe('data:image/png;base64,iVBORw0KGgo=');
+  });
+
+  it('is not asked for a card without one', async () => {
+    const mock = await start('/card', { body: student() }, ME, { raw: PNG });
+    expect(photoAsked(mock)).toBe(0);
+    expect($('[data-testid="card-photo"]')).toBeNull();
+    expect((await readCard())?.photo).toBeUndefined();
+  });
+
+  it('offline, is the one kept with the card', async () => {
+    await start('/card', { body: student({ has_photo: true }) }, ME, { raw: PNG });
+    unmount();
+    mount();
+    await start('/card', offline, ME, offline);
+    expect($('[data-testid="card-offline"]')).not.toBeNull();
+    expect($('[data-testid="card-photo"]')?.getAttribute('src')).toBe('data:image/png;base64,iVBORw0KGgo=');
+  });
+
+  it('is gone once the secretariat took it off', async () => {
+    await start('/card', { body: student({ has_photo: true }) }, ME, { raw: PNG });
+    unmount();
+    mount();
+    await start('/card', { body: student({ has_photo: false }) });
+    expect($('[data-testid="card-photo"]')).toBeNull();
+    expect((await readCard())?.photo).toBeUndefined();
+  });
+
+  it('is not drawn when the answer is not an image', async () => {
+    await start('/card', { body: student({ has_photo: true }) }, ME, { raw: new Blob(['<svg/>'], { type: 'image/svg+xml' }) });
+    expect($('[data-testid="card-name"]')?.textContent).toBe('Chloé Lefèvre');
+    expect($('[data-testid="card-photo"]')).toBeNull();
   });
 });
 
