@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startInbox } from './inbox.mjs';
-import { openPhone, TEST_TIMEOUT, withPhone, EXPECTED_401 } from './support.mjs';
+import { openPhone, TEST_TIMEOUT, withPhone, EXPECTED_401, EXPECTED_NO_CARD_PHOTO } from './support.mjs';
 import { demoPassword, demoPerson, signIn } from './demo.mjs';
 import { totp } from './totp.mjs';
 
@@ -106,7 +106,8 @@ test('a secretariat agent suspends a student, who is told why, reinstates the ac
     } finally {
       await again.close();
     }
-  });
+    // The student's page asks for the card photo, which she has not (404 no-card-photo).
+  }, { ignore: [EXPECTED_NO_CARD_PHOTO] });
 });
 
 test('a student turns two-factor authentication on and signs in with a recovery code', { timeout: 3 * TEST_TIMEOUT }, async () => {

@@ -60,7 +60,11 @@ export async function openPhone(options = {}) {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    if (message.type() !== 'error') return;
+    // A resource that failed says which (its address is the message's location), so that an
+    // expected answer can be told from others.
+    const resource = /^Failed to load resource/.test(message.text()) ? message.location()?.url : '';
+    errors.push(`console: ${message.text()}${resource ? ` (${resource})` : ''}`);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return {
@@ -120,6 +124,12 @@ export async function publicConfig(base) {
  * signed out, which is expected. Tests that provoke other problems list them in `ignore`.
  */
 export const EXPECTED_401 = /Failed to load resource: the server responded with a status of 401/;
+
+/**
+ * The secretariat's view of a student asks for the card photo, which answers 404 no-card-photo
+ * when the student has none (Chromium logs that too).
+ */
+export const EXPECTED_NO_CARD_PHOTO = /status of 404 \(Not Found\) \(\S*\/api\/secretariat\/people\/[^/]+\/card-photo\)$/;
 
 /** Run `body` with a fresh phone browser; fail on console errors or CSP violations. */
 export async function withPhone(body, { ignore = [], options = {} } = {}) {
