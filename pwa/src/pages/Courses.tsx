@@ -5,7 +5,7 @@ import type { Failure } from '../api/problems';
 import { useAuth } from '../auth';
 import { KIND_LABELS, useCampusName } from '../components/ClassCard';
 import { ProblemAlert } from '../components/Form';
-import { serviceTarget } from '../components/ServiceLink';
+import { serviceNameId, serviceTarget } from '../components/ServiceLink';
 import { safeColor } from '../config';
 import { coursesCopy } from '../courses/store';
 import { formatMinutes, hoursLine } from '../courses/hours';
@@ -119,7 +119,7 @@ function Hours({ course }: { course: Course }) {
   return (
     <ul class="course-hours" data-testid="course-hours">
       {course.hours.map((h) => {
-        const id = `hours-${course.code}-${h.kind}`;
+        const id = serviceNameId('hours', `${course.code}-${h.kind}`);
         const total = h.done_minutes + h.to_come_minutes;
         return (
           <li key={h.kind} data-kind={h.kind}>
@@ -201,7 +201,7 @@ function CourseCard({ course, platform, now, offline }: { course: Course; platfo
     if (colour) card.current?.style.setProperty('--course', colour);
     else card.current?.style.removeProperty('--course');
   }, [colour]);
-  const titleId = `course-${course.code}`;
+  const titleId = serviceNameId('course', course.code);
   return (
     <section class="card course-card" ref={card} aria-labelledby={titleId} data-testid="course" data-code={course.code}>
       <h2 id={titleId} data-testid="course-title">
