@@ -17,7 +17,7 @@ mod cas;
 mod courses;
 mod home;
 mod registration;
-pub use cas::{Attribute, Cas, Service, ServiceCategory, UrlPattern, secure_url};
+pub use cas::{Attribute, Cas, Service, ServiceCategory, UrlPattern, is_loopback, secure_url};
 pub use courses::{Courses, LearningPlatform};
 pub use home::{Card, Home, Layout, Tab};
 pub use registration::{Registration, StudentCard};

@@ -44,7 +44,8 @@ crate::errors::problem!(
     "No photo for this card"
 );
 
-const MAX_BYTES: usize = 2 * 1024 * 1024;
+/// What the API takes as a body at all (2 MiB).
+const MAX_BYTES: usize = crate::http::guard::BODY_LIMIT;
 const PIXELS: std::ops::RangeInclusive<usize> = 150..=6000;
 
 /// The image, in whichever of the three formats it is.

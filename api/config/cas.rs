@@ -188,11 +188,16 @@ impl UrlPattern {
     }
 }
 
+/// A development or test machine's own address.
+pub fn is_loopback(url: &url::Url) -> bool {
+    matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"))
+}
+
 /// An address a ticket or a callback may go to: https, or loopback http when allowed.
 pub fn secure_url(url: &url::Url, loopback: bool) -> bool {
     match url.scheme() {
         "https" => true,
-        "http" => loopback && matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")),
+        "http" => loopback && is_loopback(url),
         _ => false,
     }
 }

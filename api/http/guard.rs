@@ -11,8 +11,8 @@ use crate::{
     state::AppState,
 };
 
-/// Largest request body the API accepts.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+/// Largest request body the API accepts: a card photo (the one upload).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// A refused body is still read (and dropped) up to this size, so that the client receives the
 /// refusal: closing a connection with unread data resets it, and the answer is lost.
 const DRAIN_LIMIT: usize = 8 * BODY_LIMIT;

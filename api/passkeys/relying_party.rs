@@ -2,7 +2,10 @@
 
 use webauthn_rs::prelude::{Url, Webauthn, WebauthnBuilder};
 
-use crate::{config::Config, errors::ApiError};
+use crate::{
+    config::{self, Config},
+    errors::ApiError,
+};
 
 /// How long a person has to answer their authenticator (the ceremony's state lives as long).
 pub const CEREMONY_SECONDS: i64 = 300;
@@ -12,7 +15,7 @@ pub const CEREMONY_SECONDS: i64 = 300;
 /// refuse an IP address as RP id.
 pub fn of(config: &Config) -> Result<Webauthn, ApiError> {
     let public = Url::parse(config.http.public_url.as_str()).map_err(ApiError::internal)?;
-    let loopback = matches!(public.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    let loopback = config::is_loopback(&public);
     let origin = if loopback {
         Url::parse("http://localhost").map_err(ApiError::internal)?
     } else {

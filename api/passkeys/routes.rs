@@ -61,6 +61,13 @@ crate::errors::problem!(
     "This passkey looks copied: it is refused. Sign in with your password and remove it in Security."
 );
 crate::errors::problem!(
+    PASSKEY_NAME_MISSING,
+    400,
+    "passkey-name-missing",
+    "Donnez un nom à cette clé d’accès (par exemple « iPhone de Lucas »)",
+    "Give this passkey a name (for example “Lucas’s iPhone”)"
+);
+crate::errors::problem!(
     PASSKEY_ALREADY_ADDED,
     409,
     "passkey-already-added",
@@ -208,6 +215,8 @@ impl PasskeysApi {
         client: Client,
         body: Json<NewPasskey>,
     ) -> ApiResult<Added> {
+        // Before the ceremony is used up: a missing name costs a retype, not a new passkey.
+        let name = named(&body.name)?;
         let now = state.clock.now();
         let taken: Option<(Option<PersonId>, PasskeyRegistration)> =
             ceremony::take(&state.redis, Kind::Registration, &body.ceremony, now).await?;
@@ -221,12 +230,6 @@ impl PasskeysApi {
         let passkey = relying_party::of(&state.config)?
             .finish_passkey_registration(&credential, &registration)
             .map_err(|_| ApiError::new(PASSKEY_REFUSED))?;
-        let name = body.name.trim();
-        let name = if name.is_empty() {
-            "Clé d’accès"
-        } else {
-            name
-        };
         let mut conn = state.conn().await?;
         let person = caller.person_id;
         let stored = conn
@@ -260,10 +263,7 @@ impl PasskeysApi {
         id: Path<Uuid>,
         body: Json<PasskeyName>,
     ) -> ApiResult<Json<PasskeyView>> {
-        let name = body.name.trim();
-        if name.is_empty() {
-            return Err(ApiError::new(crate::errors::BAD_REQUEST));
-        }
+        let name = named(&body.name)?;
         let mut conn = state.conn().await?;
         let renamed = store::rename(&mut conn, caller.person_id, *id, name)
             .await?
@@ -304,6 +304,13 @@ impl PasskeysApi {
     ) -> ApiResult<Removed> {
         remove(&state, *person_id, None, Some(staff.0), &client).await
     }
+}
+
+/// The name typed, without its surrounding spaces; refused when nothing is left.
+fn named(typed: &str) -> Result<&str, ApiError> {
+    Some(typed.trim())
+        .filter(|n| !n.is_empty())
+        .ok_or(ApiError::new(PASSKEY_NAME_MISSING))
 }
 
 /// Removes the passkey `id` of `person` (all of them without `id`), with its security event;
@@ -378,13 +385,7 @@ impl PasskeyLoginApi {
         client: Client,
         body: Json<PasskeyLogin>,
     ) -> ApiResult<LoginResponse> {
-        let per_minute = state.config.limits.logins_per_address_per_minute;
-        limits::enforce(
-            &state,
-            Limit::per_minute("login-ip", per_minute),
-            &client.ip,
-        )
-        .await?;
+        login::limit_address(&state, &client).await?;
         let now = state.clock.now();
         let login: DiscoverableAuthentication =
             match ceremony::take(&state.redis, Kind::Login, &body.ceremony, now).await? {

@@ -302,8 +302,7 @@ pub async fn check_credentials(
     password: &str,
 ) -> Result<(accounts::Person, Account), ApiError> {
     let now = state.clock.now();
-    let per_minute = state.config.limits.logins_per_address_per_minute;
-    limits::enforce(state, Limit::per_minute("login-ip", per_minute), &client.ip).await?;
+    limit_address(state, client).await?;
     let login = identifier.trim().to_lowercase();
     let mut conn = state.conn().await?;
     let holder = accounts::by_login(&mut conn, &login).await?;
@@ -327,6 +326,13 @@ pub async fn check_credentials(
     let account = account.expect("a verified password has an account");
     refuse_unless_active(state, &account)?;
     Ok((person, account))
+}
+
+/// One login attempt more from the client's address (`limits.logins_per_address_per_minute`),
+/// whatever it tries: a password or a passkey.
+pub async fn limit_address(state: &AppState, client: &Client) -> Result<(), ApiError> {
+    let per_minute = state.config.limits.logins_per_address_per_minute;
+    limits::enforce(state, Limit::per_minute("login-ip", per_minute), &client.ip).await
 }
 
 /// Opens the session, logs the login (`how` it was made, when not by password), and answers

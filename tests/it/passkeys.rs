@@ -128,6 +128,14 @@ async fn a_passkey_added_after_the_password_signs_in_alone() {
         )
         .await;
     assert_eq!(renamed["name"], "Mon téléphone");
+    let blank = again
+        .send(
+            Method::PATCH,
+            &format!("/api/me/passkeys/{id}"),
+            Some(json!({"name": "  "})),
+        )
+        .await;
+    problem(blank, 400, "passkey-name-missing").await;
     app.clock.advance(Duration::minutes(11));
     let path = format!("/api/me/passkeys/{id}");
     problem(again.delete(&path).await, 403, "reauthentication-required").await;

@@ -1,14 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
 import { card, type StudentCard } from '../api/card';
 import type { Failure } from '../api/problems';
-import { useAuth } from '../auth';
 import { forgetCard, readCard, writeCard } from '../card/store';
 import { ProblemAlert } from '../components/Form';
+import { useOwnedLoad } from '../components/useOwnedLoad';
 import { Qr } from '../components/Qr';
 import { formatDay } from '../i18n/format';
 import { useI18n } from '../i18n';
 import { unreachable } from '../offline/records';
-import { useOnline } from '../online';
 
 type CardState =
   | { status: 'loading' }
@@ -22,6 +20,8 @@ async function loadPhoto(owner: string | null): Promise<string | undefined> {
   if (outcome.ok) return outcome.data;
   return unreachable(outcome.failure) ? (await readCard(owner))?.photo : undefined;
 }
+
+const LOADING: CardState = { status: 'loading' };
 
 /** Ask the server; when it cannot be reached (or fails), the copy kept on this device, if it is this person's. */
 async function loadCard(owner: string | null): Promise<CardState> {
@@ -56,27 +56,6 @@ function refreshDelay(state: CardState): number | null {
   return Math.max(5_000, left - 30_000);
 }
 
-function useCard(): CardState {
-  const auth = useAuth();
-  const owner = auth.status === 'signed-in' ? auth.me.person_id : null;
-  const online = useOnline();
-  const [state, setState] = useState<CardState>({ status: 'loading' });
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void loadCard(owner).then((next) => live && setState(next));
-    return () => {
-      live = false;
-    };
-  }, [owner, online, round]);
-  useEffect(() => {
-    const delay = refreshDelay(state);
-    if (delay === null) return undefined;
-    const timer = setTimeout(() => setRound((r) => r + 1), delay);
-    return () => clearTimeout(timer);
-  }, [state]);
-  return state;
-}
 
 function CardView({ card: c, photo, offline }: { card: StudentCard; photo?: string; offline: boolean }) {
   const { lang, t } = useI18n();
@@ -111,7 +90,7 @@ function CardView({ card: c, photo, offline }: { card: StudentCard; photo?: stri
 /** « Ma carte »: the student card, its QR code renewed before it expires, readable offline. */
 export function Card() {
   const { t } = useI18n();
-  const state = useCard();
+  const [state] = useOwnedLoad(loadCard, refreshDelay, LOADING);
   return (
     <>
       <h1>{t('page.card')}</h1>

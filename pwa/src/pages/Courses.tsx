@@ -1,10 +1,10 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { courses, type Course, type CourseTeacher, type MyCourses } from '../api/courses';
 import { messages } from '../api/messages';
 import type { Failure } from '../api/problems';
-import { useAuth } from '../auth';
 import { KIND_LABELS, useCampusName } from '../components/ClassCard';
 import { ProblemAlert } from '../components/Form';
+import { useOwnedLoad } from '../components/useOwnedLoad';
 import { serviceNameId, serviceTarget } from '../components/ServiceLink';
 import { safeColor } from '../config';
 import { coursesCopy } from '../courses/store';
@@ -13,7 +13,6 @@ import { useI18n } from '../i18n';
 import { formatDay, formatDayMonth, formatTime, TIME_ZONE } from '../i18n/format';
 import { rememberConversation } from '../messages/conversations';
 import { unreachable } from '../offline/records';
-import { useOnline } from '../online';
 import { navigate } from '../router';
 import { classDay, inProgress, useNow } from '../timetable/weeks';
 
@@ -21,6 +20,8 @@ type CoursesState =
   | { status: 'loading' }
   | { status: 'ready'; data: MyCourses; offline: boolean; fetchedAt: number }
   | { status: 'failed'; failure: Failure };
+
+const LOADING: CoursesState = { status: 'loading' };
 
 /** Ask the server; when it cannot be reached (or fails), the copy kept on this device, if it is this person's. */
 async function loadCourses(owner: string | null): Promise<CoursesState> {
@@ -46,31 +47,6 @@ function refreshDelay(state: CoursesState): number | null {
   return Math.min(Math.max(1_000, Math.min(...ends) - Date.now() + 1_000), 86_400_000);
 }
 
-function useCourses(): [CoursesState, () => void] {
-  const auth = useAuth();
-  const owner = auth.status === 'signed-in' ? auth.me.person_id : null;
-  const online = useOnline();
-  const [state, setState] = useState<CoursesState>({ status: 'loading' });
-  const [round, setRound] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void loadCourses(owner).then((next) => live && setState(next));
-    return () => {
-      live = false;
-    };
-  }, [owner, online, round]);
-  useEffect(() => {
-    const delay = refreshDelay(state);
-    if (delay === null) return undefined;
-    const timer = setTimeout(() => setRound((r) => r + 1), delay);
-    return () => clearTimeout(timer);
-  }, [state]);
-  const retry = () => {
-    setState({ status: 'loading' });
-    setRound((r) => r + 1);
-  };
-  return [state, retry];
-}
 
 /** The class under way (« En cours ») or the next one: day, time, kind, rooms and campus. */
 function NextSession({ course, now, offline }: { course: Course; now: number; offline: boolean }) {
@@ -227,7 +203,7 @@ function CourseCard({ course, platform, now, offline }: { course: Course; platfo
 /** « Mes cours »: each course of the semester, its next class, its hours, its teachers and its page online. */
 export function Courses() {
   const { t, lang } = useI18n();
-  const [state, retry] = useCourses();
+  const [state, retry] = useOwnedLoad(loadCourses, refreshDelay, LOADING);
   const now = useNow();
   return (
     <>
