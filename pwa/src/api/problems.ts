@@ -99,6 +99,21 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   // Local to the secretariat's card photo (src/pages/Secretariat.tsx): checked before sending, or a 413.
   'card-photo-type': 'secretariat.photoType',
   'card-photo-too-large': 'secretariat.photoTooLarge',
+  // Passkeys (« Clés d’accès », api/passkeys): the service's problems…
+  'passkey-ceremony-expired': 'problem.passkeyCeremonyExpired',
+  'passkey-refused': 'problem.passkeyRefused',
+  'passkey-unknown': 'problem.passkeyUnknown',
+  'passkey-possibly-cloned': 'problem.passkeyPossiblyCloned',
+  'passkey-name-missing': 'problem.passkeyNameMissing',
+  'passkey-already-added': 'problem.passkeyAlreadyAdded',
+  'passkey-last-second-factor': 'problem.passkeyLastSecondFactor',
+  'passkey-needed': 'problem.passkeyNeeded',
+  'no-passkey': 'problem.noPasskey',
+  'two-factor-already-on': 'problem.twoFactorAlreadyOn',
+  // … and, local to src/passkeys/ceremonies.ts, the browser's refusals.
+  'passkey-exists-here': 'problem.passkeyExistsHere',
+  'passkey-not-created': 'problem.passkeyNotCreated',
+  'passkey-not-used': 'problem.passkeyNotUsed',
   internal: 'problem.internal',
 };
 

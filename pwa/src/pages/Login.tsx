@@ -13,6 +13,7 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
 import { useI18n } from '../i18n';
 import { currentEnvironment } from '../install';
+import { usePasskeyLogin } from '../passkeys/usePasskeyLogin';
 import { navigate, queryParam, useSearch } from '../router';
 
 /** What to add under the message of an account-state problem. */
@@ -128,7 +129,10 @@ function sessionNotice(auth: AuthState, t: ReturnType<typeof useI18n>['t']): str
   return null;
 }
 
-/** The entry when not signed in: identifier + password, then a code when two-factor is on. */
+/**
+ * The entry when not signed in: identifier + password, then a code when two-factor is on; or a
+ * passkey, from its button or from the identifier field's autofill.
+ */
 export function Login() {
   const { t } = useI18n();
   const auth = useAuth();
@@ -156,16 +160,21 @@ export function Login() {
       setCode('');
     }
   };
+  const passkey = usePasskeyLogin({ remember, onSignedIn: finish, onFailure: setFailure });
 
   const submitPassword = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
     setBusy(true);
     setFailure(null);
+    passkey.pause();
     const outcome = await accounts.login(identifier.trim(), password, remember);
     setBusy(false);
     if (outcome.ok) finish(outcome.data);
-    else setFailure(outcome.failure);
+    else {
+      setFailure(outcome.failure);
+      passkey.resume();
+    }
   };
 
   const submitCode = async (event: Event) => {
@@ -206,6 +215,7 @@ export function Login() {
             onClick={() => {
               setPending(null);
               setFailure(null);
+              passkey.resume();
             }}
           >
             {t('login.backToPassword')}
@@ -233,7 +243,7 @@ export function Login() {
           hint={t('login.identifierHint')}
           name="username"
           type="text"
-          autocomplete="username"
+          autocomplete={passkey.conditional ? 'username webauthn' : 'username'}
           autocapitalize="none"
           autocorrect="off"
           spellcheck={false}
@@ -251,9 +261,21 @@ export function Login() {
         />
         <Checkbox label={t('login.remember')} hint={t('login.rememberHint')} checked={remember} onChange={setRemember} name="remember" />
         <ProblemAlert failure={failure}>{failure && <FailureHelp failure={failure} />}</ProblemAlert>
-        <Button busy={busy} testId="login-submit">
+        <Button busy={busy} disabled={passkey.busy} testId="login-submit">
           {t('login.submit')}
         </Button>
+        {passkey.supported && (
+          <>
+            <Button type="button" variant="secondary" busy={passkey.busy} disabled={busy} onClick={() => void passkey.signIn()} testId="passkey-login">
+              {t('login.passkey')}
+            </Button>
+            {passkey.cancelled && (
+              <p class="hint" role="status" data-testid="passkey-cancelled">
+                {t('login.passkeyCancelled')}
+              </p>
+            )}
+          </>
+        )}
       </form>
       <ul class="card link-list">
         <li>

@@ -266,7 +266,7 @@ export function NewsPublish() {
               </p>
               <p class="muted">{t('publish.for', { audience: audienceText(item, t) })}</p>
               {item.state !== 'withdrawn' && (
-                <div class="publish-actions">
+                <div class="item-actions">
                   <button type="button" class="button button-secondary" onClick={() => (setNotice(null), setEditing(item))} data-testid="publish-edit">
                     {t('publish.edit')}
                   </button>

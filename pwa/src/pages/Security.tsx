@@ -1,17 +1,21 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { receiveSmsCode } from '../accounts/countdown';
 import { accounts, type ActivationChallenge, type DeviceSession, type Me, type SecurityEvent, type TwoFactorEnrolment } from '../api/accounts';
+import { passkeys, type Passkey } from '../api/passkeys';
 import type { Failure } from '../api/problems';
 import { services } from '../api/services';
 import { NewPasswordField, useNewPassword } from '../accounts/NewPassword';
 import { withReauth } from '../accounts/reauth';
 import { signOut, updateMe, useAuth } from '../auth';
 import { Dialog } from '../components/Dialog';
-import { Button, Checkbox, CodeField, Notice, PasswordField, ProblemAlert } from '../components/Form';
+import { Button, Checkbox, CodeField, Field, Notice, PasswordField, ProblemAlert } from '../components/Form';
 import { BellIcon, ChevronIcon } from '../components/Icons';
 import { useLoad } from '../components/useLoad';
 import { formatShortDateTime } from '../i18n/format';
 import { isMessageKey, useI18n, type MessageKey } from '../i18n';
+import { addPasskey } from '../passkeys/ceremonies';
+import { NAME_MAX, suggestNameHere } from '../passkeys/name';
+import { passkeysSupported } from '../passkeys/webauthn';
 
 function BackLink() {
   const { t } = useI18n();
@@ -27,13 +31,14 @@ function useMe(): Me | null {
   return auth.status === 'signed-in' ? auth.me : null;
 }
 
-/** Profil → Sécurité: the four sections and « Se déconnecter ». */
+/** Profil → Sécurité: the five sections and « Se déconnecter ». */
 export function SecurityHome() {
   const { t } = useI18n();
   const me = useMe();
   const [busy, setBusy] = useState(false);
   const links: { href: string; label: MessageKey; extra?: string }[] = [
     { href: '/more/security/password', label: 'security.password' },
+    { href: '/more/security/passkeys', label: 'security.passkeys' },
     { href: '/more/security/devices', label: 'security.devices' },
     { href: '/more/security/activity', label: 'security.activity' },
     {
@@ -129,6 +134,208 @@ export function ChangePassword() {
           {t('password.submit')}
         </Button>
       </form>
+    </>
+  );
+}
+
+/** A passkey's name: how the person will know it in the list (the service keeps 60 characters). */
+function PasskeyNameField({ value, onValue }: { value: string; onValue: (value: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <Field
+      label={t('passkeys.name')}
+      hint={t('passkeys.nameHint')}
+      name="passkey-name"
+      type="text"
+      autocomplete="off"
+      maxLength={NAME_MAX}
+      value={value}
+      onValue={onValue}
+      required
+    />
+  );
+}
+
+/** How a rename or removal ended: done, the passkey already gone (404), or left as it was. */
+type PasskeyChange = 'done' | 'gone' | null;
+
+function RenamePasskeyDialog({ passkey, onClose }: { passkey: Passkey; onClose: (change: PasskeyChange) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState(passkey.name);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await passkeys.rename(passkey.id, name.trim());
+    setBusy(false);
+    if (outcome.ok) onClose('done');
+    else if (outcome.failure.status === 404) onClose('gone');
+    else setFailure(outcome.failure);
+  };
+  return (
+    <Dialog title={t('passkeys.renameTitle')} onCancel={() => onClose(null)} testId="passkey-rename-dialog">
+      <form class="form" onSubmit={(e) => void submit(e)}>
+        <PasskeyNameField value={name} onValue={setName} />
+        <ProblemAlert failure={failure} />
+        <Button busy={busy} disabled={name.trim() === ''}>
+          {t('common.save')}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => onClose(null)}>
+          {t('common.cancel')}
+        </Button>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The confirmation; the service wants a recent password, so the password prompt may come first. */
+function RemovePasskeyDialog({ passkey, onClose }: { passkey: Passkey; onClose: (change: PasskeyChange) => void }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const remove = async () => {
+    if (busy) return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await withReauth(() => passkeys.remove(passkey.id));
+    setBusy(false);
+    if (outcome.ok) onClose('done');
+    else if (outcome.failure.status === 404) onClose('gone');
+    else setFailure(outcome.failure);
+  };
+  return (
+    <Dialog title={t('passkeys.removeTitle')} onCancel={() => onClose(null)} testId="passkey-remove-dialog">
+      <p>{t('passkeys.removeText', { name: passkey.name })}</p>
+      <div class="form">
+        <ProblemAlert failure={failure} />
+        <Button type="button" variant="danger" busy={busy} onClick={() => void remove()} testId="passkey-remove-confirm">
+          {t('passkeys.remove')}
+        </Button>
+        <Button type="button" variant="secondary" onClick={() => onClose(null)}>
+          {t('common.cancel')}
+        </Button>
+      </div>
+    </Dialog>
+  );
+}
+
+/**
+ * Clés d'accès: the person's passkeys (as many as they like), one more from this device under a
+ * name suggested from it (then the browser's prompt), rename, remove after confirmation.
+ */
+export function Passkeys() {
+  const { t, lang } = useI18n();
+  const me = useMe();
+  const list = useLoad(passkeys.list);
+  // The add form, open with the name typed so far.
+  const [name, setName] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<Failure | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [renaming, setRenaming] = useState<Passkey | null>(null);
+  const [removing, setRemoving] = useState<Passkey | null>(null);
+
+  const open = () => {
+    setNotice(null);
+    setFailure(null);
+    setName(suggestNameHere(me?.given_name ?? '', t));
+  };
+  const add = async (event: Event) => {
+    event.preventDefault();
+    if (busy || name === null || name.trim() === '') return;
+    setBusy(true);
+    setFailure(null);
+    const outcome = await addPasskey(name);
+    setBusy(false);
+    if (outcome.ok) {
+      setName(null);
+      setNotice(t('passkeys.added', { name: outcome.data.name }));
+      void list.reload();
+    } else setFailure(outcome.failure);
+  };
+  const closed = (done: MessageKey) => (change: PasskeyChange) => {
+    setRenaming(null);
+    setRemoving(null);
+    if (!change) return;
+    setNotice(t(change === 'gone' ? 'passkeys.gone' : done));
+    void list.reload();
+  };
+
+  return (
+    <>
+      <BackLink />
+      <h1>{t('security.passkeys')}</h1>
+      <p class="lead">{t('passkeys.intro')}</p>
+      {notice && <Notice testId="passkeys-notice">{notice}</Notice>}
+      {list.failure && (
+        <ProblemAlert failure={list.failure}>
+          <button type="button" class="button button-secondary" onClick={() => void list.reload()}>
+            {t('common.retry')}
+          </button>
+        </ProblemAlert>
+      )}
+      {list.loading && !list.data && <p aria-busy="true">{t('common.loading')}</p>}
+      {list.data && list.data.length === 0 && <p class="muted">{t('passkeys.none')}</p>}
+      {list.data && list.data.length > 0 && (
+        <ul class="item-list" data-testid="passkeys">
+          {list.data.map((p) => (
+            <li key={p.id} class="card item" data-testid="passkey">
+              <p>
+                <strong data-testid="passkey-name">{p.name}</strong>
+              </p>
+              <p class="muted">{t('passkeys.created', { date: formatShortDateTime(p.created_at, lang) })}</p>
+              <p class="muted" data-testid="passkey-used">
+                {p.last_used_at ? t('passkeys.used', { date: formatShortDateTime(p.last_used_at, lang) }) : t('passkeys.neverUsed')}
+              </p>
+              <div class="item-actions">
+                <button
+                  type="button"
+                  class="button button-secondary"
+                  aria-label={t('passkeys.renameLabel', { name: p.name })}
+                  onClick={() => setRenaming(p)}
+                  data-testid="passkey-rename"
+                >
+                  {t('passkeys.rename')}
+                </button>
+                <button
+                  type="button"
+                  class="button button-danger"
+                  aria-label={t('passkeys.removeLabel', { name: p.name })}
+                  onClick={() => setRemoving(p)}
+                  data-testid="passkey-remove"
+                >
+                  {t('passkeys.remove')}
+                </button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      )}
+      {!passkeysSupported() ? (
+        <p class="muted" data-testid="passkeys-unsupported">
+          {t('passkeys.unsupported')}
+        </p>
+      ) : name === null ? (
+        <Button type="button" onClick={open} testId="passkey-add">
+          {t('passkeys.add')}
+        </Button>
+      ) : (
+        <form class="card form" onSubmit={(e) => void add(e)} data-testid="passkey-add-form">
+          <PasskeyNameField value={name} onValue={setName} />
+          <ProblemAlert failure={failure} />
+          <Button busy={busy} disabled={name.trim() === ''} testId="passkey-create">
+            {t('passkeys.create')}
+          </Button>
+          <Button type="button" variant="secondary" onClick={() => setName(null)}>
+            {t('common.cancel')}
+          </Button>
+        </form>
+      )}
+      {renaming && <RenamePasskeyDialog passkey={renaming} onClose={closed('passkeys.renamed')} />}
+      {removing && <RemovePasskeyDialog passkey={removing} onClose={closed('passkeys.removed')} />}
     </>
   );
 }

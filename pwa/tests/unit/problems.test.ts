@@ -60,6 +60,16 @@ describe('problem documents', () => {
       'reauthentication-required',
       'csrf-token-missing',
       'invalid-phone',
+      'passkey-ceremony-expired',
+      'passkey-refused',
+      'passkey-unknown',
+      'passkey-possibly-cloned',
+      'passkey-name-missing',
+      'passkey-already-added',
+      'passkey-last-second-factor',
+      'passkey-needed',
+      'no-passkey',
+      'two-factor-already-on',
     ]) {
       expect(PROBLEM_MESSAGES[slug], slug).toBeDefined();
     }
