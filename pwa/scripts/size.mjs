@@ -12,16 +12,22 @@ import { gzipSync } from 'node:zlib';
 // (a teacher's or a staff member's would otherwise cost a second round trip on the first screen);
 // then from 52 kB for the student's registration card and the registration and card texts in the
 // French catalogue (+1.2 kB); then from 53 kB for the passkeys' texts and problems in the French
-// catalogue, which the home's first screen loads whole (+1.1 kB measured).
-const FIRST_SCREEN_BUDGET = 54.1 * 1000; // bytes, gzipped
+// catalogue, which the home's first screen loads whole (+1.1 kB measured); then from 54.1 kB for
+// passkeys as the second factor: their French texts and the password prompt's « Confirmer avec
+// une clé d’accès » (in the app's chunk; its ceremonies are fetched when the prompt opens), +0.4 kB
+// measured.
+const FIRST_SCREEN_BUDGET = 54.5 * 1000; // bytes, gzipped
 // Raised from 110 kB for « Annuaire », then from 112 kB for the role's home cards and their texts,
 // then from 115 kB for registration (« Inscriptions et réinscriptions », its home card and texts:
 // +2.1 kB), then from 117 kB for « Ma carte » and its QR encoder (uqr, +5 kB), then from 123 kB
 // for « Mes cours » (its screen, texts and offline copy), the card photo and the secretariat's
 // photo upload (+4.6 kB measured), then from 127.6 kB for passkeys (« Clés d’accès »: the
 // WebAuthn JSON conversions and ceremonies 1.7 kB, Sécurité's list 1.1 kB, the login screen's
-// button and autofill 0.5 kB, both catalogues 1.7 kB: +5.3 kB measured, 127.57 → 132.83 kB).
-const TOTAL_BUDGET = 132.9 * 1000;
+// button and autofill 0.5 kB, both catalogues 1.7 kB: +5.3 kB measured, 127.57 → 132.83 kB),
+// then from 132.9 kB for passkeys as the second factor (the login's two-factor step, the recovery
+// link, the password prompt, two-factor by passkeys alone in Sécurité, their texts: +2.0 kB
+// measured, 132.83 → 134.84 kB).
+const TOTAL_BUDGET = 134.9 * 1000;
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 let files;

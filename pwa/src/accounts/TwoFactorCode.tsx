@@ -4,21 +4,25 @@ import { useI18n } from '../i18n';
 
 /**
  * A second-factor code: the authenticator app's 6 digits (numeric keyboard, one-time-code
- * autofill), or, after a tap, one of the recovery codes (text keyboard).
+ * autofill), or, after a tap, one of the recovery codes (text keyboard). `recoveryOnly`: an
+ * account whose second factor is its passkeys, where a code can only be a recovery code.
  */
 export function TwoFactorCodeField({
   value,
   onValue,
   label,
   autoFocus = false,
+  recoveryOnly = false,
 }: {
   value: string;
   onValue: (value: string) => void;
   label?: string;
   autoFocus?: boolean;
+  recoveryOnly?: boolean;
 }) {
   const { t } = useI18n();
-  const [recovery, setRecovery] = useState(false);
+  const [chosen, setRecovery] = useState(false);
+  const recovery = chosen || recoveryOnly;
   return (
     <>
       <p class="hint">{recovery ? t('login.twoFactorRecoveryText') : t('login.twoFactorText')}</p>
@@ -31,9 +35,11 @@ export function TwoFactorCodeField({
         required
         autoFocus={autoFocus}
       />
-      <button type="button" class="link-button" onClick={() => setRecovery(!recovery)} data-testid="toggle-recovery-code">
-        {recovery ? t('login.useAppCode') : t('login.useRecoveryCode')}
-      </button>
+      {!recoveryOnly && (
+        <button type="button" class="link-button" onClick={() => setRecovery(!recovery)} data-testid="toggle-recovery-code">
+          {recovery ? t('login.useAppCode') : t('login.useRecoveryCode')}
+        </button>
+      )}
     </>
   );
 }

@@ -36,27 +36,59 @@ export async function withReauth<T>(call: () => Promise<Outcome<T>>, ask: () => 
   return call();
 }
 
-/** The prompt itself, rendered once by the app. */
+/** The passkey side, fetched when the prompt first opens (src/passkeys/reauth.ts). */
+const passkeySide = () => import('../passkeys/reauth');
+
+/**
+ * The prompt itself, rendered once by the app: the password, or « Confirmer avec une clé
+ * d’accès » when this browser can and the person has one.
+ */
 export function ReauthDialog() {
   const { t } = useI18n();
   const open = useStore(waiting) !== null;
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'password' | 'passkey' | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [withPasskey, setWithPasskey] = useState(false);
+  const [dismissed, setDismissed] = useState(false);
   useEffect(() => {
     setPassword('');
     setFailure(null);
+    setWithPasskey(false);
+    setDismissed(false);
+    if (!open) return undefined;
+    let shown = true;
+    void passkeySide()
+      .then((side) => side.canConfirmWithPasskey())
+      .then((can) => shown && setWithPasskey(can), () => undefined);
+    return () => {
+      shown = false;
+    };
   }, [open]);
   if (!open) return null;
   const submit = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
+    setBusy('password');
     setFailure(null);
     const outcome = await accounts.reauthenticate(password);
-    setBusy(false);
+    setBusy(null);
     if (outcome.ok) answer(true);
     else setFailure(outcome.failure);
+  };
+  const confirmWithPasskey = async () => {
+    if (busy) return;
+    setBusy('passkey');
+    setFailure(null);
+    setDismissed(false);
+    const outcome = await (await passkeySide()).reauthenticateWithPasskey();
+    setBusy(null);
+    if (outcome.ok) answer(true);
+    else if (outcome.failure === CANCELLED) setDismissed(true);
+    else {
+      setFailure(outcome.failure);
+      if (outcome.failure.slug === 'no-passkey') setWithPasskey(false);
+    }
   };
   return (
     <Dialog title={t('reauth.title')} onCancel={() => answer(false)} testId="reauth-dialog">
@@ -64,9 +96,19 @@ export function ReauthDialog() {
         <p>{t('reauth.text')}</p>
         <PasswordField label={t('login.password')} name="password" autocomplete="current-password" value={password} onValue={setPassword} required />
         <ProblemAlert failure={failure} />
-        <Button busy={busy} disabled={password === ''}>
+        {dismissed && (
+          <p class="hint" role="status" data-testid="passkey-cancelled">
+            {t('passkeys.cancelled')}
+          </p>
+        )}
+        <Button busy={busy === 'password'} disabled={password === '' || busy === 'passkey'}>
           {t('common.confirm')}
         </Button>
+        {withPasskey && (
+          <Button type="button" variant="secondary" busy={busy === 'passkey'} disabled={busy === 'password'} onClick={() => void confirmWithPasskey()} testId="reauth-passkey">
+            {t('reauth.passkey')}
+          </Button>
+        )}
         <Button type="button" variant="secondary" onClick={() => answer(false)}>
           {t('common.cancel')}
         </Button>

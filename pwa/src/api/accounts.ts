@@ -1,6 +1,7 @@
 // The accounts API: one function per call, each answering an Outcome so that
 // screens never deal with exceptions. Types follow /api's OpenAPI document.
 import { api, typed } from './client';
+import type { PasskeyAnswer } from './passkeys';
 import type { components } from './schema';
 
 // ---- Types of the accounts API -------------------------------------------------------------
@@ -20,6 +21,10 @@ export type SecurityEvent = Schemas['SecurityEvent'];
 export type EventKind = Schemas['EventKind'];
 
 export type TwoFactorEnrolment = Schemas['TwoFactorEnrolment'];
+/** What can answer an account's second factor: `authenticator_app`, `passkey`, `recovery_code`. */
+export type SecondFactorKind = Schemas['SecondFactorKind'];
+/** A second factor given: a code typed (the app's or a recovery code), or a passkey's answer. */
+export type SecondFactorAnswer = { code: string } | { passkey: PasskeyAnswer };
 export type SuspensionReason = Schemas['SuspensionReason'];
 export type AccountState = Schemas['AccountState'];
 export type PersonAccount = Schemas['PersonAccount'];
@@ -45,7 +50,7 @@ export const accounts = {
   session: () => typed(() => api.GET('/session')),
   login: (identifier: string, password: string, remember: boolean) =>
     typed(() => api.POST('/session', { body: { identifier, password, remember } })),
-  loginTwoFactor: (pending: string, code: string) => typed(() => api.POST('/session/two-factor', { body: { pending, code } })),
+  loginTwoFactor: (pending: string, answer: SecondFactorAnswer) => typed(() => api.POST('/session/two-factor', { body: { pending, ...answer } })),
   logout: () => typed(() => api.DELETE('/session')),
   reauthenticate: (password: string) => typed(() => api.POST('/session/reauthentication', { body: { password } })),
   // me
@@ -64,8 +69,8 @@ export const accounts = {
   // recovery
   requestRecovery: (email: string) => typed(() => api.POST('/recovery', { body: { email } })),
   inspectRecovery: (token: string) => typed(() => api.POST('/recovery/inspection', { body: { token } })),
-  completeRecovery: (token: string, password: string, code?: string) =>
-    typed(() => api.POST('/recovery/completion', { body: code ? { token, password, code } : { token, password } })),
+  completeRecovery: (token: string, password: string, second?: SecondFactorAnswer) =>
+    typed(() => api.POST('/recovery/completion', { body: { token, password, ...second } })),
   // secretariat
   searchPeople: (q: string) => typed(() => api.GET('/secretariat/people', { params: { query: { q } } })),
   personAccount: (id: string) => typed(() => api.GET('/secretariat/people/{person_id}', { params: person(id) })),

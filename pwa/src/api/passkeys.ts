@@ -6,6 +6,8 @@ import type { components } from './schema';
 export type Passkey = components['schemas']['PasskeyView'];
 /** A ceremony started: its name for the answer, and the options for `navigator.credentials`. */
 export type Ceremony = components['schemas']['Ceremony'];
+/** A passkey's answer to a ceremony started for a known person: the second factor, a recovery link, the password prompt. */
+export type PasskeyAnswer = components['schemas']['PasskeyAnswer'];
 
 const one = (id: string) => ({ params: { path: { id } } });
 
@@ -21,4 +23,13 @@ export const passkeys = {
   startLogin: () => typed(() => api.POST('/session/passkey/challenge')),
   login: (ceremony: string, credential: unknown, remember: boolean) =>
     typed(() => api.POST('/session/passkey', { body: { ceremony, credential, remember } })),
+  /** For the login waiting for its second factor (`pending`); answered in POST /api/session/two-factor. 409 no-passkey without any. */
+  startSecondFactor: (pending: string) => typed(() => api.POST('/session/two-factor/passkey-challenge', { body: { pending } })),
+  /** For the person a recovery link names; answered in POST /api/recovery/completion. */
+  startRecovery: (token: string) => typed(() => api.POST('/recovery/passkey-challenge', { body: { token } })),
+  /** Instead of the password, before a sensitive setting. */
+  startReauthentication: () => typed(() => api.POST('/session/reauthentication/passkey-challenge')),
+  reauthenticate: (answer: PasskeyAnswer) => typed(() => api.POST('/session/reauthentication/passkey', { body: answer })),
+  /** Two-factor with passkeys alone (a recent password; 409 two-factor-already-on, passkey-needed): the recovery codes, once. */
+  enableTwoFactor: () => typed(() => api.POST('/me/two-factor/passkeys')),
 };

@@ -114,6 +114,7 @@ export const PROBLEM_MESSAGES: Record<string, MessageKey> = {
   'passkey-exists-here': 'problem.passkeyExistsHere',
   'passkey-not-created': 'problem.passkeyNotCreated',
   'passkey-not-used': 'problem.passkeyNotUsed',
+  'passkey-not-confirmed': 'problem.passkeyNotConfirmed',
   internal: 'problem.internal',
 };
 

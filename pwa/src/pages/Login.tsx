@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CANCELLED, withReauth } from '../accounts/reauth';
-import { accounts, type LoginOutcome } from '../api/accounts';
+import { accounts, type LoginOutcome, type SecondFactorAnswer, type SecondFactorKind } from '../api/accounts';
+import { passkeys } from '../api/passkeys';
 import type { Failure } from '../api/problems';
 import { services } from '../api/services';
 import { signedIn, takeNext, useAuth, type AuthState } from '../auth';
@@ -13,7 +14,9 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { useConfig } from '../config';
 import { useI18n } from '../i18n';
 import { currentEnvironment } from '../install';
+import { confirmWithPasskey } from '../passkeys/ceremonies';
 import { usePasskeyLogin } from '../passkeys/usePasskeyLogin';
+import { passkeysSupported } from '../passkeys/webauthn';
 import { navigate, queryParam, useSearch } from '../router';
 
 /** What to add under the message of an account-state problem. */
@@ -141,10 +144,13 @@ export function Login() {
   const [password, setPassword] = useState('');
   // Installed app: a personal phone, so staying signed in is the default.
   const [remember, setRemember] = useState(() => currentEnvironment().standalone);
-  const [pending, setPending] = useState<string | null>(null);
+  // The login waiting for its second factor, and what can answer it.
+  const [pending, setPending] = useState<{ id: string; factors: SecondFactorKind[] } | null>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'code' | 'passkey' | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
+  // The second factor's passkey prompt was dismissed.
+  const [dismissed, setDismissed] = useState(false);
 
   // A service waiting for this sign-in (`/login?cas=LR-…`); anything else in `cas` is ignored.
   useSearch();
@@ -156,8 +162,10 @@ export function Login() {
       // With a service waiting, this page goes on to it (ServiceContinuation).
       if (!request) navigate(takeNext(), { replace: true });
     } else if (outcome.status === 'two_factor_required' && outcome.pending) {
-      setPending(outcome.pending);
+      // A server from before passkeys names no factors: the app's code or a recovery code.
+      setPending({ id: outcome.pending, factors: outcome.second_factors ?? [] });
       setCode('');
+      setDismissed(false);
     }
   };
   const passkey = usePasskeyLogin({ remember, onSignedIn: finish, onFailure: setFailure });
@@ -165,11 +173,11 @@ export function Login() {
   const submitPassword = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
+    setBusy('code');
     setFailure(null);
     passkey.pause();
     const outcome = await accounts.login(identifier.trim(), password, remember);
-    setBusy(false);
+    setBusy(null);
     if (outcome.ok) finish(outcome.data);
     else {
       setFailure(outcome.failure);
@@ -177,19 +185,34 @@ export function Login() {
     }
   };
 
-  const submitCode = async (event: Event) => {
-    event.preventDefault();
+  /** The second factor: a code typed, or one of the person's passkeys. */
+  const secondFactor = async (how: 'code' | 'passkey') => {
     if (busy || !pending) return;
-    setBusy(true);
+    setBusy(how);
     setFailure(null);
-    const outcome = await accounts.loginTwoFactor(pending, code.trim());
-    setBusy(false);
+    setDismissed(false);
+    const login = (answer: SecondFactorAnswer) => accounts.loginTwoFactor(pending.id, answer);
+    const outcome =
+      how === 'code'
+        ? await login({ code: code.trim() })
+        : await confirmWithPasskey(
+            () => passkeys.startSecondFactor(pending.id),
+            (answer) => login({ passkey: answer }),
+          );
+    setBusy(null);
     if (outcome.ok) finish(outcome.data);
+    else if (outcome.failure === CANCELLED) setDismissed(true);
     else {
       setFailure(outcome.failure);
       // The pending sign-in expired: back to the password (still filled in).
       if (outcome.failure.slug === 'code-expired') setPending(null);
+      // No passkey any more (removed meanwhile): the codes remain.
+      if (outcome.failure.slug === 'no-passkey') setPending({ ...pending, factors: pending.factors.filter((f) => f !== 'passkey') });
     }
+  };
+  const submitCode = (event: Event) => {
+    event.preventDefault();
+    void secondFactor('code');
   };
 
   if (request && auth.status === 'signed-in') return <ServiceContinuation request={request} />;
@@ -198,17 +221,46 @@ export function Login() {
   const university = config.status === 'ready' ? config.config.university.name : '\u00a0';
 
   if (pending) {
+    const byPasskey = pending.factors.includes('passkey');
+    // Passkeys and no app: the passkey first, a recovery code if it is not at hand.
+    const passkeysOnly = byPasskey && !pending.factors.includes('authenticator_app');
+    const passkeyHere = byPasskey && passkeysSupported();
+    const passkeyButton = passkeyHere && (
+      <Button
+        type="button"
+        variant={passkeysOnly ? 'primary' : 'secondary'}
+        busy={busy === 'passkey'}
+        disabled={busy === 'code'}
+        onClick={() => void secondFactor('passkey')}
+        testId="two-factor-passkey"
+      >
+        {t('passkeys.use')}
+      </Button>
+    );
     return (
       <>
         <p class="eyebrow">{university}</p>
         <h1>{t('login.twoFactorTitle')}</h1>
         {request && <Notice testId="cas-notice">{t('cas.signInFirst')}</Notice>}
-        <form class="card form" onSubmit={(e) => void submitCode(e)} data-testid="two-factor-form">
-          <TwoFactorCodeField value={code} onValue={setCode} autoFocus />
+        <form class="card form" onSubmit={submitCode} data-testid="two-factor-form">
+          {passkeysOnly && (
+            <>
+              {passkeyHere ? <p class="hint">{t('login.twoFactorPasskeyText')}</p> : <p data-testid="passkeys-unsupported">{t('passkeys.unsupportedHere')}</p>}
+              {passkeyButton}
+              {passkeyHere && <p class="hint">{t('login.twoFactorFallback')}</p>}
+            </>
+          )}
+          <TwoFactorCodeField value={code} onValue={setCode} autoFocus={!passkeysOnly} recoveryOnly={passkeysOnly} />
           <ProblemAlert failure={failure} />
-          <Button busy={busy} disabled={code.trim() === ''}>
+          {dismissed && (
+            <p class="hint" role="status" data-testid="passkey-cancelled">
+              {t('passkeys.cancelled')}
+            </p>
+          )}
+          <Button busy={busy === 'code'} disabled={code.trim() === '' || busy === 'passkey'} variant={passkeysOnly ? 'secondary' : 'primary'}>
             {t('login.verify')}
           </Button>
+          {!passkeysOnly && passkeyButton}
           <button
             type="button"
             class="link-button"
@@ -261,17 +313,17 @@ export function Login() {
         />
         <Checkbox label={t('login.remember')} hint={t('login.rememberHint')} checked={remember} onChange={setRemember} name="remember" />
         <ProblemAlert failure={failure}>{failure && <FailureHelp failure={failure} />}</ProblemAlert>
-        <Button busy={busy} disabled={passkey.busy} testId="login-submit">
+        <Button busy={busy === 'code'} disabled={passkey.busy} testId="login-submit">
           {t('login.submit')}
         </Button>
         {passkey.supported && (
           <>
-            <Button type="button" variant="secondary" busy={passkey.busy} disabled={busy} onClick={() => void passkey.signIn()} testId="passkey-login">
+            <Button type="button" variant="secondary" busy={passkey.busy} disabled={busy !== null} onClick={() => void passkey.signIn()} testId="passkey-login">
               {t('login.passkey')}
             </Button>
             {passkey.cancelled && (
               <p class="hint" role="status" data-testid="passkey-cancelled">
-                {t('login.passkeyCancelled')}
+                {t('passkeys.cancelled')}
               </p>
             )}
           </>

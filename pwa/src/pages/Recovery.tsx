@@ -1,10 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { accounts } from '../api/accounts';
+import { CANCELLED } from '../accounts/reauth';
+import { accounts, type SecondFactorAnswer, type SecondFactorKind } from '../api/accounts';
+import { passkeys } from '../api/passkeys';
 import type { Failure } from '../api/problems';
 import { NewPasswordField, useNewPassword } from '../accounts/NewPassword';
 import { TwoFactorCodeField } from '../accounts/TwoFactorCode';
 import { Button, Field, Notice, ProblemAlert } from '../components/Form';
 import { useI18n } from '../i18n';
+import { confirmWithPasskey } from '../passkeys/ceremonies';
+import { passkeysSupported } from '../passkeys/webauthn';
 
 /** « Mot de passe oublié ? »: an e-mail address → always the same confirmation. */
 export function RecoveryRequest() {
@@ -78,22 +82,30 @@ export function RecoveryRequest() {
   );
 }
 
-type LinkState = { status: 'checking' } | { status: 'ready'; twoFactor: boolean } | { status: 'expired'; failure: Failure } | { status: 'done' };
+type LinkState =
+  | { status: 'checking' }
+  | { status: 'ready'; twoFactor: boolean; factors: SecondFactorKind[] }
+  | { status: 'expired'; failure: Failure }
+  | { status: 'done' };
 
-/** /recovery/<token>, from the e-mailed link: a new password (and a code when two-factor is on). */
+/**
+ * /recovery/<token>, from the e-mailed link: a new password (and, when two-factor is on, a code
+ * or one of the person's passkeys: first when they have no authenticator app).
+ */
 export function RecoveryLink({ token }: { token: string }) {
   const { t } = useI18n();
   const [state, setState] = useState<LinkState>({ status: 'checking' });
   const [inspectFailure, setInspectFailure] = useState<Failure | null>(null);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'code' | 'passkey' | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
+  const [dismissed, setDismissed] = useState(false);
   const np = useNewPassword(token);
 
   const inspect = async () => {
     setInspectFailure(null);
     const outcome = await accounts.inspectRecovery(token);
-    if (outcome.ok) setState({ status: 'ready', twoFactor: outcome.data.two_factor_required });
+    if (outcome.ok) setState({ status: 'ready', twoFactor: outcome.data.two_factor_required, factors: outcome.data.second_factors ?? [] });
     else if (outcome.failure.slug === 'link-expired' || outcome.failure.status === 410 || outcome.failure.status === 404)
       setState({ status: 'expired', failure: outcome.failure });
     else setInspectFailure(outcome.failure);
@@ -102,16 +114,31 @@ export function RecoveryLink({ token }: { token: string }) {
     void inspect();
   }, [token]);
 
-  const submit = async (event: Event) => {
-    event.preventDefault();
+  const save = async (how: 'code' | 'passkey') => {
     if (busy || state.status !== 'ready' || !np.view.acceptable) return;
-    setBusy(true);
+    setBusy(how);
     setFailure(null);
-    const outcome = await accounts.completeRecovery(token, np.password, state.twoFactor ? code.trim() : undefined);
-    setBusy(false);
+    setDismissed(false);
+    const complete = (second?: SecondFactorAnswer) => accounts.completeRecovery(token, np.password, second);
+    const outcome =
+      how === 'passkey'
+        ? await confirmWithPasskey(
+            () => passkeys.startRecovery(token),
+            (passkey) => complete({ passkey }),
+          )
+        : await complete(state.twoFactor ? { code: code.trim() } : undefined);
+    setBusy(null);
     if (outcome.ok) setState({ status: 'done' });
+    else if (outcome.failure === CANCELLED) setDismissed(true);
     else if (outcome.failure.slug === 'link-expired') setState({ status: 'expired', failure: outcome.failure });
-    else setFailure(outcome.failure);
+    else {
+      setFailure(outcome.failure);
+      if (outcome.failure.slug === 'no-passkey') setState({ ...state, factors: state.factors.filter((f) => f !== 'passkey') });
+    }
+  };
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void save('code');
   };
 
   if (state.status === 'checking') {
@@ -155,18 +182,49 @@ export function RecoveryLink({ token }: { token: string }) {
       </>
     );
   }
+  const byPasskey = state.twoFactor && state.factors.includes('passkey');
+  const passkeysOnly = byPasskey && !state.factors.includes('authenticator_app');
+  const passkeyHere = byPasskey && passkeysSupported();
+  const passkeyButton = passkeyHere && (
+    <Button
+      type="button"
+      variant={passkeysOnly ? 'primary' : 'secondary'}
+      busy={busy === 'passkey'}
+      disabled={!np.view.acceptable || busy === 'code'}
+      onClick={() => void save('passkey')}
+      testId="recovery-passkey"
+    >
+      {t('recovery.withPasskey')}
+    </Button>
+  );
   return (
     <>
       <h1>{t('recovery.linkTitle')}</h1>
-      <form class="card form" onSubmit={(e) => void submit(e)} data-testid="recovery-password-form">
+      <form class="card form" onSubmit={submit} data-testid="recovery-password-form">
         <NewPasswordField np={np} label={t('recovery.newPassword')} />
-        {state.twoFactor && (
-          <TwoFactorCodeField label={t('recovery.code')} value={code} onValue={setCode} />
+        {passkeysOnly && (
+          <>
+            {passkeyHere ? <p class="hint">{t('recovery.passkeyText')}</p> : <p data-testid="passkeys-unsupported">{t('passkeys.unsupportedHere')}</p>}
+            {passkeyButton}
+            {passkeyHere && <p class="hint">{t('login.twoFactorFallback')}</p>}
+          </>
         )}
+        {state.twoFactor && <TwoFactorCodeField label={t('recovery.code')} value={code} onValue={setCode} recoveryOnly={passkeysOnly} />}
         <ProblemAlert failure={failure} />
-        <Button busy={busy} disabled={!np.view.acceptable || (state.twoFactor && code.trim() === '')} testId="recovery-save">
+        {dismissed && (
+          <p class="hint" role="status" data-testid="passkey-cancelled">
+            {t('passkeys.cancelled')}
+          </p>
+        )}
+        <Button
+          busy={busy === 'code'}
+          disabled={!np.view.acceptable || (state.twoFactor && code.trim() === '') || busy === 'passkey'}
+          variant={passkeysOnly ? 'secondary' : 'primary'}
+          testId="recovery-save"
+        >
           {t('recovery.save')}
         </Button>
+        {!passkeysOnly && passkeyButton}
       </form>
     </>
   );

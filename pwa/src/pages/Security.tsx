@@ -210,7 +210,13 @@ function RemovePasskeyDialog({ passkey, onClose }: { passkey: Passkey; onClose: 
     <Dialog title={t('passkeys.removeTitle')} onCancel={() => onClose(null)} testId="passkey-remove-dialog">
       <p>{t('passkeys.removeText', { name: passkey.name })}</p>
       <div class="form">
-        <ProblemAlert failure={failure} />
+        <ProblemAlert failure={failure}>
+          {failure?.slug === 'passkey-last-second-factor' && (
+            <a class="button button-secondary" href="/more/security/two-factor" data-testid="passkey-two-factor-link">
+              {t('security.twoFactor')}
+            </a>
+          )}
+        </ProblemAlert>
         <Button type="button" variant="danger" busy={busy} onClick={() => void remove()} testId="passkey-remove-confirm">
           {t('passkeys.remove')}
         </Button>
@@ -534,23 +540,63 @@ export function Activity() {
 
 type TwoFactorStep = { step: 'idle' } | { step: 'enrol'; enrolment: TwoFactorEnrolment } | { step: 'codes'; codes: string[] };
 
-/** Double authentification: enrol (QR code, key, confirmation), recovery codes once, disable. */
+/** The ten recovery codes, shown once: after the app's enrolment or two-factor by passkeys. */
+function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(codes.join('\n'));
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  };
+  return (
+    <section class="card" data-testid="recovery-codes">
+      <h2>{t('twoFactor.codesTitle')}</h2>
+      <p>{t('twoFactor.codesText')}</p>
+      <ol class="codes">
+        {codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ol>
+      <Button type="button" variant="secondary" onClick={() => void copy()}>
+        {copied ? t('common.copied') : t('twoFactor.copyCodes')}
+      </Button>
+      <Button type="button" onClick={onDone}>
+        {t('twoFactor.done')}
+      </Button>
+    </section>
+  );
+}
+
+/**
+ * Double authentification: enrol an app (QR code, key, confirmation) or, with a passkey already,
+ * turn it on with the passkeys alone; recovery codes once; disable.
+ */
 export function TwoFactor() {
   const { t } = useI18n();
   const me = useMe();
   const [state, setState] = useState<TwoFactorStep>({ step: 'idle' });
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'app' | 'passkeys' | 'off' | null>(null);
   const [failure, setFailure] = useState<Failure | null>(null);
   const [confirmDisable, setConfirmDisable] = useState(false);
-  const [copied, setCopied] = useState(false);
   const enabled = me?.two_factor_enabled ?? false;
+  // Whether the person has passkeys, which may serve as the second factor alone.
+  const list = useLoad(passkeys.list);
+  const hasPasskeys = (list.data?.length ?? 0) > 0;
+  const factors = me?.second_factors ?? [];
+  const byPasskeysAlone = enabled && factors.includes('passkey') && !factors.includes('authenticator_app');
 
   const enrol = async () => {
-    setBusy(true);
+    setBusy('app');
     setFailure(null);
     const outcome = await withReauth(accounts.enrolTwoFactor);
-    setBusy(false);
+    setBusy(null);
     if (outcome.ok) {
       setCode('');
       setState({ step: 'enrol', enrolment: outcome.data });
@@ -559,54 +605,42 @@ export function TwoFactor() {
   const confirm = async (event: Event) => {
     event.preventDefault();
     if (busy) return;
-    setBusy(true);
+    setBusy('app');
     setFailure(null);
     const outcome = await withReauth(() => accounts.confirmTwoFactor(code.trim()));
-    setBusy(false);
+    setBusy(null);
     if (outcome.ok) {
       setState({ step: 'codes', codes: outcome.data.recovery_codes });
-      updateMe({ two_factor_enabled: true });
+      updateMe({ two_factor_enabled: true, second_factors: hasPasskeys ? ['authenticator_app', 'passkey', 'recovery_code'] : ['authenticator_app', 'recovery_code'] });
     } else setFailure(outcome.failure);
   };
+  const withPasskeys = async () => {
+    setBusy('passkeys');
+    setFailure(null);
+    const outcome = await withReauth(passkeys.enableTwoFactor);
+    setBusy(null);
+    if (outcome.ok) {
+      setState({ step: 'codes', codes: outcome.data.recovery_codes });
+      updateMe({ two_factor_enabled: true, second_factors: ['passkey', 'recovery_code'] });
+    } else {
+      if (outcome.failure.slug === 'two-factor-already-on') updateMe({ two_factor_enabled: true });
+      if (outcome.failure.slug === 'passkey-needed') void list.reload();
+      setFailure(outcome.failure);
+    }
+  };
   const disable = async () => {
-    setBusy(true);
+    setBusy('off');
     setFailure(null);
     const outcome = await withReauth(accounts.disableTwoFactor);
-    setBusy(false);
+    setBusy(null);
     setConfirmDisable(false);
-    if (outcome.ok) updateMe({ two_factor_enabled: false });
+    if (outcome.ok) updateMe({ two_factor_enabled: false, second_factors: [] });
     else setFailure(outcome.failure);
-  };
-  const copy = async (codes: string[]) => {
-    try {
-      await navigator.clipboard.writeText(codes.join('\n'));
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
   };
 
   let body;
   if (state.step === 'codes') {
-    body = (
-      <section class="card" data-testid="recovery-codes">
-        <h2>{t('twoFactor.codesTitle')}</h2>
-        <p>{t('twoFactor.codesText')}</p>
-        <ol class="codes">
-          {state.codes.map((c) => (
-            <li key={c}>
-              <code>{c}</code>
-            </li>
-          ))}
-        </ol>
-        <Button type="button" variant="secondary" onClick={() => void copy(state.codes)}>
-          {copied ? t('common.copied') : t('twoFactor.copyCodes')}
-        </Button>
-        <Button type="button" onClick={() => setState({ step: 'idle' })}>
-          {t('twoFactor.done')}
-        </Button>
-      </section>
-    );
+    body = <RecoveryCodes codes={state.codes} onDone={() => setState({ step: 'idle' })} />;
   } else if (state.step === 'enrol') {
     const { enrolment } = state;
     body = (
@@ -618,7 +652,7 @@ export function TwoFactor() {
         </p>
         <CodeField label={t('twoFactor.code')} name="code" value={code} onValue={setCode} required />
         <ProblemAlert failure={failure} />
-        <Button busy={busy} disabled={code.trim() === ''}>
+        <Button busy={busy === 'app'} disabled={code.trim() === ''}>
           {t('twoFactor.confirm')}
         </Button>
         <Button type="button" variant="secondary" onClick={() => setState({ step: 'idle' })}>
@@ -630,16 +664,34 @@ export function TwoFactor() {
     body = (
       <section class="card">
         <p>{t('twoFactor.intro')}</p>
-        {enabled && <Notice>{t('twoFactor.enabled')}</Notice>}
+        {enabled && <Notice testId="two-factor-on">{t('twoFactor.enabled')}</Notice>}
+        {byPasskeysAlone && <p data-testid="two-factor-by-passkeys">{t('twoFactor.byPasskeys')}</p>}
         <ProblemAlert failure={failure} />
         {enabled ? (
-          <Button type="button" variant="danger" busy={busy} onClick={() => setConfirmDisable(true)}>
+          <Button type="button" variant="danger" busy={busy === 'off'} onClick={() => setConfirmDisable(true)} testId="two-factor-disable">
             {t('twoFactor.disable')}
           </Button>
         ) : (
-          <Button type="button" busy={busy} onClick={() => void enrol()} testId="two-factor-enable">
-            {t('twoFactor.enable')}
-          </Button>
+          <>
+            <Button type="button" busy={busy === 'app'} disabled={busy === 'passkeys'} onClick={() => void enrol()} testId="two-factor-enable">
+              {t('twoFactor.enable')}
+            </Button>
+            {hasPasskeys && (
+              <>
+                <p class="hint">{t('twoFactor.withPasskeysText')}</p>
+                <Button
+                  type="button"
+                  variant="secondary"
+                  busy={busy === 'passkeys'}
+                  disabled={busy === 'app'}
+                  onClick={() => void withPasskeys()}
+                  testId="two-factor-passkeys"
+                >
+                  {t('twoFactor.withPasskeys')}
+                </Button>
+              </>
+            )}
+          </>
         )}
       </section>
     );
@@ -653,7 +705,7 @@ export function TwoFactor() {
         <Dialog title={t('twoFactor.disable')} onCancel={() => setConfirmDisable(false)}>
           <p>{t('twoFactor.disableConfirm')}</p>
           <div class="form">
-            <Button type="button" variant="danger" busy={busy} onClick={() => void disable()}>
+            <Button type="button" variant="danger" busy={busy === 'off'} onClick={() => void disable()}>
               {t('twoFactor.disable')}
             </Button>
             <Button type="button" variant="secondary" onClick={() => setConfirmDisable(false)}>

@@ -3,7 +3,7 @@
 import { CANCELLED, withReauth } from '../accounts/reauth';
 import type { LoginOutcome } from '../api/accounts';
 import type { Outcome } from '../api/client';
-import { passkeys, type Ceremony, type Passkey } from '../api/passkeys';
+import { passkeys, type Ceremony, type Passkey, type PasskeyAnswer } from '../api/passkeys';
 import type { Failure } from '../api/problems';
 import { creationOptions, credentialJson, requestOptions } from './webauthn';
 
@@ -14,7 +14,7 @@ const failed = (failure: Failure): { ok: false; failure: Failure } => ({ ok: fal
  * timed out) and AbortError are a cancellation, which says nothing; an authenticator that
  * already holds one of the person's passkeys (`excludeCredentials`) is InvalidStateError.
  */
-function refusal(error: unknown, otherwise: 'passkey-not-created' | 'passkey-not-used'): Failure {
+function refusal(error: unknown, otherwise: 'passkey-not-created' | 'passkey-not-used' | 'passkey-not-confirmed'): Failure {
   const name = typeof error === 'object' && error !== null && 'name' in error ? error.name : '';
   if (name === 'NotAllowedError' || name === 'AbortError') return CANCELLED;
   if (name === 'InvalidStateError' && otherwise === 'passkey-not-created') return { slug: 'passkey-exists-here', status: 0 };
@@ -69,6 +69,33 @@ export async function signInWithPasskey(mediation: Mediation, remember: () => bo
     if (signal?.aborted) return failed(CANCELLED);
     if (!credential) return failed(mediation === 'conditional' ? CANCELLED : { slug: 'passkey-not-used', status: 0 });
     const answer = await passkeys.login(started.data.ceremony, credentialJson(credential as PublicKeyCredential), remember());
+    if (!answer.ok && answer.failure.slug === 'passkey-ceremony-expired' && again) return attempt(false);
+    return answer;
+  };
+  return attempt(true);
+}
+
+/**
+ * Confirm it is the person with one of their passkeys — the login's second factor, a recovery
+ * link, the password prompt: `start` the ceremony made for them, the browser's prompt, then
+ * `finish` with the answer. A ceremony that expired meanwhile is started again once; a dismissed
+ * prompt is CANCELLED.
+ */
+export async function confirmWithPasskey<T>(
+  start: () => Promise<Outcome<Ceremony>>,
+  finish: (answer: PasskeyAnswer) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  const attempt = async (again: boolean): Promise<Outcome<T>> => {
+    const started = await start();
+    if (!started.ok) return started;
+    let credential: Credential | null;
+    try {
+      credential = await navigator.credentials.get({ publicKey: requestOptions(publicKeyOf(started.data)) });
+    } catch (error) {
+      return failed(refusal(error, 'passkey-not-confirmed'));
+    }
+    if (!credential) return failed({ slug: 'passkey-not-confirmed', status: 0 });
+    const answer = await finish({ ceremony: started.data.ceremony, credential: credentialJson(credential as PublicKeyCredential) });
     if (!answer.ok && answer.failure.slug === 'passkey-ceremony-expired' && again) return attempt(false);
     return answer;
   };

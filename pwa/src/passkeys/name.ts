@@ -16,6 +16,15 @@ export function deviceKind(userAgent: string, maxTouchPoints = 0): DeviceKind {
   return 'other';
 }
 
+/** Devices called by their brand in every language (not in the catalogues). */
+type Brand = 'iphone' | 'ipad' | 'chromebook' | 'mac';
+const BRANDS: Record<Brand, string> = {
+  iphone: 'iPhone',
+  ipad: 'iPad',
+  chromebook: 'Chromebook',
+  mac: 'Mac',
+};
+
 /** The service's longest name, in characters. */
 export const NAME_MAX = 60;
 
@@ -25,7 +34,7 @@ const ELIDED = /^[aeiouàâäéèêëîïôöùûüæœ]/i;
 
 /** « iPhone de Lucas » (the device alone without a given name), at most NAME_MAX characters. */
 export function suggestName(kind: DeviceKind, givenName: string, t: (key: MessageKey, params?: Record<string, string>) => string): string {
-  const device = t(`passkeys.device.${kind}`);
+  const device = kind in BRANDS ? BRANDS[kind as Brand] : t(`passkeys.device.${kind as Exclude<DeviceKind, Brand>}`);
   const name = givenName.trim();
   const text = name ? t(ELIDED.test(name) ? 'passkeys.nameOfElided' : 'passkeys.nameOf', { device, name }) : device;
   return [...text].slice(0, NAME_MAX).join('');

@@ -5,7 +5,7 @@ import type { Failure } from '../api/problems';
 import { signInWithPasskey } from './ceremonies';
 import { conditionalMediationAvailable, passkeysSupported } from './webauthn';
 
-/** How long « Connexion par clé d’accès annulée » stays. */
+/** How long « Demande de clé d’accès annulée. » stays. */
 const CANCELLED_FOR_MS = 4000;
 
 /**
@@ -87,7 +87,7 @@ export function usePasskeyLogin({
     /** Whether the identifier field offers passkeys (`autocomplete="username webauthn"`). */
     conditional,
     busy,
-    /** « Connexion par clé d’accès annulée », for a few seconds after the button's prompt was dismissed. */
+    /** « Demande de clé d’accès annulée. », for a few seconds after the button's prompt was dismissed. */
     cancelled,
     signIn,
     /** The password form is used: the conditional request stops. */

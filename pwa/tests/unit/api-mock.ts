@@ -64,6 +64,7 @@ export const ME = {
   institutional_email: 'chloe.lefevre@etu.univ-tours.fr',
   permissions: [] as string[],
   two_factor_enabled: false,
+  second_factors: [] as string[],
   phone_verification_required: false,
   csrf_token: 'csrf-123',
   // The student's home of config/default.toml, as /api/session gives it.

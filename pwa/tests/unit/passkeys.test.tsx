@@ -282,7 +282,7 @@ describe('Connexion avec une clé d’accès', () => {
       signedOut,
     );
     await click('[data-testid="passkey-login"]');
-    expect($('[data-testid="passkey-cancelled"]')?.textContent).toBe('Connexion par clé d’accès annulée');
+    expect($('[data-testid="passkey-cancelled"]')?.textContent).toBe('Demande de clé d’accès annulée.');
     expect($('[data-testid="problem"]')).toBeNull();
     await click('[data-testid="passkey-login"]');
     expect($('[data-testid="passkey-cancelled"]')).toBeNull();
@@ -327,7 +327,7 @@ describe('Connexion avec une clé d’accès', () => {
     );
     expect($('[data-testid="passkey-login"]')?.textContent).toBe('Sign in with a passkey');
     await click('[data-testid="passkey-login"]');
-    expect($('[data-testid="passkey-cancelled"]')?.textContent).toBe('Passkey sign-in cancelled');
+    expect($('[data-testid="passkey-cancelled"]')?.textContent).toBe('Passkey request cancelled.');
     await click('[data-testid="passkey-login"]');
     expect($('[data-testid="problem"]')?.textContent).toBe(
       'This passkey looks copied: it is refused for your safety. Sign in with your password, then remove it in Security → Passkeys.',
