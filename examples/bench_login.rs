@@ -1,8 +1,14 @@
 //! Driven by `scripts/bench-login` (not a test): logins per second at saturation against a
 //! running server, as a ratio to raw argon2id verifications per second on this machine, and the
-//! p99 of a cheap authenticated request (`GET /api/session`) while the logins saturate.
+//! p99 of a cheap authenticated request (`GET /api/session`) while the logins saturate; then
+//! passkey logins per second (a challenge, the phone's signature, its check: no argon2id), as a
+//! ratio to the session check (`GET /api/session/check`, Redis only) with as many clients.
 //!
 //! Usage: bench_login BASE_URL IDENTIFIER PASSWORD [SECONDS]
+
+mod bench;
+#[path = "../tests/it/common/phone.rs"]
+mod phone;
 
 use std::{
     sync::{
@@ -16,6 +22,8 @@ use argon2::{
     Argon2,
     password_hash::{PasswordHasher, PasswordVerifier},
 };
+use bench::{Before, round};
+use phone::Phone;
 use serde_json::{Value, json};
 
 #[tokio::main]
@@ -30,7 +38,7 @@ async fn main() -> anyhow::Result<()> {
 
     let http = reqwest::Client::new();
     let login = json!({"identifier": identifier, "password": password, "remember": false});
-    let cookie = sign_in(&http, &base, &login).await?;
+    let (cookie, csrf) = sign_in(&http, &base, &login).await?;
     let stop = Arc::new(AtomicBool::new(false));
     let logins = Arc::new(AtomicU64::new(0));
     let refused = Arc::new(AtomicU64::new(0));
@@ -90,7 +98,15 @@ async fn main() -> anyhow::Result<()> {
         pct(0.99),
         latencies.len()
     );
-    let round = |x: f64, d: i32| (x * 10f64.powi(d)).round() / 10f64.powi(d);
+    let clients = cores * 4;
+    let phones = add_passkeys(&http, &base, (&cookie, &csrf), clients).await?;
+    let sessions = Arc::new(vec![cookie.clone()]);
+    let check = format!("{base}/api/session/check");
+    let run = (clients, seconds);
+    let reference = bench::load(&http, &check, &sessions, run, 204, &Before::Nothing).await?;
+    reference.report("session check");
+    let passkey_logins = passkey_logins(&http, &base, phones, run).await?;
+    passkey_logins.report("passkey logins");
     println!(
         "{}",
         json!({
@@ -101,6 +117,10 @@ async fn main() -> anyhow::Result<()> {
             "ratio": round(per_second / raw, 3),
             "p50_ms": round(pct(0.5), 1),
             "p99_ms": round(pct(0.99), 1),
+            "session_checks_per_s": round(reference.per_second, 1),
+            "passkey_logins_per_s": round(passkey_logins.per_second, 1),
+            "passkey_ratio": round(passkey_logins.per_second / reference.per_second, 3),
+            "passkey_p99_ms": round(passkey_logins.p99, 1),
         })
     );
     Ok(())
@@ -134,7 +154,84 @@ fn raw_verifications_per_second(password: &str, cores: usize, seconds: u64) -> f
     done as f64 / started.elapsed().as_secs_f64()
 }
 
-async fn sign_in(http: &reqwest::Client, base: &str, login: &Value) -> anyhow::Result<String> {
+/// One passkey for each client: a passkey's counter only goes up, so one phone signs one login
+/// at a time.
+async fn add_passkeys(
+    http: &reqwest::Client,
+    base: &str,
+    (cookie, csrf): (&str, &str),
+    clients: usize,
+) -> anyhow::Result<Vec<tokio::sync::Mutex<Phone>>> {
+    let post = |path: &str, body: Value| {
+        http.post(format!("{base}{path}"))
+            .header("cookie", cookie)
+            .header("x-csrf-token", csrf)
+            .json(&body)
+            .send()
+    };
+    let mut phones = Vec::new();
+    for i in 0..clients {
+        let started: Value = post("/api/me/passkeys/registration", json!({}))
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let (phone, credential) = Phone::register(&started["options"]);
+        let body = json!({"ceremony": started["ceremony"], "credential": credential, "name": format!("bench {i}")});
+        post("/api/me/passkeys", body).await?.error_for_status()?;
+        phones.push(tokio::sync::Mutex::new(phone));
+    }
+    Ok(phones)
+}
+
+/// Each client signs in with its own passkey without pause: the challenge, the phone's
+/// signature, the login.
+async fn passkey_logins(
+    http: &reqwest::Client,
+    base: &str,
+    phones: Vec<tokio::sync::Mutex<Phone>>,
+    run: (usize, u64),
+) -> anyhow::Result<bench::Measure> {
+    let (http, base, phones) = (http.clone(), base.to_string(), Arc::new(phones));
+    bench::timed(run, move |n| {
+        let (http, base, phones) = (http.clone(), base.clone(), phones.clone());
+        async move {
+            let challenge: Value = http
+                .post(format!("{base}/api/session/passkey/challenge"))
+                .json(&json!({}))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            let phone = &phones[n % phones.len()];
+            let credential = phone
+                .lock()
+                .await
+                .answer(&challenge["options"], phone::origin());
+            let login = json!({"ceremony": challenge["ceremony"], "credential": credential});
+            let resp = http
+                .post(format!("{base}/api/session/passkey"))
+                .json(&login)
+                .send()
+                .await?;
+            anyhow::ensure!(
+                resp.status().is_success(),
+                "passkey login: {}",
+                resp.status()
+            );
+            Ok(true)
+        }
+    })
+    .await
+}
+
+/// The session's cookie and CSRF token.
+async fn sign_in(
+    http: &reqwest::Client,
+    base: &str,
+    login: &Value,
+) -> anyhow::Result<(String, String)> {
     let resp = http
         .post(format!("{base}/api/session"))
         .json(login)
@@ -146,6 +243,9 @@ async fn sign_in(http: &reqwest::Client, base: &str, login: &Value) -> anyhow::R
         .get("set-cookie")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
-        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?;
-    Ok(cookie.to_string())
+        .ok_or_else(|| anyhow::anyhow!("no session cookie"))?
+        .to_string();
+    let body: Value = resp.json().await?;
+    let csrf = body["me"]["csrf_token"].as_str().unwrap_or_default();
+    Ok((cookie, csrf.to_string()))
 }

@@ -14,6 +14,7 @@ use super::{
     notices, password,
     policy::require_acceptable,
     store::{self, Holder},
+    two_factor::{self, SecondFactorAnswer, SecondFactorKind},
 };
 use crate::{
     couriers,
@@ -21,6 +22,7 @@ use crate::{
     http::client::Client,
     i18n::Lang,
     limits::{self, Limit, Verdict},
+    passkeys::answer::PasskeyAnswer,
     security_log::{self, Event, EventKind},
     sessions,
     state::AppState,
@@ -54,8 +56,10 @@ pub struct RecoveryToken {
 
 #[derive(Debug, Object)]
 pub struct RecoveryLink {
-    /// The account has two-factor: the new password needs a code too.
+    /// The account has two-factor: the new password needs a second factor too.
     pub two_factor_required: bool,
+    /// What can answer it (a passkey through `POST /api/recovery/passkey-challenge`).
+    pub second_factors: Vec<SecondFactorKind>,
 }
 
 #[derive(Debug, Object)]
@@ -67,6 +71,8 @@ pub struct RecoveryCompletion {
     /// Two-factor code (or recovery code), when the account has two-factor.
     #[oai(validator(max_length = 40))]
     pub code: Option<String>,
+    /// Instead of a code: a passkey's answer to the link's passkey challenge.
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 #[derive(ApiResponse)]
@@ -119,9 +125,13 @@ impl RecoveryApi {
         state: Data<&AppState>,
         body: Json<RecoveryToken>,
     ) -> ApiResult<Json<RecoveryLink>> {
-        let (_, account) = holder_of(&state, &body.token).await?;
+        let (person, account) = holder_of(&state, &body.token).await?;
+        let mut conn = state.conn().await?;
+        let second_factors =
+            two_factor::second_factors(&mut conn, person.id, account.as_ref()).await?;
         Ok(Json(RecoveryLink {
-            two_factor_required: account.is_some_and(|a| a.two_factor_secret.is_some()),
+            two_factor_required: account.is_some_and(|a| a.two_factor_on()),
+            second_factors,
         }))
     }
 
@@ -141,8 +151,8 @@ impl RecoveryApi {
         let now = state.clock.now();
         let (person, account) = holder_of(&state, &body.token).await?;
         let account = account.ok_or(ApiError::new(LINK_EXPIRED))?;
-        super::two_factor::require_code(&state, person.id, &account, body.code.as_deref(), &client)
-            .await?;
+        let answer = SecondFactorAnswer::of(body.code.as_deref(), body.passkey.as_ref());
+        two_factor::require_second_factor(&state, person.id, &account, answer, &client).await?;
         require_acceptable(&state.config.passwords, &body.password, &person)?;
         let hash = password::hash(&state.cpu, &body.password).await?;
         codes::take_ticket(&state.redis, Purpose::Recovery, &body.token, now)
@@ -165,7 +175,7 @@ impl RecoveryApi {
 }
 
 /// The holder a live link names.
-async fn holder_of(state: &AppState, token: &str) -> Result<Holder, ApiError> {
+pub async fn holder_of(state: &AppState, token: &str) -> Result<Holder, ApiError> {
     let now = state.clock.now();
     let person = codes::peek_ticket(&state.redis, Purpose::Recovery, token, now)
         .await?

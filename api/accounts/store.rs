@@ -67,8 +67,18 @@ pub struct Account {
     pub state: State,
     pub suspension_reason: Option<SuspensionReason>,
     pub suspension_note: Option<String>,
+    /// The authenticator app's secret (sealed), when two-factor is on with an app.
     pub two_factor_secret: Option<Vec<u8>>,
+    /// Two-factor is on: with an authenticator app, or with passkeys alone (no secret).
+    pub two_factor_enabled_at: Option<DateTime<Utc>>,
     pub two_factor_last_step: Option<i64>,
+}
+
+impl Account {
+    /// A login or a recovery asks for a second factor.
+    pub fn two_factor_on(&self) -> bool {
+        self.two_factor_enabled_at.is_some()
+    }
 }
 
 /// A person and their account, if they activated it.

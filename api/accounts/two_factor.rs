@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use diesel::{ExpressionMethods, QueryDsl, insert_into, update};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, payload::Json};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json};
 use redis::AsyncCommands;
 use totp_rs::{Builder, Secret, Totp};
 
@@ -21,6 +21,7 @@ use crate::{
     errors::{ApiError, ApiResult, BAD_REQUEST},
     http::client::Client,
     i18n::Lang,
+    passkeys::{self, answer::PasskeyAnswer},
     people::model::PersonId,
     secrets,
     security_log::{self, Event, EventKind},
@@ -29,6 +30,21 @@ use crate::{
 };
 
 const RECOVERY_CODES: usize = 10;
+
+crate::errors::problem!(
+    TWO_FACTOR_ALREADY_ON,
+    409,
+    "two-factor-already-on",
+    "La double authentification est déjà activée : vos clés d’accès servent déjà de second facteur",
+    "Two-factor is already on: your passkeys already serve as a second factor"
+);
+crate::errors::problem!(
+    PASSKEY_NEEDED,
+    409,
+    "passkey-needed",
+    "Ajoutez d’abord une clé d’accès (Sécurité → Clés d’accès)",
+    "Add a passkey first (Security → Passkeys)"
+);
 
 #[derive(Debug, Object)]
 pub struct TwoFactorEnrolment {
@@ -116,31 +132,40 @@ impl TwoFactorApi {
         let step = totp
             .check(body.code.trim(), now.timestamp().max(0) as u64)
             .ok_or(ApiError::new(CODE_INCORRECT))?;
-        let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
-        let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(&state, c)).collect();
+        let app = AuthenticatorApp {
+            sealed: &sealed,
+            step: step as i64,
+        };
+        let codes = turn_on(&state, caller.person_id, Some(app), &client, now).await?;
+        Ok(Json(codes))
+    }
+
+    /// Turns two-factor on with passkeys alone, no authenticator app (needs the password typed
+    /// in the last 10 minutes, and a passkey); gives the recovery codes, once.
+    #[oai(
+        path = "/me/two-factor/passkeys",
+        method = "post",
+        operation_id = "enable_two_factor_with_passkeys"
+    )]
+    async fn with_passkeys(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+    ) -> ApiResult<Json<RecoveryCodes>> {
+        let now = state.clock.now();
+        caller.require_recent_password(now)?;
+        let (_, account) = account_of(&state, caller.person_id).await?;
+        if account.two_factor_on() {
+            return Err(ApiError::new(TWO_FACTOR_ALREADY_ON));
+        }
         let mut conn = state.conn().await?;
-        let (person, client) = (caller.person_id, &client);
-        conn.transaction(async |conn| {
-            update(accounts::table.find(person))
-                .set((
-                    accounts::two_factor_secret.eq(&sealed),
-                    accounts::two_factor_enabled_at.eq(now),
-                    accounts::two_factor_last_step.eq(step as i64),
-                ))
-                .execute(conn)
-                .await?;
-            replace_recovery_codes(conn, person, &hashes).await?;
-            security_log::record(
-                conn,
-                Event::of(person, EventKind::TwoFactorEnabled, client),
-                now,
-            )
-            .await
-        })
-        .await?;
-        Ok(Json(RecoveryCodes {
-            recovery_codes: codes,
-        }))
+        if !passkeys::store::any(&mut conn, caller.person_id).await? {
+            return Err(ApiError::new(PASSKEY_NEEDED));
+        }
+        drop(conn);
+        let codes = turn_on(&state, caller.person_id, None, &client, now).await?;
+        Ok(Json(codes))
     }
 
     /// Turns two-factor off (needs the password typed in the last 10 minutes).
@@ -185,27 +210,131 @@ impl TwoFactorApi {
     }
 }
 
-/// When the account has two-factor, `code` must be a fresh TOTP code or an unused recovery
-/// code. Wrong codes lock the second factor progressively, like passwords.
-pub async fn require_code(
+/// The authenticator app being confirmed: its sealed secret and the step of its first code.
+struct AuthenticatorApp<'a> {
+    sealed: &'a [u8],
+    step: i64,
+}
+
+/// Turns two-factor on, with the app (or with passkeys alone), and replaces the recovery codes.
+async fn turn_on(
+    state: &AppState,
+    person: PersonId,
+    app: Option<AuthenticatorApp<'_>>,
+    client: &Client,
+    now: DateTime<Utc>,
+) -> Result<RecoveryCodes, ApiError> {
+    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| recovery_code()).collect();
+    let hashes: Vec<String> = codes.iter().map(|c| recovery_hash(state, c)).collect();
+    let event = Event::of(person, EventKind::TwoFactorEnabled, client);
+    let event = match app {
+        Some(_) => event,
+        None => event.detail("passkeys"),
+    };
+    let mut conn = state.conn().await?;
+    conn.transaction(async |conn| {
+        update(accounts::table.find(person))
+            .set((
+                accounts::two_factor_secret.eq(app.as_ref().map(|a| a.sealed)),
+                accounts::two_factor_enabled_at.eq(now),
+                accounts::two_factor_last_step.eq(app.as_ref().map(|a| a.step)),
+            ))
+            .execute(conn)
+            .await?;
+        replace_recovery_codes(conn, person, &hashes).await?;
+        security_log::record(conn, event, now).await
+    })
+    .await?;
+    Ok(RecoveryCodes {
+        recovery_codes: codes,
+    })
+}
+
+/// What a person gives as their second factor.
+pub enum SecondFactorAnswer<'a> {
+    /// Typed: the authenticator app's 6 digits, or a recovery code.
+    Code(&'a str),
+    Passkey(&'a PasskeyAnswer),
+}
+
+impl<'a> SecondFactorAnswer<'a> {
+    /// The passkey's answer when there is one, else the code (none typed: an empty one).
+    pub fn of(code: Option<&'a str>, passkey: Option<&'a PasskeyAnswer>) -> Self {
+        match passkey {
+            Some(passkey) => SecondFactorAnswer::Passkey(passkey),
+            None => SecondFactorAnswer::Code(code.unwrap_or_default()),
+        }
+    }
+}
+
+/// The second factors a person can answer with, when their account asks for one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum SecondFactorKind {
+    AuthenticatorApp,
+    Passkey,
+    RecoveryCode,
+}
+
+/// Which second factors `person` has (none when two-factor is off).
+pub async fn second_factors(
+    conn: &mut AsyncPgConnection,
+    person: PersonId,
+    account: Option<&Account>,
+) -> Result<Vec<SecondFactorKind>, ApiError> {
+    let Some(account) = account.filter(|a| a.two_factor_on()) else {
+        return Ok(Vec::new());
+    };
+    let mut kinds = Vec::new();
+    if account.two_factor_secret.is_some() {
+        kinds.push(SecondFactorKind::AuthenticatorApp);
+    }
+    if passkeys::store::any(conn, person).await? {
+        kinds.push(SecondFactorKind::Passkey);
+    }
+    let unused: i64 = recovery::table
+        .filter(recovery::person_id.eq(person))
+        .filter(recovery::used_at.is_null())
+        .count()
+        .get_result(conn)
+        .await?;
+    if unused > 0 {
+        kinds.push(SecondFactorKind::RecoveryCode);
+    }
+    Ok(kinds)
+}
+
+/// When the account has two-factor, the answer must be one of the person's passkeys, a fresh
+/// code of their authenticator app or an unused recovery code. Wrong codes lock the second
+/// factor progressively, like passwords.
+pub async fn require_second_factor(
     state: &AppState,
     person: PersonId,
     account: &Account,
-    code: Option<&str>,
+    answer: SecondFactorAnswer<'_>,
     client: &Client,
 ) -> Result<(), ApiError> {
-    let Some(sealed) = &account.two_factor_secret else {
+    if !account.two_factor_on() {
         return Ok(());
+    }
+    let code = match answer {
+        SecondFactorAnswer::Passkey(passkey) => {
+            return passkeys::answer::confirm(state, client, person, passkey).await;
+        }
+        SecondFactorAnswer::Code(code) => code.trim(),
     };
     let now = state.clock.now();
     let subject = format!("2fa:{person}");
     if let Some(left) = lockout::locked_for(&state.redis, &subject, now).await? {
         return Err(ApiError::new(crate::errors::TOO_MANY_REQUESTS).with_retry_after(left));
     }
-    let code = code.unwrap_or_default().trim();
-    let totp = totp(state, &open(state, sealed)?, &account.identifier)?;
+    let step = match &account.two_factor_secret {
+        Some(sealed) => totp(state, &open(state, sealed)?, &account.identifier)?
+            .check(code, now.timestamp().max(0) as u64),
+        None => None,
+    };
     let mut conn = state.conn().await?;
-    let accepted = match totp.check(code, now.timestamp().max(0) as u64) {
+    let accepted = match step {
         Some(step) => claim_step(&mut conn, person, step as i64).await?,
         None => use_recovery_code(&mut conn, person, &recovery_hash(state, code), now).await?,
     };

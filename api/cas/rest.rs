@@ -64,7 +64,7 @@ pub async fn create(
 ) -> poem::Result<Response> {
     let (person, account) =
         check_credentials(state, &client, &form.username, &form.password).await?;
-    if account.two_factor_secret.is_some() {
+    if account.two_factor_on() {
         return Err(ApiError::new(TWO_FACTOR_NOT_OFFERED).into());
     }
     let now = state.clock.now();

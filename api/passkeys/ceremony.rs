@@ -2,8 +2,10 @@
 //! answer comes: single use, for 5 minutes of the service's clock, shared by every instance.
 
 use chrono::{DateTime, Utc};
+use poem_openapi::Object;
 use redis::AsyncCommands;
 use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
 
 use super::relying_party::CEREMONY_SECONDS;
 use crate::{errors::ApiError, people::model::PersonId, redis::Redis, secrets};
@@ -11,7 +13,10 @@ use crate::{errors::ApiError, people::model::PersonId, redis::Redis, secrets};
 #[derive(Clone, Copy)]
 pub enum Kind {
     Registration,
+    /// A login: the authenticator says whose passkey it is.
     Login,
+    /// A known person's passkey: second factor, reauthentication, recovery.
+    Confirmation,
 }
 
 impl Kind {
@@ -19,6 +24,7 @@ impl Kind {
         let kind = match self {
             Kind::Registration => "registration",
             Kind::Login => "login",
+            Kind::Confirmation => "confirmation",
         };
         redis.key(&format!(
             "passkey-ceremony:{kind}:{}",
@@ -35,8 +41,31 @@ struct Kept<T> {
     state: T,
 }
 
+/// A ceremony started: hand `options` to `navigator.credentials.create()` or `.get()` (as
+/// `PublicKeyCredential.parseCreationOptionsFromJSON`/`parseRequestOptionsFromJSON` read them),
+/// and send the answer back with `ceremony`, within 5 minutes.
+#[derive(Debug, Object)]
+pub struct Ceremony {
+    pub ceremony: String,
+    pub options: Value,
+}
+
+/// Keeps the server half of a ceremony whose browser half is `options`.
+pub async fn start<O: Serialize, T: Serialize>(
+    redis: &Redis,
+    kind: Kind,
+    person: Option<PersonId>,
+    options: &O,
+    state: T,
+    now: DateTime<Utc>,
+) -> Result<Ceremony, ApiError> {
+    let options = serde_json::to_value(options).map_err(ApiError::internal)?;
+    let ceremony = keep(redis, kind, person, state, now).await?;
+    Ok(Ceremony { ceremony, options })
+}
+
 /// Keeps `state`; the id names it in the answer.
-pub async fn keep<T: Serialize>(
+async fn keep<T: Serialize>(
     redis: &Redis,
     kind: Kind,
     person: Option<PersonId>,

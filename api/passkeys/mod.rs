@@ -3,6 +3,7 @@
 //! phone's unlock alone — a full login, without an argon2 hash — and cannot be phished: the
 //! browser signs for this site's relying party only.
 
+pub mod answer;
 pub mod ceremony;
 pub mod relying_party;
 pub mod routes;

@@ -7,18 +7,16 @@ use poem::web::Data;
 use poem_openapi::{ApiResponse, Object, OpenApi, param::Path, payload::Json};
 use serde_json::Value;
 use uuid::Uuid;
-use webauthn_rs::prelude::{
-    DiscoverableAuthentication, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, WebauthnError,
-};
+use webauthn_rs::prelude::{PasskeyRegistration, RegisterPublicKeyCredential};
 
 use super::{
-    ceremony::{self, Kind},
+    answer::{self, CEREMONY_EXPIRED, PASSKEY_REFUSED, PASSKEY_UNKNOWN, PasskeyAnswer},
+    ceremony::{self, Ceremony, Kind},
     relying_party,
     store::{self, StoredPasskey},
 };
 use crate::{
-    accounts::store as accounts,
+    accounts::{recovery, store as accounts},
     errors::{ApiError, ApiResult, NOT_FOUND},
     http::client::Client,
     limits::{self, Limit},
@@ -33,34 +31,6 @@ use crate::{
 };
 
 crate::errors::problem!(
-    CEREMONY_EXPIRED,
-    400,
-    "passkey-ceremony-expired",
-    "La demande a expiré ou a déjà servi : recommencez",
-    "The request expired or was already used: start again"
-);
-crate::errors::problem!(
-    PASSKEY_REFUSED,
-    400,
-    "passkey-refused",
-    "Cette clé d’accès n’a pas pu être vérifiée pour ce site : réessayez",
-    "This passkey could not be verified for this site: try again"
-);
-crate::errors::problem!(
-    PASSKEY_UNKNOWN,
-    401,
-    "passkey-unknown",
-    "Clé d’accès inconnue : elle a peut-être été supprimée. Connectez-vous avec votre mot de passe.",
-    "Unknown passkey: it may have been removed. Sign in with your password."
-);
-crate::errors::problem!(
-    PASSKEY_CLONED,
-    401,
-    "passkey-possibly-cloned",
-    "Cette clé d’accès semble avoir été copiée : elle est refusée. Connectez-vous avec votre mot de passe et supprimez-la dans Sécurité.",
-    "This passkey looks copied: it is refused. Sign in with your password and remove it in Security."
-);
-crate::errors::problem!(
     PASSKEY_NAME_MISSING,
     400,
     "passkey-name-missing",
@@ -73,6 +43,14 @@ crate::errors::problem!(
     "passkey-already-added",
     "Cette clé d’accès est déjà enregistrée",
     "This passkey is already registered"
+);
+
+crate::errors::problem!(
+    LAST_SECOND_FACTOR,
+    409,
+    "passkey-last-second-factor",
+    "C’est votre dernière clé d’accès et votre double authentification en dépend : ajoutez-en une autre ou désactivez d’abord la double authentification",
+    "This is your last passkey and your two-factor depends on it: add another one or turn two-factor off first"
 );
 
 #[derive(Debug, Object)]
@@ -94,15 +72,6 @@ impl From<StoredPasskey> for PasskeyView {
     }
 }
 
-/// A ceremony started: hand `options` to `navigator.credentials.create()` or `.get()` (as
-/// `PublicKeyCredential.parseCreationOptionsFromJSON`/`parseRequestOptionsFromJSON` read them),
-/// and send the answer back with `ceremony`, within 5 minutes.
-#[derive(Debug, Object)]
-pub struct Ceremony {
-    pub ceremony: String,
-    pub options: Value,
-}
-
 #[derive(Debug, Object)]
 pub struct NewPasskey {
     #[oai(validator(max_length = 100))]
@@ -112,6 +81,13 @@ pub struct NewPasskey {
     /// « iPhone de Lucas »: how the person will know it.
     #[oai(validator(min_length = 1, max_length = 60))]
     pub name: String,
+}
+
+#[derive(Debug, Object)]
+pub struct PendingLogin {
+    /// From the login's `two_factor_required` answer.
+    #[oai(validator(max_length = 100))]
+    pub pending: String,
 }
 
 #[derive(Debug, Object)]
@@ -189,21 +165,23 @@ impl PasskeysApi {
         let (options, registration) = relying_party::of(&state.config)?
             .start_passkey_registration(person.id.0, account_name, &display, Some(existing))
             .map_err(ApiError::internal)?;
-        let mut options = serde_json::to_value(options).map_err(ApiError::internal)?;
-        // A passkey is found at login without an identifier: the authenticator must keep it.
-        if let Some(selection) = options["publicKey"]["authenticatorSelection"].as_object_mut() {
-            selection.insert("residentKey".into(), "required".into());
-            selection.insert("requireResidentKey".into(), true.into());
-        }
-        let ceremony = ceremony::keep(
+        let kind = Kind::Registration;
+        let mut started = ceremony::start(
             &state.redis,
-            Kind::Registration,
+            kind,
             Some(person.id),
+            &options,
             registration,
             now,
         )
         .await?;
-        Ok(Json(Ceremony { ceremony, options }))
+        // A passkey is found at login without an identifier: the authenticator must keep it.
+        let selection = &mut started.options["publicKey"]["authenticatorSelection"];
+        if let Some(selection) = selection.as_object_mut() {
+            selection.insert("residentKey".into(), "required".into());
+            selection.insert("requireResidentKey".into(), true.into());
+        }
+        Ok(Json(started))
     }
 
     /// Finishes adding the passkey, under its name.
@@ -286,6 +264,7 @@ impl PasskeysApi {
         id: Path<Uuid>,
     ) -> ApiResult<Removed> {
         caller.require_recent_password(state.clock.now())?;
+        keep_a_second_factor(&state, caller.person_id).await?;
         remove(&state, caller.person_id, Some(*id), None, &client).await
     }
 
@@ -304,6 +283,22 @@ impl PasskeysApi {
     ) -> ApiResult<Removed> {
         remove(&state, *person_id, None, Some(staff.0), &client).await
     }
+}
+
+/// With two-factor by passkeys alone, the last passkey stays until two-factor is turned off
+/// (or an authenticator app added): recovery codes are for a lost phone, not a daily login.
+/// The secretariat may still remove it (a lost phone: the recovery codes remain).
+async fn keep_a_second_factor(state: &AppState, person: PersonId) -> Result<(), ApiError> {
+    let mut conn = state.conn().await?;
+    let (_, account) = accounts::by_id(&mut conn, person)
+        .await?
+        .ok_or(ApiError::new(caller::NOT_SIGNED_IN))?;
+    let by_passkeys_alone =
+        account.is_some_and(|a| a.two_factor_on() && a.two_factor_secret.is_none());
+    if by_passkeys_alone && store::of_person(&mut conn, person).await?.len() == 1 {
+        return Err(ApiError::new(LAST_SECOND_FACTOR));
+    }
+    Ok(())
 }
 
 /// The name typed, without its surrounding spaces; refused when nothing is left.
@@ -366,10 +361,9 @@ impl PasskeyLoginApi {
         let (options, login) = relying_party::of(&state.config)?
             .start_discoverable_authentication()
             .map_err(ApiError::internal)?;
-        let options = serde_json::to_value(options).map_err(ApiError::internal)?;
         let now = state.clock.now();
-        let ceremony = ceremony::keep(&state.redis, Kind::Login, None, login, now).await?;
-        Ok(Json(Ceremony { ceremony, options }))
+        let started = ceremony::start(&state.redis, Kind::Login, None, &options, login, now);
+        Ok(Json(started.await?))
     }
 
     /// Signs in with the passkey's answer: a full login (new session, device, security log),
@@ -386,58 +380,80 @@ impl PasskeyLoginApi {
         body: Json<PasskeyLogin>,
     ) -> ApiResult<LoginResponse> {
         login::limit_address(&state, &client).await?;
-        let now = state.clock.now();
-        let login: DiscoverableAuthentication =
-            match ceremony::take(&state.redis, Kind::Login, &body.ceremony, now).await? {
-                Some((_, login)) => login,
-                None => return Err(ApiError::new(CEREMONY_EXPIRED)),
-            };
-        let credential: PublicKeyCredential = serde_json::from_value(body.credential.clone())
-            .map_err(|_| ApiError::new(PASSKEY_REFUSED))?;
-        let (stored, passkey) = verified(&state, &client, &credential, login, now).await?;
+        let person = answer::identify(&state, &client, &body.ceremony, &body.credential).await?;
         let mut conn = state.conn().await?;
-        let holder = accounts::by_id(&mut conn, stored.person_id)
+        let holder = accounts::by_id(&mut conn, person)
             .await?
             .ok_or(ApiError::new(PASSKEY_UNKNOWN))?;
+        drop(conn);
         let account = holder.1.as_ref().ok_or(ApiError::new(PASSKEY_UNKNOWN))?;
         login::refuse_unless_active(&state, account)?;
-        store::used(&mut conn, stored.id, &passkey, now).await?;
-        drop(conn);
         login::signed_in(&state, holder, body.remember, &client, Some("passkey")).await
     }
-}
 
-/// The stored passkey that signed `credential`, its counter moved on; a counter that went
-/// backwards is refused and recorded.
-async fn verified(
-    state: &AppState,
-    client: &Client,
-    credential: &PublicKeyCredential,
-    login: DiscoverableAuthentication,
-    now: DateTime<Utc>,
-) -> Result<(StoredPasskey, webauthn_rs::prelude::Passkey), ApiError> {
-    let webauthn = relying_party::of(&state.config)?;
-    let (user, credential_id) = webauthn
-        .identify_discoverable_authentication(credential)
-        .map_err(|_| ApiError::new(PASSKEY_REFUSED))?;
-    let mut conn = state.conn().await?;
-    let stored = store::by_credential(&mut conn, credential_id)
-        .await?
-        .filter(|s| s.person_id.0 == user)
-        .ok_or(ApiError::new(PASSKEY_UNKNOWN))?;
-    let mut passkey = stored.passkey().ok_or(ApiError::new(PASSKEY_UNKNOWN))?;
-    match webauthn.finish_discoverable_authentication_v2(credential, login, &passkey) {
-        Ok(result) => {
-            passkey.update_credential(&result);
-            Ok((stored, passkey))
-        }
-        Err(WebauthnError::CredentialPossibleCompromise) => {
-            let event = Event::of(stored.person_id, EventKind::PasskeyRefused, client)
-                .failed()
-                .detail(stored.name.clone());
-            security_log::record(&mut conn, event, now).await?;
-            Err(ApiError::new(PASSKEY_CLONED))
-        }
-        Err(_) => Err(ApiError::new(PASSKEY_REFUSED)),
+    /// A passkey challenge for the second factor of a login waiting for one (`pending`); answer
+    /// it in `POST /api/session/two-factor` (`passkey`). 409 `no-passkey` without any.
+    #[oai(
+        path = "/session/two-factor/passkey-challenge",
+        method = "post",
+        operation_id = "start_passkey_second_factor"
+    )]
+    async fn second_factor(
+        &self,
+        state: Data<&AppState>,
+        body: Json<PendingLogin>,
+    ) -> ApiResult<Json<Ceremony>> {
+        let (person, _) = login::waiting_for_second_factor(&state, &body.pending).await?;
+        Ok(Json(answer::challenge(&state, person).await?))
+    }
+
+    /// A passkey challenge for the person a recovery link names; answer it in
+    /// `POST /api/recovery/completion` (`passkey`). 409 `no-passkey` without any.
+    #[oai(
+        path = "/recovery/passkey-challenge",
+        method = "post",
+        operation_id = "start_passkey_recovery"
+    )]
+    async fn recovery(
+        &self,
+        state: Data<&AppState>,
+        body: Json<recovery::RecoveryToken>,
+    ) -> ApiResult<Json<Ceremony>> {
+        let (person, _) = recovery::holder_of(&state, &body.token).await?;
+        Ok(Json(answer::challenge(&state, person.id).await?))
+    }
+
+    /// A passkey challenge to confirm it is still the person, before a sensitive setting
+    /// (instead of the password); answer it in `POST /api/session/reauthentication/passkey`.
+    #[oai(
+        path = "/session/reauthentication/passkey-challenge",
+        method = "post",
+        operation_id = "start_passkey_reauthentication"
+    )]
+    async fn reauthentication(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+    ) -> ApiResult<Json<Ceremony>> {
+        Ok(Json(answer::challenge(&state, caller.person_id).await?))
+    }
+
+    /// Confirms it is still the person with one of their passkeys (valid 10 minutes, like the
+    /// password); renews the session id.
+    #[oai(
+        path = "/session/reauthentication/passkey",
+        method = "post",
+        operation_id = "reauthenticate_with_passkey"
+    )]
+    async fn reauthenticate(
+        &self,
+        state: Data<&AppState>,
+        caller: Caller,
+        client: Client,
+        body: Json<PasskeyAnswer>,
+    ) -> ApiResult<login::Renewed> {
+        answer::confirm(&state, &client, caller.person_id, &body).await?;
+        let cookie = login::renew(&state, caller).await?;
+        Ok(login::Renewed::Renewed(cookie))
     }
 }

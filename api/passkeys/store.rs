@@ -41,6 +41,15 @@ pub async fn of_person(
         .await
 }
 
+/// Whether `person` has a passkey.
+pub async fn any(conn: &mut AsyncPgConnection, person: PersonId) -> diesel::QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        passkeys::table.filter(passkeys::person_id.eq(person)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 pub async fn by_credential(
     conn: &mut AsyncPgConnection,
     credential_id: &[u8],

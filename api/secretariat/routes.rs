@@ -77,7 +77,7 @@ impl From<Holder> for PersonAccount {
             account_state,
             suspension_reason: a.as_ref().and_then(|a| a.suspension_reason),
             suspension_note: a.as_ref().and_then(|a| a.suspension_note.clone()),
-            two_factor_enabled: a.is_some_and(|a| a.two_factor_secret.is_some()),
+            two_factor_enabled: a.is_some_and(|a| a.two_factor_on()),
         }
     }
 }

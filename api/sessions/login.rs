@@ -16,7 +16,7 @@ use crate::{
         codes::{self, CODE_EXPIRED, Purpose},
         password,
         store::{self as accounts, Account, Holder, State, SuspensionReason},
-        two_factor,
+        two_factor::{self, SecondFactorAnswer, SecondFactorKind},
     },
     config::Config,
     errors::{ApiError, ApiResult},
@@ -24,6 +24,7 @@ use crate::{
     http::client::Client,
     i18n::Translated,
     limits::{self, Limit},
+    passkeys::answer::PasskeyAnswer,
     people::model::PersonId,
     people::model::Role,
     secrets,
@@ -91,6 +92,8 @@ pub struct Me {
     /// Beyond the role: `accounts` (secretariat account administration).
     pub permissions: Vec<String>,
     pub two_factor_enabled: bool,
+    /// With two-factor on: what can answer it (an authenticator app, passkeys, recovery codes).
+    pub second_factors: Vec<SecondFactorKind>,
     /// The secretariat changed the phone on record: the person should prove they hold it
     /// (`POST /api/me/phone-verification`).
     pub phone_verification_required: bool,
@@ -113,6 +116,9 @@ pub struct LoginOutcome {
     pub me: Option<Me>,
     /// With `two_factor_required`: names this login in `POST /api/session/two-factor`.
     pub pending: Option<String>,
+    /// With `two_factor_required`: what the person can answer with (a passkey through
+    /// `POST /api/session/two-factor/passkey-challenge`).
+    pub second_factors: Vec<SecondFactorKind>,
 }
 
 #[derive(ApiResponse)]
@@ -144,9 +150,11 @@ pub struct SecondFactor {
     /// From the login's `two_factor_required` answer.
     #[oai(validator(max_length = 100))]
     pub pending: String,
-    /// The authenticator's 6 digits, or a recovery code.
+    /// The authenticator app's 6 digits, or a recovery code.
     #[oai(validator(max_length = 40))]
-    pub code: String,
+    pub code: Option<String>,
+    /// Instead of a code: a passkey's answer to the login's passkey challenge.
+    pub passkey: Option<PasskeyAnswer>,
 }
 
 /// Time to type the second factor after the password.
@@ -181,18 +189,22 @@ impl SessionApi {
         let now = state.clock.now();
         let (person, account) =
             check_credentials(&state, &client, &body.identifier, &body.password).await?;
-        if account.two_factor_secret.is_some() {
+        if account.two_factor_on() {
             let purpose = Purpose::SecondFactor {
                 remembered: body.remember,
             };
             let pending =
                 codes::issue_ticket(&state.redis, purpose, person.id, SECOND_FACTOR_WAIT, now)
                     .await?;
+            let mut conn = state.conn().await?;
+            let second_factors =
+                two_factor::second_factors(&mut conn, person.id, Some(&account)).await?;
             return Ok(LoginResponse::Done(
                 Json(LoginOutcome {
                     status: LoginStatus::TwoFactorRequired,
                     me: None,
                     pending: Some(pending),
+                    second_factors,
                 }),
                 None,
             ));
@@ -220,27 +232,22 @@ impl SessionApi {
         body: Json<SecondFactor>,
     ) -> ApiResult<LoginResponse> {
         let now = state.clock.now();
-        for remembered in [false, true] {
-            let purpose = Purpose::SecondFactor { remembered };
-            let Some(person) =
-                codes::peek_ticket(&state.redis, purpose, &body.pending, now).await?
-            else {
-                continue;
-            };
-            let mut conn = state.conn().await?;
-            let holder = accounts::by_id(&mut conn, person)
-                .await?
-                .ok_or(ApiError::new(CODE_EXPIRED))?;
-            drop(conn);
-            let account = holder.1.as_ref().ok_or(ApiError::new(CODE_EXPIRED))?;
-            refuse_unless_active(&state, account)?;
-            two_factor::require_code(&state, person, account, Some(&body.code), &client).await?;
-            codes::take_ticket(&state.redis, purpose, &body.pending, now)
-                .await?
-                .ok_or(ApiError::new(CODE_EXPIRED))?;
-            return signed_in(&state, holder, remembered, &client, None).await;
-        }
-        Err(ApiError::new(CODE_EXPIRED))
+        let (person, remembered) = waiting_for_second_factor(&state, &body.pending).await?;
+        let mut conn = state.conn().await?;
+        let holder = accounts::by_id(&mut conn, person)
+            .await?
+            .ok_or(ApiError::new(CODE_EXPIRED))?;
+        drop(conn);
+        let account = holder.1.as_ref().ok_or(ApiError::new(CODE_EXPIRED))?;
+        refuse_unless_active(&state, account)?;
+        let answer = SecondFactorAnswer::of(body.code.as_deref(), body.passkey.as_ref());
+        two_factor::require_second_factor(&state, person, account, answer, &client).await?;
+        let purpose = Purpose::SecondFactor { remembered };
+        codes::take_ticket(&state.redis, purpose, &body.pending, now)
+            .await?
+            .ok_or(ApiError::new(CODE_EXPIRED))?;
+        let how = body.passkey.as_ref().map(|_| "passkey as second factor");
+        signed_in(&state, holder, remembered, &client, how).await
     }
 
     /// The signed-in person (401 `not-signed-in` otherwise).
@@ -328,6 +335,22 @@ pub async fn check_credentials(
     Ok((person, account))
 }
 
+/// Whose login `pending` names, still waiting for its second factor, and whether they asked to
+/// stay signed in.
+pub async fn waiting_for_second_factor(
+    state: &AppState,
+    pending: &str,
+) -> Result<(PersonId, bool), ApiError> {
+    let now = state.clock.now();
+    for remembered in [false, true] {
+        let purpose = Purpose::SecondFactor { remembered };
+        if let Some(person) = codes::peek_ticket(&state.redis, purpose, pending, now).await? {
+            return Ok((person, remembered));
+        }
+    }
+    Err(ApiError::new(CODE_EXPIRED))
+}
+
 /// One login attempt more from the client's address (`limits.logins_per_address_per_minute`),
 /// whatever it tries: a password or a passkey.
 pub async fn limit_address(state: &AppState, client: &Client) -> Result<(), ApiError> {
@@ -360,6 +383,7 @@ pub async fn signed_in(
             status: LoginStatus::SignedIn,
             me: Some(me),
             pending: None,
+            second_factors: Vec::new(),
         }),
         Some(session_cookie(&state.config, &id, remembered)),
     ))
@@ -529,6 +553,7 @@ pub async fn me(
     session: &Session,
 ) -> Result<Me, ApiError> {
     let permissions = accounts::permissions_of(conn, person.id).await?;
+    let second_factors = two_factor::second_factors(conn, person.id, account.as_ref()).await?;
     let home = home::layout(config, &person, &permissions);
     Ok(Me {
         person_id: person.id,
@@ -542,7 +567,8 @@ pub async fn me(
         permissions,
         phone_verification_required: person.mobile_phone.is_some()
             && person.phone_verified_at.is_none(),
-        two_factor_enabled: account.is_some_and(|a| a.two_factor_secret.is_some()),
+        two_factor_enabled: account.is_some_and(|a| a.two_factor_on()),
+        second_factors,
         csrf_token: session.csrf_token.clone(),
         home,
     })

@@ -614,7 +614,7 @@ async fn confirming_the_password_renews_the_session_id() {
     after.get_ok("/api/session").await;
 }
 
-fn link_token(body: &str) -> String {
+pub fn link_token(body: &str) -> String {
     let start = body
         .find("http://127.0.0.1:8080/recovery/")
         .expect("link from the public URL");
@@ -646,7 +646,10 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link_that_ends_every_sess
     let page = app.get(&format!("/recovery/{token}")).await;
     assert_eq!(page.headers()["referrer-policy"], "no-referrer");
     let link = ok_json(post(&app, "/api/recovery/inspection", json!({"token": token})).await).await;
-    assert_eq!(link, json!({"two_factor_required": false}));
+    assert_eq!(
+        link,
+        json!({"two_factor_required": false, "second_factors": []})
+    );
     let weak = post(
         &app,
         "/api/recovery/completion",

@@ -725,6 +725,48 @@ async fn text(app: &TestApp, path: &str) -> String {
 }
 
 /// `who` after confirming their password: the session's new cookie.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn renew_is_answered_by_a_passkey_as_by_the_password() {
+    use crate::passkeys::Browser;
+    let app = app().await;
+    let lucas = app.sign_in("25000002").await;
+    let (mut phone, _) = crate::passkeys::add_passkey(&lucas, "Pixel").await;
+    app.clock.advance(chrono::Duration::seconds(5));
+    let (_, location) = cas_login(&app, Some(&lucas), DEMO, "&renew=true").await;
+    let request = location.strip_prefix("/login?cas=").expect(&location);
+    let body = json!({"request": request});
+    let stale = lucas.post("/api/cas/continuation", body.clone()).await;
+    problem(stale, 403, "reauthentication-required").await;
+    let renewed = phone.reauthenticate(&lucas).await;
+    let next = renewed.post_ok("/api/cas/continuation", body).await;
+    let st = next["location"].as_str().unwrap().split("ticket=").nth(1);
+    let xml = validate(&app, "p3/serviceValidate", DEMO, st.unwrap(), "&renew=true").await;
+    assert!(
+        xml.contains("<cas:isFromNewLogin>true</cas:isFromNewLogin>"),
+        "{xml}"
+    );
+
+    // Signed out, the passkey's login opens the service like the password's.
+    assert_eq!(renewed.delete("/api/session").await.status(), 204);
+    let (_, location) = cas_login(&app, None, DEMO, "&renew=true").await;
+    let request = location.strip_prefix("/login?cas=").unwrap().to_string();
+    let resp = phone.sign_in(&app).await;
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    let me: Value = resp.json().await.unwrap();
+    let again = Signed::of(
+        &app,
+        cookie.split(';').next().unwrap().to_string(),
+        me["me"]["csrf_token"].as_str().unwrap().to_string(),
+    );
+    let next = again
+        .post_ok("/api/cas/continuation", json!({"request": request}))
+        .await;
+    assert!(
+        next["location"].as_str().unwrap().contains("ticket=ST-"),
+        "{next}"
+    );
+}
+
 async fn reauthenticated(who: &Signed) -> Signed {
     let resp = who
         .post(

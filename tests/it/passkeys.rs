@@ -1,91 +1,72 @@
-//! Passkeys against a real server, with webauthn-authenticator-rs's software authenticator as
-//! the phone. That authenticator cannot keep a credential itself (no resident keys), so the
-//! test plays the part the phone's platform plays for a discoverable credential: it asks it to
-//! create an ordinary one, and at login points it at that credential and gives back the user
-//! handle the phone would have kept. Everything the server checks — origin, relying party,
-//! challenge, signature, counter, user verification — is the authenticator's real work.
+//! Passkeys against a real server, with a software authenticator as the phone
+//! (`common::phone`).
 
 use chrono::Duration;
 use reqwest::Method;
 use serde_json::{Value, json};
-use webauthn_authenticator_rs::{
-    WebauthnAuthenticator,
-    prelude::{CreationChallengeResponse, RequestChallengeResponse, Url},
-    softpasskey::SoftPasskey,
-};
+use webauthn_authenticator_rs::prelude::Url;
 
 use crate::common::{
-    TestApp, problem,
-    session::{Signed, app, ok_json, post},
+    TestApp,
+    phone::{Phone, origin},
+    problem,
+    session::{Signed, app, login, ok_json, post, queued},
 };
+use ent::demo::DEMO_PASSWORD;
 
-/// The origin the relying party of a loopback `http.public_url` accepts (any port).
-fn origin() -> Url {
-    Url::parse("http://localhost:8080").unwrap()
-}
-
-/// A phone with its passkey for one person.
-struct Phone {
-    authenticator: SoftPasskey,
-    credential_id: String,
-    user_handle: String,
-}
-
-async fn add_passkey(who: &Signed, name: &str) -> (Phone, Value) {
+pub async fn add_passkey(who: &Signed, name: &str) -> (Phone, Value) {
     let started = who
         .post_ok("/api/me/passkeys/registration", json!({}))
         .await;
-    let mut options = started["options"].clone();
-    let selection = &options["publicKey"]["authenticatorSelection"];
-    assert_eq!(selection["residentKey"], "required", "{options}");
-    assert_eq!(selection["userVerification"], "required");
-    let user_handle = options["publicKey"]["user"]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    options["publicKey"]["authenticatorSelection"]["requireResidentKey"] = false.into();
-    options["publicKey"]["authenticatorSelection"]
-        .as_object_mut()
-        .unwrap()
-        .remove("residentKey");
-    let options: CreationChallengeResponse = serde_json::from_value(options).unwrap();
-    let mut authenticator = SoftPasskey::new(true);
-    let credential = authenticator.do_registration(origin(), options).unwrap();
-    let credential_id = credential.id.clone();
+    let (phone, credential) = Phone::register(&started["options"]);
     let added = who
         .post_ok(
             "/api/me/passkeys",
             json!({"ceremony": started["ceremony"], "credential": credential, "name": name}),
         )
         .await;
-    let phone = Phone {
-        authenticator,
-        credential_id,
-        user_handle,
-    };
     (phone, added)
 }
 
-impl Phone {
-    /// The phone's answer to a login challenge, from `origin`.
-    fn answer(&mut self, challenge: &Value, origin: Url) -> Value {
-        let mut options = challenge["options"].clone();
-        options["publicKey"]["allowCredentials"] =
-            json!([{"type": "public-key", "id": self.credential_id}]);
-        let options: RequestChallengeResponse = serde_json::from_value(options).unwrap();
-        let assertion = self
-            .authenticator
-            .do_authentication(origin, options)
-            .unwrap();
-        let mut assertion = serde_json::to_value(assertion).unwrap();
-        assertion["response"]["userHandle"] = self.user_handle.clone().into();
-        assertion
+/// What the tests do with the phone in the browser's place.
+pub(crate) trait Browser {
+    async fn confirm(&mut self, app: &TestApp, path: &str, body: Value) -> Value;
+    async fn reauthenticate(&mut self, who: &Signed) -> Signed;
+    async fn sign_in(&mut self, app: &TestApp) -> reqwest::Response;
+}
+
+impl Browser for Phone {
+    /// The phone's answer to a challenge from `path` (`body` says for whom), as the `passkey`
+    /// field of the request that completes it.
+    async fn confirm(&mut self, app: &TestApp, path: &str, body: Value) -> Value {
+        let challenge = ok_json(post(app, path, body).await).await;
+        let allowed = &challenge["options"]["publicKey"]["allowCredentials"];
+        assert_eq!(allowed[0]["id"], self.credential_id.as_str(), "{challenge}");
+        let credential = self.answer(&challenge["options"], origin());
+        json!({"ceremony": challenge["ceremony"], "credential": credential})
+    }
+
+    /// Confirms `who` before a sensitive setting: the renewed session.
+    async fn reauthenticate(&mut self, who: &Signed) -> Signed {
+        let challenge = who
+            .post_ok("/api/session/reauthentication/passkey-challenge", json!({}))
+            .await;
+        let credential = self.answer(&challenge["options"], origin());
+        let body = json!({"ceremony": challenge["ceremony"], "credential": credential});
+        let resp = who
+            .post("/api/session/reauthentication/passkey", body)
+            .await;
+        assert_eq!(resp.status(), 204);
+        let cookie = resp.headers()["set-cookie"].to_str().unwrap();
+        let renewed = who.with_cookie(cookie.split(';').next().unwrap().to_string());
+        problem(who.get("/api/session").await, 401, "not-signed-in").await;
+        renewed
     }
 
     /// Signs in from a browser that asked for a challenge; the raw answer.
     async fn sign_in(&mut self, app: &TestApp) -> reqwest::Response {
         let challenge = ok_json(post(app, "/api/session/passkey/challenge", json!({})).await).await;
-        let credential = self.answer(&challenge, origin());
+        let credential = self.answer(&challenge["options"], origin());
         post(
             app,
             "/api/session/passkey",
@@ -199,7 +180,7 @@ async fn replayed_foreign_stale_and_cloned_answers_are_refused() {
 
     // A login answer replayed: the challenge was single use.
     let challenge = ok_json(post(&app, "/api/session/passkey/challenge", json!({})).await).await;
-    let credential = phone.answer(&challenge, origin());
+    let credential = phone.answer(&challenge["options"], origin());
     let body = json!({"ceremony": challenge["ceremony"], "credential": credential});
     assert_eq!(
         post(&app, "/api/session/passkey", body.clone())
@@ -218,7 +199,10 @@ async fn replayed_foreign_stale_and_cloned_answers_are_refused() {
     let challenge = ok_json(post(&app, "/api/session/passkey/challenge", json!({})).await).await;
     let mut foreign = challenge.clone();
     foreign["options"]["publicKey"]["rpId"] = "univ-tours.example".into();
-    let credential = phone.answer(&foreign, Url::parse("https://univ-tours.example").unwrap());
+    let credential = phone.answer(
+        &foreign["options"],
+        Url::parse("https://univ-tours.example").unwrap(),
+    );
     let body = json!({"ceremony": challenge["ceremony"], "credential": credential});
     problem(
         post(&app, "/api/session/passkey", body).await,
@@ -230,7 +214,7 @@ async fn replayed_foreign_stale_and_cloned_answers_are_refused() {
     // A tampered answer (another challenge signed), and one after 5 minutes.
     let first = ok_json(post(&app, "/api/session/passkey/challenge", json!({})).await).await;
     let second = ok_json(post(&app, "/api/session/passkey/challenge", json!({})).await).await;
-    let credential = phone.answer(&first, origin());
+    let credential = phone.answer(&first["options"], origin());
     let body = json!({"ceremony": second["ceremony"], "credential": credential});
     problem(
         post(&app, "/api/session/passkey", body).await,
@@ -239,7 +223,7 @@ async fn replayed_foreign_stale_and_cloned_answers_are_refused() {
     )
     .await;
     let challenge = ok_json(post(&app, "/api/session/passkey/challenge", json!({})).await).await;
-    let credential = phone.answer(&challenge, origin());
+    let credential = phone.answer(&challenge["options"], origin());
     app.clock.advance(Duration::minutes(6));
     let body = json!({"ceremony": challenge["ceremony"], "credential": credential});
     problem(
@@ -285,4 +269,149 @@ async fn replayed_foreign_stale_and_cloned_answers_are_refused() {
     let events = lucas_events(&app).await;
     assert!(events.contains(&("passkey_removed".into(), Some("Pixel".into()))));
     problem(phone.sign_in(&app).await, 401, "passkey-unknown").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_answers_for_the_second_factor_or_is_the_only_one() {
+    let app = app().await;
+    let lucas = app.sign_in("25000002").await;
+    let (mut phone, _) = add_passkey(&lucas, "Pixel").await;
+    assert_eq!(
+        lucas.get_ok("/api/session").await["second_factors"],
+        json!([])
+    );
+
+    // Two-factor with passkeys alone: no authenticator app, recovery codes for a lost phone.
+    let codes = lucas
+        .post_ok("/api/me/two-factor/passkeys", json!({}))
+        .await;
+    let recovery_codes = codes["recovery_codes"].as_array().unwrap().clone();
+    assert_eq!(recovery_codes.len(), 10);
+    let twice = lucas.post("/api/me/two-factor/passkeys", json!({})).await;
+    problem(twice, 409, "two-factor-already-on").await;
+    let me = lucas.get_ok("/api/session").await;
+    assert_eq!(me["two_factor_enabled"], true);
+    assert_eq!(me["second_factors"], json!(["passkey", "recovery_code"]));
+
+    // The password is not enough any more; a code from no app is wrong; the passkey answers.
+    let first = ok_json(login(&app, "25000002", DEMO_PASSWORD, false).await).await;
+    assert_eq!(first["status"], "two_factor_required");
+    assert_eq!(first["second_factors"], json!(["passkey", "recovery_code"]));
+    let pending = first["pending"].clone();
+    let guess = post(
+        &app,
+        "/api/session/two-factor",
+        json!({"pending": pending, "code": "123456"}),
+    )
+    .await;
+    problem(guess, 400, "code-incorrect").await;
+    let challenge = "/api/session/two-factor/passkey-challenge";
+    let answer = phone
+        .confirm(&app, challenge, json!({"pending": pending}))
+        .await;
+    let body = json!({"pending": pending, "passkey": answer});
+    let done = ok_json(post(&app, "/api/session/two-factor", body.clone()).await).await;
+    assert_eq!(done["status"], "signed_in");
+    // The login and its passkey answer served once.
+    problem(
+        post(&app, "/api/session/two-factor", body).await,
+        410,
+        "code-expired",
+    )
+    .await;
+    let expired = post(&app, challenge, json!({"pending": pending})).await;
+    problem(expired, 410, "code-expired").await;
+
+    // The last passkey stays while two-factor depends on it.
+    let id = lucas.get_ok("/api/me/passkeys").await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/me/passkeys/{id}");
+    problem(lucas.delete(&path).await, 409, "passkey-last-second-factor").await;
+
+    // A forgotten password: the link asks for the second factor, and the passkey gives it.
+    post(
+        &app,
+        "/api/recovery",
+        json!({"email": "lucas.martin@example.org"}),
+    )
+    .await;
+    let mail = queued(&app, "lucas.martin@example.org", 1).await;
+    let token = crate::accounts::link_token(&mail[0].1);
+    let link = ok_json(post(&app, "/api/recovery/inspection", json!({"token": token})).await).await;
+    assert_eq!(link["second_factors"], json!(["passkey", "recovery_code"]));
+    let answer = phone
+        .confirm(
+            &app,
+            "/api/recovery/passkey-challenge",
+            json!({"token": token}),
+        )
+        .await;
+    let reset = post(
+        &app,
+        "/api/recovery/completion",
+        json!({"token": token, "password": "Cher-et-Loire#2027", "passkey": answer}),
+    )
+    .await;
+    assert_eq!(reset.status(), 204);
+
+    // Two-factor off: the passkey may go.
+    let lucas = ok_json(login(&app, "25000002", "Cher-et-Loire#2027", false).await).await;
+    let answer = phone
+        .confirm(&app, challenge, json!({"pending": lucas["pending"]}))
+        .await;
+    let resp = post(
+        &app,
+        "/api/session/two-factor",
+        json!({"pending": lucas["pending"], "passkey": answer}),
+    )
+    .await;
+    let cookie = resp.headers()["set-cookie"].to_str().unwrap().to_string();
+    let body: Value = resp.json().await.unwrap();
+    let lucas = Signed::of(
+        &app,
+        cookie.split(';').next().unwrap().to_string(),
+        body["me"]["csrf_token"].as_str().unwrap().to_string(),
+    );
+    assert_eq!(lucas.delete("/api/me/two-factor").await.status(), 204);
+    assert_eq!(lucas.delete(&path).await.status(), 204);
+    let events = lucas_events(&app).await;
+    assert!(events.contains(&("two_factor_enabled".into(), Some("passkeys".into()))));
+    assert!(events.contains(&("login".into(), Some("passkey as second factor".into()))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_confirms_the_person_before_a_sensitive_setting() {
+    let app = app().await;
+    let lucas = app.sign_in("25000002").await;
+    let (mut phone, _) = add_passkey(&lucas, "Pixel").await;
+    app.clock.advance(Duration::minutes(11));
+    let start = "/api/me/passkeys/registration";
+    problem(
+        lucas.post(start, json!({})).await,
+        403,
+        "reauthentication-required",
+    )
+    .await;
+    let renewed = phone.reauthenticate(&lucas).await;
+    renewed.post_ok(start, json!({})).await;
+
+    // A ceremony started for someone else, and a person without passkeys.
+    let teacher = app.sign_in("t1001").await;
+    let none = teacher
+        .post("/api/session/reauthentication/passkey-challenge", json!({}))
+        .await;
+    problem(none, 409, "no-passkey").await;
+    let challenge = renewed
+        .post_ok("/api/session/reauthentication/passkey-challenge", json!({}))
+        .await;
+    let credential = phone.answer(&challenge["options"], origin());
+    let stolen = teacher
+        .post(
+            "/api/session/reauthentication/passkey",
+            json!({"ceremony": challenge["ceremony"], "credential": credential}),
+        )
+        .await;
+    problem(stolen, 400, "passkey-ceremony-expired").await;
 }

@@ -242,6 +242,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/two-factor/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turns two-factor on with passkeys alone, no authenticator app (needs the password typed
+         *     in the last 10 minutes, and a passkey); gives the recovery codes, once.
+         */
+        post: operations["enable_two_factor_with_passkeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/two-factor": {
         parameters: {
             query?: never;
@@ -1291,6 +1311,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/session/two-factor/passkey-challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A passkey challenge for the second factor of a login waiting for one (`pending`); answer
+         *     it in `POST /api/session/two-factor` (`passkey`). 409 `no-passkey` without any.
+         */
+        post: operations["start_passkey_second_factor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/recovery/passkey-challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A passkey challenge for the person a recovery link names; answer it in
+         *     `POST /api/recovery/completion` (`passkey`). 409 `no-passkey` without any.
+         */
+        post: operations["start_passkey_recovery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/reauthentication/passkey-challenge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A passkey challenge to confirm it is still the person, before a sensitive setting
+         *     (instead of the password); answer it in `POST /api/session/reauthentication/passkey`.
+         */
+        post: operations["start_passkey_reauthentication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session/reauthentication/passkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirms it is still the person with one of their passkeys (valid 10 minutes, like the
+         *     password); renews the session id.
+         */
+        post: operations["reauthenticate_with_passkey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/services": {
         parameters: {
             query?: never;
@@ -2109,6 +2209,11 @@ export interface components {
             me?: components["schemas"]["Me"];
             /** @description With `two_factor_required`: names this login in `POST /api/session/two-factor`. */
             pending?: string;
+            /**
+             * @description With `two_factor_required`: what the person can answer with (a passkey through
+             *     `POST /api/session/two-factor/passkey-challenge`).
+             */
+            second_factors: components["schemas"]["SecondFactorKind"][];
         };
         /** @enum {string} */
         LoginStatus: "signed_in" | "two_factor_required";
@@ -2154,6 +2259,8 @@ export interface components {
             /** @description Beyond the role: `accounts` (secretariat account administration). */
             permissions: string[];
             two_factor_enabled: boolean;
+            /** @description With two-factor on: what can answer it (an authenticator app, passkeys, recovery codes). */
+            second_factors: components["schemas"]["SecondFactorKind"][];
             /**
              * @description The secretariat changed the phone on record: the person should prove they hold it
              *     (`POST /api/me/phone-verification`).
@@ -2282,6 +2389,15 @@ export interface components {
         };
         /** @enum {string} */
         NewsState: "scheduled" | "published" | "expired" | "withdrawn";
+        /**
+         * PasskeyAnswer
+         * @description A passkey's answer to a ceremony started for a known person.
+         */
+        PasskeyAnswer: {
+            ceremony: string;
+            /** @description The `PublicKeyCredential` that `get()` gave, in its JSON form. */
+            credential: unknown;
+        };
         /** PasskeyLogin */
         PasskeyLogin: {
             ceremony: string;
@@ -2355,6 +2471,11 @@ export interface components {
          * @enum {string}
          */
         Pedagogical: "not_started" | "in_progress" | "complete";
+        /** PendingLogin */
+        PendingLogin: {
+            /** @description From the login's `two_factor_required` answer. */
+            pending: string;
+        };
         /** PersonAccount */
         PersonAccount: {
             /** Format: uuid */
@@ -2484,11 +2605,15 @@ export interface components {
             password: string;
             /** @description Two-factor code (or recovery code), when the account has two-factor. */
             code?: string;
+            /** @description Instead of a code: a passkey's answer to the link's passkey challenge. */
+            passkey?: components["schemas"]["PasskeyAnswer"] & unknown;
         };
         /** RecoveryLink */
         RecoveryLink: {
-            /** @description The account has two-factor: the new password needs a code too. */
+            /** @description The account has two-factor: the new password needs a second factor too. */
             two_factor_required: boolean;
+            /** @description What can answer it (a passkey through `POST /api/recovery/passkey-challenge`). */
+            second_factors: components["schemas"]["SecondFactorKind"][];
         };
         /** RecoveryRequest */
         RecoveryRequest: {
@@ -2563,9 +2688,16 @@ export interface components {
         SecondFactor: {
             /** @description From the login's `two_factor_required` answer. */
             pending: string;
-            /** @description The authenticator's 6 digits, or a recovery code. */
-            code: string;
+            /** @description The authenticator app's 6 digits, or a recovery code. */
+            code?: string;
+            /** @description Instead of a code: a passkey's answer to the login's passkey challenge. */
+            passkey?: components["schemas"]["PasskeyAnswer"] & unknown;
         };
+        /**
+         * @description The second factors a person can answer with, when their account asks for one.
+         * @enum {string}
+         */
+        SecondFactorKind: "authenticator_app" | "passkey" | "recovery_code";
         /** SecretariatContact */
         SecretariatContact: {
             name: string;
@@ -3196,6 +3328,34 @@ export interface operations {
                 "application/json; charset=utf-8": components["schemas"]["TwoFactorCode"];
             };
         };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    enable_two_factor_with_passkeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             200: {
                 headers: {
@@ -5472,6 +5632,130 @@ export interface operations {
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["LoginOutcome"];
                 };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_passkey_second_factor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PendingLogin"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_passkey_recovery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["RecoveryToken"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_passkey_reauthentication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Ceremony"];
+                };
+            };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reauthenticate_with_passkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PasskeyAnswer"];
+            };
+        };
+        responses: {
+            /** @description Password confirmed; the session id changed (new cookie). */
+            204: {
+                headers: {
+                    "SET-COOKIE": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description A problem (RFC 9457), with a translated title */
             default: {

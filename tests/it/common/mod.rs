@@ -2,6 +2,7 @@
 //! and Redis key prefix (both removed afterwards), and a clock the test controls.
 #![allow(dead_code)] // each test file uses its own part of the kit
 
+pub mod phone;
 pub mod session;
 
 use std::{path::PathBuf, sync::Arc};
