@@ -25,9 +25,9 @@ const FIRST_SCREEN_BUDGET = 54.5 * 1000; // bytes, gzipped
 // WebAuthn JSON conversions and ceremonies 1.7 kB, Sécurité's list 1.1 kB, the login screen's
 // button and autofill 0.5 kB, both catalogues 1.7 kB: +5.3 kB measured, 127.57 → 132.83 kB),
 // then from 132.9 kB for passkeys as the second factor (the login's two-factor step, the recovery
-// link, the password prompt, two-factor by passkeys alone in Sécurité, their texts: +2.0 kB
-// measured, 132.83 → 134.84 kB).
-const TOTAL_BUDGET = 134.9 * 1000;
+// link, the password prompt, two-factor by passkeys alone in Sécurité and adding an app to it,
+// their texts: +2.1 kB measured, 132.83 → 134.93 kB).
+const TOTAL_BUDGET = 135 * 1000;
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 
 let files;

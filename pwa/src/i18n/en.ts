@@ -807,6 +807,7 @@ export const en: Messages = {
   'twoFactor.withPasskeys': 'Turn on two-factor authentication with my passkeys',
   'twoFactor.withPasskeysText': 'You have a passkey: it can be your second factor, with no authenticator app.',
   'twoFactor.byPasskeys': 'Your passkeys are your second factor.',
+  'twoFactor.addApp': 'Add an authenticator app',
   'problem.passkeyCeremonyExpired': 'This request expired or was already used. Start again.',
   'problem.passkeyRefused': 'This passkey could not be verified for this site. Try again, or use your password.',
   'problem.passkeyUnknown': 'This passkey is not registered on your account: it may have been removed. Use your password.',

@@ -808,6 +808,7 @@ export const fr = {
   'twoFactor.withPasskeys': 'Activer la double authentification avec mes clés d’accès',
   'twoFactor.withPasskeysText': 'Vous avez une clé d’accès : elle peut servir de second facteur, sans application d’authentification.',
   'twoFactor.byPasskeys': 'Vos clés d’accès servent de second facteur.',
+  'twoFactor.addApp': 'Ajouter une application d’authentification',
   'problem.passkeyCeremonyExpired': 'La demande a expiré ou a déjà servi. Recommencez.',
   'problem.passkeyRefused': 'Cette clé d’accès n’a pas pu être vérifiée pour ce site. Réessayez, ou utilisez votre mot de passe.',
   'problem.passkeyUnknown': 'Cette clé d’accès n’est pas enregistrée sur votre compte : elle a peut-être été supprimée. Utilisez votre mot de passe.',

@@ -575,7 +575,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
 
 /**
  * Double authentification: enrol an app (QR code, key, confirmation) or, with a passkey already,
- * turn it on with the passkeys alone; recovery codes once; disable.
+ * turn it on with the passkeys alone (then an app may still be added); recovery codes once; disable.
  */
 export function TwoFactor() {
   const { t } = useI18n();
@@ -668,9 +668,16 @@ export function TwoFactor() {
         {byPasskeysAlone && <p data-testid="two-factor-by-passkeys">{t('twoFactor.byPasskeys')}</p>}
         <ProblemAlert failure={failure} />
         {enabled ? (
-          <Button type="button" variant="danger" busy={busy === 'off'} onClick={() => setConfirmDisable(true)} testId="two-factor-disable">
-            {t('twoFactor.disable')}
-          </Button>
+          <>
+            {byPasskeysAlone && (
+              <Button type="button" variant="secondary" busy={busy === 'app'} disabled={busy === 'off'} onClick={() => void enrol()} testId="two-factor-add-app">
+                {t('twoFactor.addApp')}
+              </Button>
+            )}
+            <Button type="button" variant="danger" busy={busy === 'off'} onClick={() => setConfirmDisable(true)} testId="two-factor-disable">
+              {t('twoFactor.disable')}
+            </Button>
+          </>
         ) : (
           <>
             <Button type="button" busy={busy === 'app'} disabled={busy === 'passkeys'} onClick={() => void enrol()} testId="two-factor-enable">

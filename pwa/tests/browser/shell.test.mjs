@@ -18,7 +18,10 @@ test('signed out, every page leads to the login screen, in a phone viewport', { 
     assert.equal(await page.locator('nav.bottom-nav').count(), 0, 'no bottom navigation when signed out');
     assert.equal(await page.getByTestId('short-name').textContent(), config.university.short_name);
     assert.equal(await page.getByTestId('university-name').textContent(), config.university.name);
-    assert.equal(await page.locator('input[name="username"]').getAttribute('autocomplete'), 'username');
+    // « username webauthn » where the browser offers passkeys in the field's autofill (Chromium does).
+    const conditional = await page.evaluate(() => window.PublicKeyCredential?.isConditionalMediationAvailable?.() ?? false);
+    const autocomplete = conditional ? 'username webauthn' : 'username';
+    await page.locator(`input[name="username"][autocomplete="${autocomplete}"]`).waitFor();
     assert.equal(await page.locator('input[name="password"]').getAttribute('autocomplete'), 'current-password');
     await page.getByRole('link', { name: 'Première connexion ? Activer mon compte' }).waitFor();
     await page.getByRole('link', { name: 'Mot de passe oublié ?' }).waitFor();

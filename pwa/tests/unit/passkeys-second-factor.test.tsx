@@ -342,6 +342,32 @@ describe('two-factor with the passkeys alone', () => {
     expect($('[data-testid="two-factor-by-passkeys"]')?.textContent).toBe('Vos clés d’accès servent de second facteur.');
     expect($('[data-testid="two-factor-disable"]')).not.toBeNull();
     expect($('[data-testid="two-factor-passkeys"]')).toBeNull();
+    // An app may still be added (the passkeys' last one is then no longer the only second factor).
+    expect($('[data-testid="two-factor-add-app"]')?.textContent).toBe('Ajouter une application d’authentification');
+  });
+
+  it('adds an app to two-factor by passkeys', async () => {
+    authenticator(vi.fn());
+    const { requests } = await start(
+      '/more/security/two-factor',
+      {
+        'GET /api/me/passkeys': { body: [PASSKEY] },
+        'POST /api/me/two-factor/enrolment': { body: { otpauth_uri: 'otpauth://totp/x?secret=ABC', secret: 'ABC', qr_png_base64: 'iVBORw0KGgo=' } },
+        'POST /api/me/two-factor/confirmation': { body: { recovery_codes: CODES } },
+      },
+      { ...ME, two_factor_enabled: true, second_factors: ['passkey', 'recovery_code'] },
+    );
+    expect($('[data-testid="two-factor-by-passkeys"]')).not.toBeNull();
+    await click('[data-testid="two-factor-add-app"]');
+    await type('[data-testid="two-factor-enrol"] input[name="code"]', '123456');
+    await submit('[data-testid="two-factor-enrol"]');
+    expect(requests.find((r) => r.path === '/api/me/two-factor/confirmation')?.body).toEqual({ code: '123456' });
+    expect($$('[data-testid="recovery-codes"] li code')).toHaveLength(10);
+    const done = $$('[data-testid="recovery-codes"] button').find((b) => b.textContent === 'J’ai noté mes codes')!;
+    await act(() => done.click());
+    await flush();
+    expect($('[data-testid="two-factor-by-passkeys"]')).toBeNull();
+    expect($('[data-testid="two-factor-add-app"]')).toBeNull();
   });
 
   it('is not offered without a passkey, and explains the server’s refusals', async () => {
