@@ -800,7 +800,7 @@ export const en: Messages = {
   'passkeys.cancelled': 'Passkey request cancelled.',
   'passkeys.unsupportedHere': 'This browser cannot use passkeys: enter one of your recovery codes.',
   'login.twoFactorPasskeyText': 'Confirm with one of your passkeys: unlock your device when it asks.',
-  'login.twoFactorFallback': 'Without your passkey, enter one of your recovery codes.',
+  'login.twoFactorFallback': 'Or, without your passkey:',
   'recovery.passkeyText': 'Your account has two-factor authentication: confirm the new password with one of your passkeys.',
   'recovery.withPasskey': 'Save with a passkey',
   'reauth.passkey': 'Confirm with a passkey',

@@ -801,7 +801,7 @@ export const fr = {
   'passkeys.cancelled': 'Demande de clé d’accès annulée.',
   'passkeys.unsupportedHere': 'Ce navigateur ne sait pas utiliser de clé d’accès : saisissez l’un de vos codes de secours.',
   'login.twoFactorPasskeyText': 'Confirmez avec l’une de vos clés d’accès : déverrouillez votre appareil quand il vous le demande.',
-  'login.twoFactorFallback': 'Sans votre clé d’accès, saisissez l’un de vos codes de secours.',
+  'login.twoFactorFallback': 'Ou, sans votre clé d’accès :',
   'recovery.passkeyText': 'Votre compte a la double authentification : confirmez le nouveau mot de passe avec l’une de vos clés d’accès.',
   'recovery.withPasskey': 'Enregistrer avec une clé d’accès',
   'reauth.passkey': 'Confirmer avec une clé d’accès',

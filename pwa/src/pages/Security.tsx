@@ -668,7 +668,7 @@ export function TwoFactor() {
         {byPasskeysAlone && <p data-testid="two-factor-by-passkeys">{t('twoFactor.byPasskeys')}</p>}
         <ProblemAlert failure={failure} />
         {enabled ? (
-          <>
+          <div class="form">
             {byPasskeysAlone && (
               <Button type="button" variant="secondary" busy={busy === 'app'} disabled={busy === 'off'} onClick={() => void enrol()} testId="two-factor-add-app">
                 {t('twoFactor.addApp')}
@@ -677,9 +677,9 @@ export function TwoFactor() {
             <Button type="button" variant="danger" busy={busy === 'off'} onClick={() => setConfirmDisable(true)} testId="two-factor-disable">
               {t('twoFactor.disable')}
             </Button>
-          </>
+          </div>
         ) : (
-          <>
+          <div class="form">
             <Button type="button" busy={busy === 'app'} disabled={busy === 'passkeys'} onClick={() => void enrol()} testId="two-factor-enable">
               {t('twoFactor.enable')}
             </Button>
@@ -698,7 +698,7 @@ export function TwoFactor() {
                 </Button>
               </>
             )}
-          </>
+          </div>
         )}
       </section>
     );

@@ -123,7 +123,7 @@ describe('the login’s second factor', () => {
     const field = $<HTMLInputElement>('input[name="code"]')!;
     expect(button.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(button.classList.contains('button-secondary')).toBe(false);
-    expect(form.textContent).toContain('Sans votre clé d’accès, saisissez l’un de vos codes de secours.');
+    expect(form.textContent).toContain('Ou, sans votre clé d’accès :Saisissez l’un de vos codes de secours');
     expect(form.querySelector('label')?.textContent).toContain('Code de secours');
     expect(field.inputMode).not.toBe('numeric');
     expect($('[data-testid="toggle-recovery-code"]')).toBeNull();
@@ -180,7 +180,7 @@ describe('the login’s second factor', () => {
     await start('/login', { 'POST /api/session': twoFactorRequired(['passkey', 'recovery_code']) }, null);
     await passwordFirst();
     expect($('[data-testid="two-factor-passkey"]')?.textContent).toBe('Use a passkey');
-    expect(text()).toContain('Without your passkey, enter one of your recovery codes.');
+    expect(text()).toContain('Or, without your passkey:Enter one of your recovery codes');
   });
 });
 
