@@ -332,6 +332,11 @@ export function Passkeys() {
         <form class="card form" onSubmit={(e) => void add(e)} data-testid="passkey-add-form">
           <PasskeyNameField value={name} onValue={setName} />
           <ProblemAlert failure={failure} />
+          {failure?.slug === 'cancelled' && (
+            <p class="hint" role="status" data-testid="passkey-cancelled">
+              {t('passkeys.cancelled')}
+            </p>
+          )}
           <Button busy={busy} disabled={name.trim() === ''} testId="passkey-create">
             {t('passkeys.create')}
           </Button>

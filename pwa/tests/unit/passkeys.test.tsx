@@ -145,7 +145,7 @@ describe('Sécurité → Clés d’accès', () => {
     expect($$('[data-testid="passkey-name"]').map((e) => e.textContent)).toEqual(['iPhone de Chloé', 'Portable de Chloé']);
   });
 
-  it('says nothing when the prompt is dismissed, and explains the authenticator’s and the server’s refusals', async () => {
+  it('says calmly that the prompt was dismissed, and explains the authenticator’s and the server’s refusals', async () => {
     const create = vi
       .fn()
       .mockRejectedValueOnce(domError('NotAllowedError'))
@@ -160,8 +160,10 @@ describe('Sécurité → Clés d’accès', () => {
     await click('[data-testid="passkey-add"]');
     await submit('[data-testid="passkey-add-form"]');
     expect($('[data-testid="problem"]')).toBeNull();
+    expect($('[data-testid="passkey-cancelled"]')?.textContent).toBe('Demande de clé d’accès annulée.');
     expect($('[data-testid="passkey-add-form"]')).not.toBeNull();
     await submit('[data-testid="passkey-add-form"]');
+    expect($('[data-testid="passkey-cancelled"]')).toBeNull();
     expect($('[data-testid="problem"]')?.textContent).toBe('Cet appareil a déjà une clé d’accès pour votre compte.');
     await submit('[data-testid="passkey-add-form"]');
     expect($('[data-testid="problem"]')?.textContent).toBe('Cette clé d’accès n’a pas pu être vérifiée pour ce site. Réessayez, ou utilisez votre mot de passe.');
