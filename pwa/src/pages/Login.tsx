@@ -168,7 +168,7 @@ export function Login() {
       setDismissed(false);
     }
   };
-  const passkey = usePasskeyLogin({ remember, onSignedIn: finish, onFailure: setFailure });
+  const passkey = usePasskeyLogin({ remember, onSignedIn: finish, onFailure: setFailure, active: auth.status !== 'signed-in' });
 
   const submitPassword = async (event: Event) => {
     event.preventDefault();

@@ -19,10 +19,13 @@ export function usePasskeyLogin({
   remember,
   onSignedIn,
   onFailure,
+  active = true,
 }: {
   remember: boolean;
   onSignedIn: (outcome: LoginOutcome) => void;
   onFailure: (failure: Failure | null) => void;
+  /** False once signed in (a service's continuation is shown): no conditional request waits then. */
+  active?: boolean;
 }) {
   const supported = passkeysSupported();
   const remembered = useRef(remember);
@@ -47,7 +50,8 @@ export function usePasskeyLogin({
   }, []);
 
   useEffect(() => {
-    if (!conditional || paused || busy) return undefined;
+    // The browser takes one request at a time: a waiting one would block the password prompt's.
+    if (!conditional || paused || busy || !active) return undefined;
     const controller = new AbortController();
     waiting.current = controller;
     void signInWithPasskey('conditional', () => remembered.current, controller.signal).then((outcome) => {
@@ -59,7 +63,7 @@ export function usePasskeyLogin({
       }
     });
     return () => controller.abort();
-  }, [conditional, paused, busy, round]);
+  }, [conditional, paused, busy, round, active]);
 
   useEffect(() => {
     if (!cancelled) return undefined;

@@ -7,6 +7,7 @@
 // passkey of such an account, which the server keeps.
 import { act } from 'preact/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { toService } from '../../src/cas';
 import { setLang } from '../../src/i18n';
 import { startRouter } from '../../src/router';
 import { CONFIG, ME, mockApi, POLICY, PROBLEM, type Handler, type Reply } from './api-mock';
@@ -22,8 +23,8 @@ const PASSKEY = { id: '0e4c6f0e-1111-4aaa-8bbb-000000000001', name: 'iPhone de C
 const CODES = Array.from({ length: 10 }, (_, i) => `abcd-efg${i}`);
 
 type Fake = ReturnType<typeof vi.fn>;
-function authenticator(get: Fake) {
-  vi.stubGlobal('PublicKeyCredential', Object.assign(function PublicKeyCredential() {}, { isConditionalMediationAvailable: () => Promise.resolve(false) }));
+function authenticator(get: Fake, conditional = false) {
+  vi.stubGlobal('PublicKeyCredential', Object.assign(function PublicKeyCredential() {}, { isConditionalMediationAvailable: () => Promise.resolve(conditional) }));
   Object.defineProperty(navigator, 'credentials', { configurable: true, value: { create: vi.fn(), get } });
 }
 
@@ -57,6 +58,10 @@ async function passwordFirst() {
   await submit('[data-testid="login-form"]');
 }
 const twoFactorRequired = (second_factors?: string[]) => ({ body: { status: 'two_factor_required', pending: 'pend-1', second_factors } });
+/** The password prompt's passkey side is its own module, fetched when the prompt opens: let it come (or not). */
+async function passkeySide() {
+  for (let i = 0; i < 20 && !$('[data-testid="reauth-passkey"]'); i++) await flush(25);
+}
 const requestOf = (get: Fake) => (get.mock.calls[0] as unknown as [CredentialRequestOptions])[0];
 
 let stop: () => void;
@@ -260,8 +265,7 @@ describe('the password prompt', () => {
     await click('[data-testid="two-factor-disable"]');
     const confirm = $$('[role="dialog"] button').find((b) => b.textContent === 'Désactiver la double authentification')!;
     await act(() => confirm.click());
-    // The prompt's passkey side is its own module, fetched when it opens.
-    await flush(50);
+    await passkeySide();
   }
 
   it('confirms with a passkey, then the call is made again', async () => {
@@ -289,6 +293,31 @@ describe('the password prompt', () => {
     expect($('[data-testid="reauth-dialog"]')).toBeNull();
     expect(requests.filter((r) => r.method === 'DELETE' && r.path === '/api/me/two-factor')).toHaveLength(2);
     expect($('[data-testid="two-factor-enable"]')).not.toBeNull();
+  });
+
+  it('answers a service’s renew with a passkey on the login screen, where no autofill request waits once signed in', async () => {
+    const go = vi.spyOn(toService, 'go').mockImplementation(() => undefined);
+    const get = vi.fn(() => Promise.resolve(credentialFor('re-1')));
+    authenticator(get, true);
+    let confirmed = false;
+    const REQUEST = 'LR-00112233445566778899aabbccddeeff';
+    const TARGET = 'http://127.0.0.1:8000/?ticket=ST-abc';
+    await start(`/login?cas=${REQUEST}`, {
+      'GET /api/me/passkeys': { body: [PASSKEY] },
+      'POST /api/cas/continuation': () => (confirmed ? { body: { location: TARGET } } : PROBLEM('reauthentication-required', 403)),
+      'POST /api/session/reauthentication/passkey-challenge': { body: CEREMONY('re-1') },
+      'POST /api/session/reauthentication/passkey': () => {
+        confirmed = true;
+        return { status: 204 };
+      },
+    });
+    await passkeySide();
+    expect(get).not.toHaveBeenCalled();
+    await click('[data-testid="reauth-passkey"]');
+    expect(get).toHaveBeenCalledTimes(1);
+    expect(requestOf(get).mediation).toBeUndefined();
+    expect(go).toHaveBeenCalledExactlyOnceWith(TARGET);
+    go.mockRestore();
   });
 
   it('has no passkey button for a person without one, nor when the server says there is none', async () => {
