@@ -83,28 +83,36 @@ pub fn openapi_json() -> String {
     api_service().spec()
 }
 
-/// Operation id → path template (`public_config` → `/api/config/public`), for metrics labels.
-fn route_templates() -> HashMap<String, String> {
+/// From the OpenAPI document: operation id → path template (`public_config` →
+/// `/api/config/public`), for metrics labels, and each template's methods, for `Allow`.
+fn api_routes() -> (HashMap<String, String>, Vec<edge::Methods>) {
     let spec: serde_json::Value = serde_json::from_str(&openapi_json()).expect("spec is JSON");
     let mut templates = HashMap::new();
+    let mut methods = Vec::new();
     for (path, operations) in spec["paths"].as_object().into_iter().flatten() {
-        for operation in operations.as_object().into_iter().flat_map(|o| o.values()) {
+        let template = format!("/api{path}");
+        let mut allowed = Vec::new();
+        for (method, operation) in operations.as_object().into_iter().flatten() {
             if let Some(id) = operation["operationId"].as_str() {
-                templates.insert(id.to_string(), format!("/api{path}"));
+                templates.insert(id.to_string(), template.clone());
             }
+            allowed.push(method.to_uppercase());
         }
+        methods.push(edge::Methods::new(&template, &allowed));
     }
-    templates
+    (templates, methods)
 }
 
 pub fn build(state: AppState) -> impl Endpoint {
     let service = api_service();
     let docs = service.swagger_ui();
     let spec = service.spec_endpoint();
+    let (templates, methods) = api_routes();
     let edge_ctx = Arc::new(edge::Edge {
         metrics: state.metrics.clone(),
         hsts: state.config.hsts(),
-        templates: route_templates(),
+        templates,
+        methods,
     });
     let pwa = Pwa::new(&state.config.http.pwa_dir);
     Route::new()

@@ -99,6 +99,7 @@ problem!(
 
 /// The body of every API error.
 #[derive(Debug, Clone, Object, serde::Deserialize)]
+#[oai(skip_serializing_if_is_none)]
 #[oai(rename = "Problem")]
 pub struct Problem {
     /// Stable identifier of the kind of problem (`urn:ent-mobile:problem:<slug>`).

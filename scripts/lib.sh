@@ -69,22 +69,24 @@ start_redis() {
   fi
 }
 
-# The Rust tests' Python peers (aiosmtpd: a real SMTP server on loopback), in a virtual
-# environment outside the clone; exports ENTMOBILE_TEST_PYTHON, which the tests run.
+# The Python peers (aiosmtpd: a real SMTP server on loopback for the Rust tests; python-cas, a CAS
+# client; schemathesis, the API's fuzzer), in a virtual environment outside the clone; exports
+# ENTMOBILE_TEST_PYTHON, which the tests run, and ENTMOBILE_TEST_SCHEMATHESIS.
 PEERS_VENV=$HOME/.cache/ent/py
 need_test_peers() {
   local python=$PEERS_VENV/bin/python
-  if ! "$python" -c 'import aiosmtpd, cas' 2>/dev/null; then
-    say "installing the test peers (aiosmtpd, python-cas) in $PEERS_VENV"
+  if ! "$python" -c 'import aiosmtpd, cas, schemathesis' 2>/dev/null; then
+    say "installing the test peers (aiosmtpd, python-cas, schemathesis) in $PEERS_VENV"
     command -v python3 >/dev/null || need_packages python3
     # Debian's python3 makes virtual environments only with python3-venv.
     python3 -m venv --clear "$PEERS_VENV" 2>/dev/null || {
       need_packages python3-venv
       python3 -m venv --clear "$PEERS_VENV"
     }
-    "$python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6' 'python-cas==1.6.0'
+    "$python" -m pip install --quiet --disable-pip-version-check 'aiosmtpd==1.4.6' 'python-cas==1.6.0' \
+      'schemathesis==4.32.5'
   fi
-  export ENTMOBILE_TEST_PYTHON=$python
+  export ENTMOBILE_TEST_PYTHON=$python ENTMOBILE_TEST_SCHEMATHESIS=$PEERS_VENV/bin/schemathesis
   # A Web Push service that decrypts and checks VAPID (npm web-push-testing).
   npm_ci_once "$ROOT/tests/peers" "the test peers (web-push-testing)"
   export ENTMOBILE_TEST_PUSH_SERVICE=$ROOT/tests/peers/node_modules/web-push-testing/src/bin/server.js

@@ -38,6 +38,7 @@ pub struct PasswordPolicy {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PasswordCandidate {
     #[oai(validator(max_length = 1024))]
     pub password: String,

@@ -63,6 +63,7 @@ pub struct RecoveryLink {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RecoveryCompletion {
     #[oai(validator(max_length = 100))]
     pub token: String,

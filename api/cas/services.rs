@@ -25,6 +25,7 @@ pub struct ServiceCategory {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ServiceTile {
     pub code: String,
     pub name: String,

@@ -16,6 +16,7 @@ pub enum Severity {
 
 /// One error caught by the PWA (an uncaught exception, a failed chunk load…).
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ClientError {
     pub severity: Severity,
     /// The error's message.

@@ -21,6 +21,7 @@ use crate::{
 };
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MyCourses {
     /// The semester covered (the university's local dates, both included).
     pub semester_starts_on: NaiveDate,
@@ -32,6 +33,7 @@ pub struct MyCourses {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Course {
     pub code: String,
     pub title: String,
@@ -47,6 +49,7 @@ pub struct Course {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CourseTeacher {
     pub name: String,
     /// Set for a teacher the timetable links to an account.

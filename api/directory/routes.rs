@@ -32,6 +32,7 @@ const SEARCH_FROM: usize = 2;
 const PAGE: u32 = 30;
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct DirectoryPage {
     /// By family name.
     pub people: Vec<DirectoryEntry>,

@@ -17,6 +17,7 @@ use crate::{
 
 /// A member of staff or a teacher, at work.
 #[derive(Debug, Clone, Queryable, poem_openapi::Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct DirectoryEntry {
     pub id: PersonId,
     pub given_name: String,

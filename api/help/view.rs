@@ -33,6 +33,7 @@ pub struct NewHelpRequest {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HelpMessage {
     pub id: i64,
     pub kind: MessageKind,
@@ -59,6 +60,7 @@ pub struct ConnectionDetails {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HelpRequestSummary {
     pub id: HelpRequestId,
     pub category: String,
@@ -79,6 +81,7 @@ pub struct HelpRequestSummary {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HelpRequestDetail {
     #[oai(flatten)]
     pub summary: HelpRequestSummary,
@@ -90,6 +93,7 @@ pub struct HelpRequestDetail {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HelpRequestPage {
     pub items: Vec<HelpRequestSummary>,
     /// Give it as `cursor` for the next page; none at the end.
@@ -97,6 +101,7 @@ pub struct HelpRequestPage {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HelpReply {
     /// 10 000 characters at most; shown as text.
     pub body: String,
@@ -115,6 +120,7 @@ pub enum Assignee {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct HelpRequestChange {
     pub status: Option<Status>,
     pub assignee: Option<Assignee>,

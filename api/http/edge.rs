@@ -26,6 +26,42 @@ pub struct Edge {
     pub hsts: bool,
     /// API operation id → path template.
     pub templates: HashMap<String, String>,
+    /// The methods of each API path template, for a 405's `Allow` (RFC 9110).
+    pub methods: Vec<Methods>,
+}
+
+/// A path template (`/api/me/passkeys/{id}`) and the methods it answers.
+pub struct Methods {
+    segments: Vec<Option<String>>,
+    allow: HeaderValue,
+}
+
+impl Methods {
+    pub fn new(template: &str, methods: &[String]) -> Self {
+        let segments = template
+            .split('/')
+            .map(|s| (!s.starts_with('{')).then(|| s.to_string()))
+            .collect();
+        let allow = HeaderValue::from_str(&methods.join(", ")).expect("methods are tokens");
+        Self { segments, allow }
+    }
+
+    /// How many literal segments of `path` this template matches (None: not this template).
+    fn fit(&self, path: &[&str]) -> Option<usize> {
+        if path.len() != self.segments.len() {
+            return None;
+        }
+        let mut literal = 0;
+        for (segment, want) in path.iter().zip(&self.segments) {
+            match want {
+                Some(want) if want == segment => literal += 1,
+                Some(_) => return None,
+                None if segment.is_empty() => return None,
+                None => {}
+            }
+        }
+        Some(literal)
+    }
 }
 
 /// Strict policy for the app; no inline script anywhere.
@@ -84,6 +120,9 @@ pub async fn handle<E: Endpoint>(
     };
 
     let status = resp.status().as_u16();
+    if status == 405 {
+        edge.allow(&path, &mut resp);
+    }
     let elapsed = started.elapsed();
     edge.metrics
         .observe(&method, &route, status, elapsed.as_secs_f64());
@@ -93,6 +132,21 @@ pub async fn handle<E: Endpoint>(
 }
 
 impl Edge {
+    /// Says which methods the path answers, as poem's router, that knows, does not: the template
+    /// with the most literal segments, as the router prefers `registration` to `{id}`.
+    fn allow(&self, path: &str, resp: &mut Response) {
+        let path: Vec<&str> = path.split('/').collect();
+        let best = self
+            .methods
+            .iter()
+            .filter_map(|m| m.fit(&path).map(|literal| (literal, m)))
+            .max_by_key(|(literal, _)| *literal);
+        if let Some((_, methods)) = best {
+            resp.headers_mut()
+                .insert(header::ALLOW, methods.allow.clone());
+        }
+    }
+
     /// The label of a request in metrics: an API operation's template, a route's pattern, or
     /// `/*` for the PWA's files — never the raw path (unbounded cardinality).
     fn route(&self, operation: Option<&OperationId>, pattern: Option<&PathPattern>) -> String {
@@ -210,14 +264,24 @@ mod tests {
         panic!("secret internal state")
     }
 
+    #[handler]
+    fn thing() -> &'static str {
+        "a thing"
+    }
+
     fn app() -> impl Endpoint {
         let edge = Arc::new(Edge {
             metrics: Metrics::new(),
             hsts: true,
             templates: HashMap::new(),
+            methods: vec![Methods::new(
+                "/api/things/{id}",
+                &["GET".into(), "DELETE".into()],
+            )],
         });
         Route::new()
             .at("/boom", get(boom))
+            .at("/api/things/:id", get(thing).delete(thing))
             .around(move |ep, req| handle(ep, req, edge.clone()))
     }
 
@@ -240,5 +304,18 @@ mod tests {
         let again = client.get("/nothing-here").send().await;
         again.assert_status(StatusCode::NOT_FOUND);
         again.assert_content_type("application/problem+json");
+    }
+
+    #[tokio::test]
+    async fn a_method_the_path_does_not_answer_is_a_405_that_says_which_it_does() {
+        let client = TestClient::new(app());
+        let resp = client.post("/api/things/42").send().await;
+        resp.assert_status(StatusCode::METHOD_NOT_ALLOWED);
+        resp.assert_content_type("application/problem+json");
+        resp.assert_header("allow", "GET, DELETE");
+        // A path no template has is a 404, with nothing to allow.
+        let resp = client.post("/api/things/42/more").send().await;
+        resp.assert_status(StatusCode::NOT_FOUND);
+        resp.assert_header_is_not_exist("allow");
     }
 }

@@ -76,6 +76,9 @@ pub async fn may_start(
             allowed.contains(&Correspondents::Services)
         }
         Target::Group(code) => {
+            if !store::group_exists(conn, code).await? {
+                return Err(ApiError::new(NOT_FOUND));
+            }
             let mine = store::groups_of(conn, me).await?;
             allowed.contains(&Correspondents::Anyone)
                 || (allowed.contains(&Correspondents::MyGroups) && mine.contains(code))

@@ -408,6 +408,15 @@ pub async fn unread_total(
     Ok(total.n)
 }
 
+/// Whether a course group of this code exists.
+pub async fn group_exists(conn: &mut AsyncPgConnection, code: &str) -> diesel::QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        course_groups::table.filter(course_groups::code.eq(code)),
+    ))
+    .get_result(conn)
+    .await
+}
+
 /// The group's students and the teachers of its classes.
 pub async fn group_people(
     conn: &mut AsyncPgConnection,

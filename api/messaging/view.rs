@@ -23,6 +23,7 @@ pub struct ChatMessage {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ConversationView {
     pub id: ConversationId,
     pub kind: Kind,
@@ -39,12 +40,14 @@ pub struct ConversationView {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ConversationPage {
     pub items: Vec<ConversationView>,
     pub next_cursor: Option<String>,
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct MessagePage {
     /// Newest first with `before`; oldest first with `after`.
     pub items: Vec<ChatMessage>,
@@ -54,6 +57,7 @@ pub struct MessagePage {
 
 /// One of `person`, `group`, `service`.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NewConversation {
     pub person: Option<PersonId>,
     #[oai(validator(max_length = 40))]

@@ -35,6 +35,7 @@ crate::errors::problem!(
 const PAGE: i64 = 20;
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NewsItem {
     pub id: NewsId,
     pub title: String,
@@ -51,6 +52,7 @@ pub struct NewsItem {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NewsPage {
     pub items: Vec<NewsItem>,
     /// Give it as `cursor` for the next page; none at the end.
@@ -72,6 +74,7 @@ pub struct Audience {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct NewsDraft {
     #[oai(validator(min_length = 1, max_length = 200))]
     pub title: String,
@@ -102,6 +105,7 @@ pub enum NewsState {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ManagedNews {
     pub id: NewsId,
     pub title: String,
@@ -119,6 +123,7 @@ pub struct ManagedNews {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct ManagedPage {
     pub items: Vec<ManagedNews>,
     pub next_cursor: Option<String>,

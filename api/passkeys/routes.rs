@@ -54,6 +54,7 @@ crate::errors::problem!(
 );
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PasskeyView {
     pub id: Uuid,
     pub name: String,

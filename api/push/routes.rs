@@ -87,6 +87,7 @@ pub struct QuietHours {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PushPreferences {
     pub categories: Vec<CategoryPreference>,
     /// Notifications other than security wait until they end.
@@ -94,6 +95,7 @@ pub struct PushPreferences {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PushPreferencesUpdate {
     /// Categories turned off (security cannot be).
     #[oai(validator(max_items = 10))]

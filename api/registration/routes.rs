@@ -34,6 +34,7 @@ use crate::{
 const VERIFICATIONS: Limit = Limit::per_hour("certificate-verification", 60);
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RegistrationView {
     /// "2026-2027"
     pub academic_year: String,
@@ -61,6 +62,7 @@ pub struct RegistrationSite {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct RegistrationList {
     /// The latest academic year first.
     pub registrations: Vec<RegistrationView>,

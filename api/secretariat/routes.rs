@@ -42,6 +42,7 @@ pub enum AccountState {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct PersonAccount {
     pub person_id: PersonId,
     pub number: String,

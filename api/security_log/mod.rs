@@ -238,6 +238,7 @@ fn alert(kind: EventKind, device: &str) -> Option<Notification> {
 
 /// One line of a person's security history.
 #[derive(Debug, Clone, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SecurityEvent {
     pub at: DateTime<Utc>,
     pub kind: EventKind,

@@ -35,6 +35,7 @@ pub struct DeviceSession {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Revocation {
     #[oai(validator(max_length = 1024))]
     pub password: String,

@@ -82,6 +82,7 @@ pub struct Credentials {
 
 /// The signed-in person.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct Me {
     pub person_id: PersonId,
     pub identifier: String,
@@ -111,6 +112,7 @@ pub enum LoginStatus {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct LoginOutcome {
     pub status: LoginStatus,
     pub me: Option<Me>,
@@ -146,6 +148,7 @@ pub enum Renewed {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct SecondFactor {
     /// From the login's `two_factor_required` answer.
     #[oai(validator(max_length = 100))]
@@ -269,8 +272,8 @@ impl SessionApi {
         method = "get",
         operation_id = "check_session"
     )]
-    async fn check(&self, _caller: Caller) -> Checked {
-        Checked::Alive
+    async fn check(&self, _caller: Caller) -> ApiResult<Checked> {
+        Ok(Checked::Alive)
     }
 
     /// "Se déconnecter": ends this session on the server.

@@ -64,6 +64,7 @@ crate::errors::problem!(
 const MAX_DAYS: i64 = 92;
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct EventChange {
     pub at: DateTime<Utc>,
     pub changes: Vec<Change>,
@@ -76,6 +77,7 @@ pub struct EventChange {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct TimetableEvent {
     pub id: EventId,
     pub course_code: String,
@@ -160,6 +162,7 @@ pub struct CourseGroup {
 
 /// A change made by staff: any of a new time, new rooms, cancelled (or restored), and why.
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct EventEdit {
     pub starts_at: Option<DateTime<Utc>>,
     pub ends_at: Option<DateTime<Utc>>,
@@ -172,6 +175,7 @@ pub struct EventEdit {
 }
 
 #[derive(Debug, Object)]
+#[oai(skip_serializing_if_is_none)]
 pub struct CalendarFeed {
     /// `https://…/api/calendar/….ics`; none until made.
     pub url: Option<String>,

@@ -125,6 +125,12 @@ async fn each_role_starts_the_conversations_the_rules_allow() {
             .status(),
         201
     );
+    // A group that does not exist is not found, for staff who may write to any (it was a 500:
+    // the conversation's foreign key refused it; Schemathesis found it).
+    for code in ["", "NO-SUCH-GROUP"] {
+        let unknown = start(&app, &staff, json!({"group": code})).await;
+        problem(unknown, 404, "not-found").await;
+    }
     // The group's students are in its conversation.
     assert_eq!(
         send(&teacher, group, "Cours déplacé en B206", "k1")

@@ -3600,6 +3600,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description A problem (RFC 9457), with a translated title */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     reauthenticate: {
