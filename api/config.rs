@@ -3,7 +3,12 @@
 //! Every value is checked while it is read, so a wrong value stops start-up with one line that
 //! names the key; values themselves are never echoed (they may be secrets).
 
-use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+use std::{
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
 
 use figment2::{
     Figment,
@@ -563,7 +568,7 @@ impl Config {
             )));
         }
         let config: Config = Figment::new()
-            .merge(Toml::file(default).search(false))
+            .merge(Toml::file(&default).search(false))
             .merge(Toml::file(
                 source.dir.join(format!("{}.toml", source.profile)),
             ))
@@ -575,7 +580,31 @@ impl Config {
             .extract()
             .map_err(|e| ConfigError(describe(&e)))?;
         config.check()?;
+        if source.profile == "production" {
+            config.no_development_keys(&default)?;
+        }
         Ok(config)
+    }
+
+    /// default.toml's keys are published with the code: a production server that kept one
+    /// would sign codes, cards and pushes with a key anyone can read.
+    fn no_development_keys(&self, default: &Path) -> Result<(), ConfigError> {
+        let published = Figment::new().merge(Toml::file(default).search(false));
+        let keys = [
+            ("accounts.secret", &self.accounts.secret),
+            ("accounts.two_factor_key", &self.accounts.two_factor_key),
+            ("push.vapid_private_key", &self.push.vapid_private_key),
+            ("card.signing_key", &self.card.signing_key),
+        ];
+        for (key, value) in keys {
+            if published.extract_inner::<String>(key).ok().as_deref() == Some(value.expose()) {
+                return Err(ConfigError(format!(
+                    "{key}: still the development value from default.toml; give this server \
+                     its own (see production.example.toml)"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Rules that tie several keys together.

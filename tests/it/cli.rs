@@ -577,3 +577,56 @@ async fn import_timetable_reports_the_changes_or_one_line_naming_the_problem() {
     assert_one_line_error(&unknown, "error: ");
     assert_eq!(count(&db, events).await, seeded);
 }
+
+#[test]
+fn the_production_profile_refuses_the_published_development_keys() {
+    let own = [
+        (
+            "ENT_ACCOUNTS__SECRET",
+            "a-production-secret-of-40-characters-xyz",
+        ),
+        (
+            "ENT_ACCOUNTS__TWO_FACTOR_KEY",
+            "cHJvZHVjdGlvbi10d28tZmFjdG9yLWtleS0wMTIzNDU=",
+        ),
+        (
+            "ENT_PUSH__VAPID_PRIVATE_KEY",
+            "3xE4gkPfbXqLqTqC8e3yq0c6L2c2s2rQZ3mWq9y8p5A",
+        ),
+        (
+            "ENT_CARD__SIGNING_KEY",
+            "cHJvZHVjdGlvbi1jYXJkLXNpZ25pbmcta2V5LTAxMjM=",
+        ),
+    ];
+    let production = || {
+        let mut cmd = ent(&["check-config"]);
+        cmd.env("ENT_PROFILE", "production");
+        cmd
+    };
+    // Each key left at default.toml's value is named, one at a time.
+    for (i, (left, _)) in own.iter().enumerate() {
+        let mut cmd = production();
+        for (key, value) in own.iter().filter(|(k, _)| k != left) {
+            cmd.env(key, value);
+        }
+        let name = [
+            "accounts.secret",
+            "accounts.two_factor_key",
+            "push.vapid_private_key",
+        ]
+        .get(i)
+        .copied()
+        .unwrap_or("card.signing_key");
+        let r = run(&mut cmd);
+        assert_one_line_error(
+            &r,
+            &format!(
+                "error: configuration error: {name}: still the development value from default.toml"
+            ),
+        );
+    }
+    let mut cmd = production();
+    cmd.envs(own);
+    let r = run(&mut cmd).ok();
+    assert!(r.stdout.starts_with("configuration OK (profile production"));
+}
