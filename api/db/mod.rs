@@ -1,15 +1,17 @@
 //! PostgreSQL: the connection pool and the embedded migrations.
 
 pub mod schema;
+pub mod tls;
 pub mod words;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use diesel_async::{
-    AsyncConnection, AsyncPgConnection,
-    pooled_connection::{AsyncDieselConnectionManager, deadpool},
+    AsyncPgConnection,
+    pooled_connection::{AsyncDieselConnectionManager, ManagerConfig, deadpool},
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use futures_util::FutureExt;
 
 use crate::config;
 
@@ -23,10 +25,18 @@ diesel::define_sql_function! {
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-/// The pool opens connections lazily: building it never fails on an unreachable server.
+/// The pool opens connections lazily: building it never fails on an unreachable server (only
+/// on a URL or CA file it cannot read).
 pub fn pool(cfg: &config::Database) -> anyhow::Result<Pool> {
     let wait = Duration::from_millis(cfg.connect_timeout_ms);
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(cfg.url.as_str());
+    let connector = Arc::new(tls::Connector::new(cfg.url.as_str())?);
+    let mut setup = ManagerConfig::default();
+    setup.custom_setup = Box::new(move |_url| {
+        let connector = connector.clone();
+        async move { connector.connect().await }.boxed()
+    });
+    let manager =
+        AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(cfg.url.as_str(), setup);
     Ok(deadpool::Pool::builder(manager)
         .max_size(cfg.pool_size)
         .wait_timeout(Some(wait))
@@ -38,9 +48,10 @@ pub fn pool(cfg: &config::Database) -> anyhow::Result<Pool> {
 
 /// Applies the pending migrations; returns their names.
 pub async fn migrate(cfg: &config::Database) -> anyhow::Result<Vec<String>> {
+    let connector = tls::Connector::new(cfg.url.as_str())?;
     let conn = tokio::time::timeout(
         Duration::from_millis(cfg.connect_timeout_ms),
-        AsyncPgConnection::establish(cfg.url.as_str()),
+        connector.connect(),
     )
     .await
     .map_err(|_| anyhow::anyhow!("PostgreSQL did not answer in time; check database.url"))?
