@@ -49,11 +49,13 @@ host all all 127.0.0.1/32 reject
 HBA
 as_postgres "$bin/pg_ctl" -D "$pg/data" -l "$pg/log" -w start >/dev/null
 
-ent_with() {
-  env -u ENT_DATABASE__URL ENT_PROFILE=test ENT_CONFIG_DIR="$root/config" \
-    "ENT_DATABASE__URL=$1" "ENT_REDIS__URL=$redis" "ENT_REDIS__PREFIX=$prefix" \
-    ENT_DATABASE__CONNECT_TIMEOUT_MS=3000 "${@:2}"
+# `env …` for a database URL: a simple command, so that in the background $! is the server's.
+with_url() {
+  run=(env -u ENT_DATABASE__URL ENT_PROFILE=test ENT_CONFIG_DIR="$root/config"
+    "ENT_DATABASE__URL=$1" "ENT_REDIS__URL=$redis" "ENT_REDIS__PREFIX=$prefix"
+    ENT_DATABASE__CONNECT_TIMEOUT_MS=3000)
 }
+ent_with() { with_url "$1"; "${run[@]}" "${@:2}"; }
 accepted() { ent_with "$1" "$ent" migrate >/dev/null 2>"$dir/err" || { cat "$dir/err"; fail "refused: $1"; }; }
 refused() {
   if ent_with "$1" "$ent" migrate >/dev/null 2>"$dir/err"; then fail "accepted: $1"; fi
@@ -75,8 +77,8 @@ refused "$url?sslmode=verify-full&sslrootcert=$dir/missing.pem" "sslrootcert $di
 
 # The pool connects the same way: the server is ready over TLS.
 listen=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-ent_with "$url?sslmode=verify-full&sslrootcert=$dir/ca.pem" ENT_HTTP__LISTEN="127.0.0.1:$listen" \
-  "$ent" serve >"$dir/serve.log" 2>&1 &
+with_url "$url?sslmode=verify-full&sslrootcert=$dir/ca.pem"
+"${run[@]}" ENT_HTTP__LISTEN="127.0.0.1:$listen" "$ent" serve >"$dir/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$listen/readyz" >/dev/null && break; sleep 0.1; done
 ready=$(curl -s "http://127.0.0.1:$listen/readyz" || true)
